@@ -1,0 +1,35 @@
+# JacobianKit: two commands on a fresh machine.
+#   make demo   runs the main job
+#   make test   builds and runs every test
+SWIFT ?= swift
+
+.PHONY: demo test deps build release bench bench-gemm clean
+
+deps:
+	@./scripts/ensure-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: deps
+	$(SWIFT) build --product RtR
+	$(SWIFT) run --skip-build RtR
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
+
+# Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
+bench: release
+	.build/release/jacbench
+
+bench-gemm: release
+	.build/release/jacbench gemm
+	python3 Benchmarks/peers/gemm.py
+
+clean:
+	rm -rf .build

@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+// JacobianKit: matrix calculus in numerator layout over column-major vec.
+// Layering (one direction only): CLapack → MatrixCore → Jacobians → Symbolic → jac.
+import PackageDescription
+
+let package = Package(
+  name: "JacobianKit",
+  products: [
+    .library(name: "MatrixCore", targets: ["MatrixCore"]),
+    .executable(name: "jacbench", targets: ["jacbench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+  ],
+  targets: [
+    // Private C shim over lapacke.h and cblas.h; provides no stable Swift API.
+    .systemLibrary(
+      name: "CLapack",
+      path: "Sources/CLapack",
+      providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+    ),
+    .target(name: "MatrixCore", dependencies: ["CLapack"]),
+    .executableTarget(
+      name: "jacbench",
+      dependencies: ["MatrixCore", "CLapack"],
+      path: "Benchmarks/jacbench"
+    ),
+    .executableTarget(name: "RtR", dependencies: ["MatrixCore"], path: "Examples/RtR"),
+    .testTarget(
+      name: "MatrixCoreTests",
+      dependencies: ["MatrixCore", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+  ]
+)

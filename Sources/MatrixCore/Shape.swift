@@ -1,0 +1,24 @@
+/// The shape of a matrix, `rows×cols`. A scalar is `1×1`, a column vector `n×1`.
+public struct Shape: Hashable, Sendable, CustomStringConvertible {
+  public var rows: Int
+  public var cols: Int
+
+  public init(_ rows: Int, _ cols: Int) {
+    self.rows = rows
+    self.cols = cols
+  }
+
+  /// Number of entries, `rows·cols`, or `nil` if that overflows `Int`.
+  public var checkedCount: Int? {
+    let (c, o) = rows.multipliedReportingOverflow(by: cols)
+    return o ? nil : c
+  }
+
+  public var count: Int { rows * cols }
+  public var isSquare: Bool { rows == cols }
+  public var isScalar: Bool { rows == 1 && cols == 1 }
+  public var transposed: Shape { Shape(cols, rows) }
+
+  /// `3×2`, the notation used in every message.
+  public var description: String { "\(rows)×\(cols)" }
+}
