@@ -7,6 +7,7 @@ let package = Package(
   name: "JacobianKit",
   products: [
     .library(name: "MatrixCore", targets: ["MatrixCore"]),
+    .library(name: "Jacobians", targets: ["Jacobians"]),
     .executable(name: "jacbench", targets: ["jacbench"]),
   ],
   dependencies: [
@@ -21,15 +22,23 @@ let package = Package(
       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
     ),
     .target(name: "MatrixCore", dependencies: ["CLapack"]),
+    .target(name: "Jacobians", dependencies: ["MatrixCore", "CLapack"]),
     .executableTarget(
       name: "jacbench",
       dependencies: ["MatrixCore", "CLapack"],
       path: "Benchmarks/jacbench"
     ),
     .executableTarget(name: "RtR", dependencies: ["MatrixCore"], path: "Examples/RtR"),
+    .target(name: "TestSupport", dependencies: ["MatrixCore"], path: "Tests/TestSupport"),
     .testTarget(
       name: "MatrixCoreTests",
-      dependencies: ["MatrixCore", .product(name: "PropertyBased", package: "swift-property-based")]
+      dependencies: ["MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+    ),
+    .testTarget(
+      name: "JacobiansTests",
+      dependencies: [
+        "Jacobians", "MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
     ),
   ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import MatrixCore
+import TestSupport
 
 @Suite struct LAPACKTests {
   @Test(arguments: [1, 2, 3, 5, 8]) func solveAndInverse(n: Int) throws {

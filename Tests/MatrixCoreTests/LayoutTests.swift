@@ -2,6 +2,7 @@ import PropertyBased
 import Testing
 
 @testable import MatrixCore
+import TestSupport
 
 @Suite struct LayoutTests {
   @Test(arguments: edgeShapes) func vecRoundTripAndRowMajor(shape: (Int, Int)) throws {

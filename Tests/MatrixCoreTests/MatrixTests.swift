@@ -2,6 +2,7 @@ import PropertyBased
 import Testing
 
 @testable import MatrixCore
+import TestSupport
 
 @Suite struct MatrixConstructionTests {
   @Test func columnAndRowMajorAgree() throws {

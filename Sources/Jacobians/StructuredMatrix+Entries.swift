@@ -1,0 +1,131 @@
+import MatrixCore
+
+/// Errors of structured Jacobians that input can reach.
+public enum JacobianError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// Materialising would need more memory than allowed.
+  case tooLargeToMaterialize(rows: Int, cols: Int, limitBytes: Int)
+  /// An index outside the operator or the Jacobian.
+  case indexOutOfRange(String)
+  /// Shapes that do not fit (named).
+  case shapeMismatch(String)
+
+  public var description: String {
+    switch self {
+    case let .tooLargeToMaterialize(r, c, limit):
+      let bytes = Double(r) * Double(c) * 8
+      return "a dense \(r)×\(c) Jacobian needs \(formatBytes(bytes)), above the limit of "
+        + "\(formatBytes(Double(limit))); use the matrix-free operations (apply, applyTransposed, entry, "
+        + "row, column) or raise the limit"
+    case let .indexOutOfRange(m), let .shapeMismatch(m):
+      return m
+    }
+  }
+}
+
+/// `1.5 GiB`-style sizes.
+func formatBytes(_ b: Double) -> String {
+  let units = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+  var v = b
+  var u = 0
+  while v >= 1024 && u < units.count - 1 {
+    v /= 1024
+    u += 1
+  }
+  return u == 0 ? "\(Int(v)) bytes" : String(format: "%.1f %@", v, units[u])
+}
+
+import Foundation
+
+extension StructuredMatrix {
+  /// The default memory limit for `materialized`: 2 GiB.
+  public static let defaultMaterializationLimit = 2 << 30
+
+  /// Entry `(r, c)`, computed without materialising (one column of the operator at most).
+  public func entry(_ r: Int, _ c: Int) throws -> Double {
+    guard r >= 0, r < rows, c >= 0, c < cols else {
+      throw JacobianError.indexOutOfRange("entry (\(r),\(c)) is outside a \(rows)×\(cols) operator")
+    }
+    return storage.entry(r, c)
+  }
+
+  /// Column `c` (`A·e_c`).
+  public func column(_ c: Int) throws -> [Double] {
+    guard c >= 0, c < cols else {
+      throw JacobianError.indexOutOfRange("column \(c) is outside a \(rows)×\(cols) operator")
+    }
+    var e = [Double](repeating: 0, count: cols)
+    e[c] = 1
+    return apply(vector: e)
+  }
+
+  /// Row `r` (`e_rᵀ·A`).
+  public func row(_ r: Int) throws -> [Double] {
+    guard r >= 0, r < rows else {
+      throw JacobianError.indexOutOfRange("row \(r) is outside a \(rows)×\(cols) operator")
+    }
+    var e = [Double](repeating: 0, count: rows)
+    e[r] = 1
+    return applyTransposed(vector: e)
+  }
+
+  /// The dense matrix, the one named entry point that densifies.
+  /// - Throws: `JacobianError.tooLargeToMaterialize` when it or an intermediate would exceed
+  ///   `limitBytes` (default 2 GiB).
+  public func materialized(limitBytes: Int = StructuredMatrix.defaultMaterializationLimit) throws -> Matrix {
+    try storage.materialized(limitBytes: limitBytes)
+  }
+}
+
+extension StructuredMatrix.Storage {
+  func entry(_ r: Int, _ c: Int) -> Double {
+    switch self {
+    case .dense(let m, _): return m[r, c]
+    case .diagonal(let d): return r == c ? d[r] : 0
+    case .identity(_, let s): return r == c ? s : 0
+    case .zero: return 0
+    case .commutation(let k): return k.destination(ofColumn: c) == r ? 1 : 0
+    case .scaled(let s, let a): return s * a.entry(r, c)
+    case .sum(let t): return t.reduce(0) { $0 + $1.entry(r, c) }
+    case .kronecker(let a, let b):
+      return a.entry(r / b.rows, c / b.cols) * b.entry(r % b.rows, c % b.cols)
+    case .product:
+      var e = [Double](repeating: 0, count: cols)
+      e[c] = 1
+      return apply(Matrix(column: e)).storage[r]
+    }
+  }
+
+  static func checkSize(_ r: Int, _ c: Int, _ limit: Int) throws {
+    let (n, o1) = r.multipliedReportingOverflow(by: c)
+    let (bytes, o2) = n.multipliedReportingOverflow(by: 8)
+    if o1 || o2 || bytes > limit {
+      throw JacobianError.tooLargeToMaterialize(rows: r, cols: c, limitBytes: limit)
+    }
+  }
+
+  func materialized(limitBytes: Int) throws -> Matrix {
+    try Self.checkSize(rows, cols, limitBytes)
+    switch self {
+    case .dense(let m, _): return m
+    case .diagonal(let d): return .diagonal(d)
+    case .identity(let n, let s): return Matrix.identity(n).scaled(by: s)
+    case .zero(let r, let c): return .zeros(r, c)
+    case .commutation(let k): return k.dense()
+    case .scaled(let s, let a): return try a.materialized(limitBytes: limitBytes).scaled(by: s)
+    case .sum(let t):
+      var m = try t[0].materialized(limitBytes: limitBytes)
+      for x in t.dropFirst() { m.addInPlace(try x.materialized(limitBytes: limitBytes)) }
+      return m
+    case .kronecker(let a, let b):
+      return Matrix.kronecker(try a.materialized(limitBytes: limitBytes), try b.materialized(limitBytes: limitBytes))
+    case .product(let f):
+      // Rightmost factor dense, then the others applied to it; every intermediate is checked.
+      var m = try f[f.count - 1].materialized(limitBytes: limitBytes)
+      for g in f.dropLast().reversed() {
+        try Self.checkSize(g.rows, m.cols, limitBytes)
+        m = g.apply(m)
+      }
+      return m
+    }
+  }
+}
