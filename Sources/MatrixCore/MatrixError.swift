@@ -11,6 +11,9 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
   case nonFinite(operation: String, row: Int, col: Int, value: Double)
   /// An argument outside its valid range (negative size, count mismatch, …).
   case invalidArgument(String)
+  /// A file that cannot be read, parsed or written. `reason` completes a sentence that starts
+  /// with the path: "x.npy" + " is truncated: …".
+  case file(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -24,6 +27,8 @@ public enum MatrixError: Error, Equatable, Sendable, CustomStringConvertible {
       return "\(operation) needs finite entries, but entry [\(row),\(col)] is \(value)"
     case let .invalidArgument(message):
       return message
+    case let .file(path, reason):
+      return "\(path) \(reason)"
     }
   }
 }
