@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "MatrixCore", targets: ["MatrixCore"]),
     .library(name: "Jacobians", targets: ["Jacobians"]),
+    .executable(name: "jac", targets: ["jac"]),
     .executable(name: "jacbench", targets: ["jacbench"]),
   ],
   dependencies: [
@@ -22,18 +23,30 @@ let package = Package(
       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
     ),
     .target(name: "MatrixCore", dependencies: ["CLapack"]),
+    .target(name: "Symbolic", dependencies: ["MatrixCore"]),
     .target(name: "Jacobians", dependencies: ["MatrixCore", "CLapack"]),
     .executableTarget(
+      name: "jac",
+      dependencies: [
+        "Jacobians", "MatrixCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
       name: "jacbench",
-      dependencies: ["MatrixCore", "CLapack"],
+      dependencies: ["Jacobians", "MatrixCore", "CLapack"],
       path: "Benchmarks/jacbench"
     ),
     .executableTarget(name: "RtR", dependencies: ["MatrixCore"], path: "Examples/RtR"),
+    .executableTarget(
+      name: "Layouts", dependencies: ["Jacobians", "MatrixCore"], path: "Examples/Layouts",
+      exclude: ["make_tensor.py", "X.npy", "jax_XtX.npy"]
+    ),
     .target(name: "TestSupport", dependencies: ["MatrixCore"], path: "Tests/TestSupport"),
     .testTarget(
       name: "MatrixCoreTests",
       dependencies: ["MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
+    .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", .product(name: "PropertyBased", package: "swift-property-based")]),
     .testTarget(
       name: "JacobiansTests",
       dependencies: [

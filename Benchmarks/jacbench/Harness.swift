@@ -5,7 +5,7 @@ struct BenchmarkCase: Sendable {
   let name: String
   let run: @Sendable () -> Void
 
-  static let all: [BenchmarkCase] = [gemmCase]
+  static let all: [BenchmarkCase] = [gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase]
 }
 
 /// Monotonic seconds.

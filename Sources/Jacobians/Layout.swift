@@ -43,28 +43,6 @@ public enum JacobianLayout: String, CaseIterable, Sendable {
   }
 }
 
-/// A dense array in row-major (C) order with its dimensions, as `.npy` files hold them.
-public struct DenseArray: Sendable, Equatable {
-  public var dims: [Int]
-  public var values: [Double]
-
-  public init(dims: [Int], values: [Double]) {
-    self.dims = dims
-    self.values = values
-  }
-
-  /// A matrix as a 2-D row-major array.
-  public init(_ m: Matrix) { self.init(dims: [m.rows, m.cols], values: m.rowMajorFlattened) }
-
-  /// The 2-D array as a matrix. - Throws unless the array is 2-D.
-  public func matrix() throws -> Matrix {
-    guard dims.count == 2 else {
-      throw JacobianError.shapeMismatch("expected a 2-D array, got shape \(dims)")
-    }
-    return Matrix(rows: dims[0], cols: dims[1], rowMajor: values)
-  }
-}
-
 extension JacobianLayout {
   /// Converts a dense derivative of F (m×n) w.r.t. X (a×b) from layout `from` to layout `to`.
   /// The input may be given in the layout's own shape or, for `tensor` and `sympy`, also as the
@@ -72,8 +50,8 @@ extension JacobianLayout {
   /// C order. Round trips are exact: only entries move.
   /// - Throws: when the array's size does not match the shapes, or `shape` is asked for m·n ≠ 1.
   public static func convert(
-    _ array: DenseArray, from: JacobianLayout, to: JacobianLayout, output: Shape, input: Shape
-  ) throws -> DenseArray {
+    _ array: NPYArray, from: JacobianLayout, to: JacobianLayout, output: Shape, input: Shape
+  ) throws -> NPYArray {
     for layout in [from, to] where layout == .shape && output.count != 1 {
       throw JacobianError.shapeMismatch(
         "the shape layout exists only for a scalar function (1×1), but F is \(output); use numerator or denominator")
@@ -87,11 +65,11 @@ extension JacobianLayout {
       case .shape: [expected, [1, input.count], [input.count, 1], [input.count]]
       default: [expected]
       }
-    guard acceptable.contains(array.dims), array.values.count == count else {
+    guard acceptable.contains(array.shape), array.values.count == count else {
       throw JacobianError.shapeMismatch(
         "a \(from.rawValue)-layout derivative of a \(output) function of a \(input) variable has shape "
           + "\(expected.map(String.init).joined(separator: "×")), but the array has shape "
-          + "\(array.dims.map(String.init).joined(separator: "×"))")
+          + "\(array.shape.map(String.init).joined(separator: "×"))")
     }
     var out = [Double](repeating: 0, count: count)
     for q in 0..<output.cols {
@@ -104,7 +82,7 @@ extension JacobianLayout {
         }
       }
     }
-    return DenseArray(dims: to.arrayShape(output: output, input: input), values: out)
+    return NPYArray(shape: to.arrayShape(output: output, input: input), values: out)
   }
 }
 
@@ -138,9 +116,9 @@ extension Jacobian {
   /// The dense array of this Jacobian in any layout (materialises; guarded by `limitBytes`).
   public func denseArray(
     in layout: JacobianLayout, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit
-  ) throws -> DenseArray {
-    if layout == .shape { return DenseArray(try gradient()) }
+  ) throws -> NPYArray {
+    if layout == .shape { return NPYArray(matrix: try gradient()) }
     let j = try materialized(limitBytes: limitBytes)
-    return try JacobianLayout.convert(DenseArray(j), from: .numerator, to: layout, output: outputShape, input: inputShape)
+    return try JacobianLayout.convert(NPYArray(matrix: j), from: .numerator, to: layout, output: outputShape, input: inputShape)
   }
 }

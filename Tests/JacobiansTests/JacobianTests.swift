@@ -87,7 +87,7 @@ private func fdCheck(_ j: Jacobian, _ f: (Matrix) -> Matrix, at x: Matrix, tol: 
     let num = try j.materialized()
     let (m, n, a, b) = (2, 2, 3, 2)
     let tensor = try j.denseArray(in: .tensor)
-    #expect(tensor.dims == [m, n, a, b])
+    #expect(tensor.shape == [m, n, a, b])
     let rowMajor = try j.matrix(in: .numeratorRowMajor).materialized()
     let den = try j.matrix(in: .denominator).materialized()
     let sympy = try j.denseArray(in: .sympy)
@@ -114,7 +114,7 @@ private func fdCheck(_ j: Jacobian, _ f: (Matrix) -> Matrix, at x: Matrix, tol: 
       let out = Shape(m, n)
       let inp = Shape(a, b)
       let j = Matrix.randomNormal(m * n, a * b, seed: UInt64(m * 1000 + n * 100 + a * 10 + b))
-      let start = DenseArray(j)
+      let start = NPYArray(matrix: j)
       for from in JacobianLayout.allCases where from != .shape || m * n == 1 {
         for to in JacobianLayout.allCases where to != .shape || m * n == 1 {
           guard let x = try? JacobianLayout.convert(start, from: .numerator, to: from, output: out, input: inp),
@@ -129,7 +129,7 @@ private func fdCheck(_ j: Jacobian, _ f: (Matrix) -> Matrix, at x: Matrix, tol: 
       if let s = try? sj.matrix(in: .numeratorRowMajor).materialized(),
         let d = try? JacobianLayout.convert(start, from: .numerator, to: .numeratorRowMajor, output: out, input: inp)
       {
-        #expect(DenseArray(s) == d)
+        #expect(NPYArray(matrix: s) == d)
       } else {
         Issue.record("row-major conversion failed")
       }
@@ -144,7 +144,7 @@ private func fdCheck(_ j: Jacobian, _ f: (Matrix) -> Matrix, at x: Matrix, tol: 
     // f(X) = sum(X ⊙ X): gradient 2X, as a 1×6 Jacobian.
     let f = Jacobian(output: Shape(1, 1), input: x.shape, dense: Matrix(rows: 1, cols: 6, columnMajor: x.storage.map { 2 * $0 }))
     #expect(try f.gradient() == x.scaled(by: 2))
-    let arr = DenseArray(dims: [2, 2], values: [1, 2, 3, 4])
+    let arr = NPYArray(shape: [2, 2], values: [1, 2, 3, 4])
     #expect(throws: JacobianError.self) {
       try JacobianLayout.convert(arr, from: .numerator, to: .tensor, output: Shape(3, 1), input: Shape(2, 1))
     }

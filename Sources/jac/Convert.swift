@@ -1,0 +1,75 @@
+import ArgumentParser
+import Jacobians
+import MatrixCore
+
+struct Convert: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Convert a dense derivative between layouts.",
+    discussion: """
+      Layouts of a derivative of F (m×n) with respect to X (a×b):
+        numerator           (mn)×(ab), J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j] (column-major vec)
+        denominator         (ab)×(mn), the transpose of numerator
+        numerator-rowmajor  (mn)×(ab), rows and columns in row-major (NumPy ravel) order
+        tensor              (m,n,a,b) row-major, T[p,q,i,j], as jax.jacfwd/jacrev and
+                            torch.autograd.functional.jacobian return it (read and written 4-D)
+        sympy               (a,b,m,n) row-major, as SymPy's derive_by_array orders it
+        shape               a×b gradient, only for m = n = 1
+      The output file is written whole or not at all.
+      """
+  )
+
+  @Argument(help: "Input .npy file (float64).") var input: String
+  @Argument(help: "Output .npy file.") var output: String
+  @Option(help: "Layout of the input.") var from: LayoutName
+  @Option(help: "Layout of the output.") var to: LayoutName
+  @Option(name: .customLong("output-shape"), help: "Shape of F as m,n.") var outputShape: String
+  @Option(name: .customLong("input-shape"), help: "Shape of X as a,b.") var inputShape: String
+  @Option(help: "text or json.") var format: OutputFormat = .text
+
+  func run() throws {
+    let out = try parseShape(outputShape, flag: "--output-shape")
+    let inp = try parseShape(inputShape, flag: "--input-shape")
+    let array = try NPYArray(contentsOf: input)
+    let converted = try JacobianLayout.convert(array, from: from.layout, to: to.layout, output: out, input: inp)
+    try converted.write(to: output)
+    let dims = converted.shape.map(String.init).joined(separator: "×")
+    switch format {
+    case .text:
+      print("wrote \(output): \(to.layout.rawValue) layout, shape \(dims) (from \(from.layout.rawValue), F \(out), X \(inp))")
+    case .json, .latex:
+      print(
+        JSON.object([
+          ("input", .string(input)), ("output", .string(output)), ("from", .string(from.layout.rawValue)),
+          ("to", .string(to.layout.rawValue)), ("outputShape", .ints([out.rows, out.cols])),
+          ("inputShape", .ints([inp.rows, inp.cols])), ("shape", .ints(converted.shape)),
+        ]).rendered)
+    }
+  }
+}
+
+/// A layout name as given on the command line.
+struct LayoutName: ExpressibleByArgument {
+  let layout: JacobianLayout
+  init?(argument: String) {
+    guard let l = JacobianLayout(rawValue: argument) else { return nil }
+    layout = l
+  }
+  static var allValueStrings: [String] { JacobianLayout.allCases.map(\.rawValue) }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, latex, json
+}
+
+/// `m,n` (or `mxn`) into a shape, with a one-sentence error naming the flag.
+func parseShape(_ text: String, flag: String) throws -> Shape {
+  let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" || $0 == "×" }).map {
+    Int($0.trimmingCharacters(in: .whitespaces))
+  }
+  guard parts.count == 2, let r = parts[0], let c = parts[1], r > 0, c > 0, r <= 1 << 24, c <= 1 << 24 else {
+    throw CLIError("\(flag) '\(text)' is not a shape like 3,2 (two positive integers)")
+  }
+  return Shape(r, c)
+}
+
+import Foundation

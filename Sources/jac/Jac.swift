@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+
+/// `jac`: the command-line face of JacobianKit. Every subcommand parses its arguments, calls the
+/// library once and prints; no mathematics lives here. Exit statuses (shared/spec/cli.md):
+/// 0 success, 1 a check that ran and failed, 2 bad input.
+@main
+struct Jac: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "jac",
+    abstract: "Matrix calculus in numerator layout over column-major vec.",
+    discussion: """
+      Jacobians are (mn)×(ab) for F m×n of X a×b, with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]
+      (0-based; vec stacks columns). Exit status: 0 success, 1 a check failed, 2 bad input.
+      """,
+    subcommands: [Convert.self, Notebook.self]
+  )
+
+  static func main() { mainWithContractExitCodes() }
+
+  /// Runs the tool with the contract's exit statuses: argument errors are bad input (2), not
+  /// ArgumentParser's usual 64; our own errors print one sentence to stderr and exit 2.
+  static func mainWithContractExitCodes() -> Never {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      Foundation.exit(0)
+    } catch let failure as CheckFailed {
+      Foundation.exit(failure.status)
+    } catch let error as ExitCode {
+      Foundation.exit(error.rawValue)
+    } catch let error as CleanExit {
+      let code = exitCode(for: error)
+      print(fullMessage(for: error))
+      Foundation.exit(code.rawValue)
+    } catch {
+      if isLibraryError(error) {
+        writeError("jac: \(error)")
+        Foundation.exit(2)
+      }
+      let code = exitCode(for: error)
+      let message = fullMessage(for: error)
+      if code == .success {
+        print(message)
+        Foundation.exit(0)
+      }
+      writeError(message)
+      Foundation.exit(2)
+    }
+  }
+}
+
+/// Errors thrown by the toolkit's own modules (not by ArgumentParser): their description is the
+/// one sentence to print.
+func isLibraryError(_ error: Error) -> Bool {
+  let typeName = String(reflecting: type(of: error))
+  return ["MatrixCore.", "Jacobians.", "Symbolic.", "jac."].contains { typeName.hasPrefix($0) }
+}
+
+/// A bad-input error found by the command line itself.
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+  init(_ message: String) { description = message }
+}
+
+/// A check that ran and did not hold: its report is already printed; exit with `status` (1).
+struct CheckFailed: Error {
+  var status: Int32 = 1
+}
+
+func writeError(_ s: String) {
+  FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+}
