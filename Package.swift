@@ -47,6 +47,7 @@ let package = Package(
       dependencies: ["MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
     .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(name: "jacTests", dependencies: ["jac"]),
     .testTarget(
       name: "JacobiansTests",
       dependencies: [
