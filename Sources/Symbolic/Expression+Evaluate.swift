@@ -1,0 +1,243 @@
+import Foundation
+import MatrixCore
+
+extension Expression {
+  /// The value of the expression at a point, computed through MatrixCore: products by BLAS
+  /// (`A'*B` passes the transpose flag instead of copying), inverses and determinants by LAPACK.
+  ///
+  /// ```swift
+  /// let X = try Matrix([[1, 2], [3, 4], [5, 6]])
+  /// try Expression("X'*X").evaluate(["X": X])       // [35 44; 44 56]
+  /// try Expression("log(x-y)").evaluate(["x": …, "y": …])
+  /// // throws "log(x-y) is undefined at entry [1,0], where x-y = -0.3"
+  /// ```
+  ///
+  /// Definitions: `norm` is the Frobenius norm; `logdet(A)` is `log|det A|`;
+  /// `sigmoid`, `softplus`, `softmax` and `logsumexp` are computed stably (shifted by the
+  /// maximum); `A^k` for an integer k ≥ 0 by repeated squaring (`A^0 = I`), for k < 0 as
+  /// `inv(A)^|k|`; a 1×1 base takes any real exponent. `relu` and `abs` are plain `max(x,0)`
+  /// and `|x|`.
+  ///
+  /// Every intermediate value is finite, or evaluation stops with the sub-expression to blame.
+  ///
+  /// - Throws: `EvaluationError`: a missing or non-finite value, a shape that does not fit,
+  ///   a function outside its domain (`log`/`sqrt` of an entry out of range, `inv`/`logdet` of a
+  ///   singular matrix, division by zero), or an overflow.
+  public func evaluate(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+    let names = variables
+    for name in names {
+      guard let value = values[name] else { throw .missingValue(name) }
+      if let bad = value.firstNonFinite {
+        throw .nonFiniteValue(variable: name, row: bad.row, col: bad.col, value: bad.value)
+      }
+    }
+    do {
+      _ = try shape(in: values.mapValues(\.shape))
+    } catch {
+      throw .shape(error)
+    }
+    return try value(values)
+  }
+
+  /// The value of this node, checked to be finite.
+  private func value(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+    let result = try computedValue(values)
+    if let bad = result.firstNonFinite {
+      throw .overflow(expression: plainText, row: bad.row, col: bad.col)
+    }
+    return result
+  }
+
+  // Shapes were checked by `evaluate`, so the operations below fit; MatrixCore errors that
+  // still arise (LAPACK failures) are reported with the sub-expression.
+  private func computedValue(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+    switch self {
+    case .variable(let name):
+      guard let value = values[name] else { throw .missingValue(name) }
+      return value
+    case .constant(let c):
+      return Matrix(rows: 1, cols: 1, columnMajor: [c])
+    case .identity(let n):
+      return .identity(n)
+    case .commutation(let m, let n):
+      return Commutation(m, n).dense()
+    case .zeros(let m, let n):
+      return .zeros(m, n)
+    case .ones(let m, let n):
+      return .ones(m, n)
+
+    case .transpose(let a):
+      return try a.value(values).transposed
+    case .negate(let a):
+      return try a.value(values).scaled(by: -1)
+    case .add(let a, let b):
+      let (x, y) = (try a.value(values), try b.value(values))
+      return try matrixCall { try x.adding(y) }
+    case .subtract(let a, let b):
+      let (x, y) = (try a.value(values), try b.value(values))
+      return try matrixCall { try x.adding(y, scaledBy: -1) }
+    case .product(let a, let b):
+      let (x, tx) = try a.productOperand(values)
+      let (y, ty) = try b.productOperand(values)
+      if x.count == 1 { return y.scaled(by: x.storage[0]).transposed(if: ty) }
+      if y.count == 1 { return x.scaled(by: y.storage[0]).transposed(if: tx) }
+      return try matrixCall { try Matrix.product(x, tx, y, ty) }
+    case .hadamard(let a, let b):
+      let (x, y) = (try a.value(values), try b.value(values))
+      if x.shape == y.shape { return try matrixCall { try x.hadamard(y) } }
+      return x.count == 1 ? y.scaled(by: x.storage[0]) : x.scaled(by: y.storage[0])
+    case .hadamardQuotient(let a, let b):
+      let (x, y) = (try a.value(values), try b.value(values))
+      try b.requireNonzero(y, in: self)
+      if x.shape == y.shape { return try matrixCall { try x.hadamardQuotient(y) } }
+      if y.count == 1 { return x.map { $0 / y.storage[0] } }
+      return y.map { x.storage[0] / $0 }
+    case .divide(let a, let s):
+      let (x, y) = (try a.value(values), try s.value(values))
+      try s.requireNonzero(y, in: self)
+      return x.map { $0 / y.storage[0] }
+    case .power(let a, let k):
+      let base = try a.value(values)
+      if base.count == 1 {
+        let p = try k.value(values).storage[0]
+        return try entrywisePower(base, p, operand: a)
+      }
+      guard let n = k.integerConstant else {
+        throw .shape(
+          .nonIntegerMatrixPower(
+            expression: plainText, base: a.plainText, baseShape: base.shape, exponent: k.plainText))
+      }
+      return try matrixPower(base, n, operand: a)
+    case .elementwisePower(let a, let p):
+      let (x, y) = (try a.value(values), try p.value(values))
+      return try entrywisePower(x, y.storage[0], operand: a)
+
+    case .inverse(let a):
+      let x = try a.value(values)
+      return try invert(x, operand: a)
+    case .determinant(let a):
+      let x = try a.value(values)
+      return .scalar(try matrixCall { try x.determinant() })
+    case .logDeterminant(let a):
+      let x = try a.value(values)
+      let (sign, logAbs) = try matrixCall { try x.logAbsDeterminant() }
+      guard sign != 0 else { throw .singular(expression: plainText, operand: a.plainText) }
+      return .scalar(logAbs)
+    case .trace(let a):
+      let x = try a.value(values)
+      return .scalar(try matrixCall { try x.trace() })
+    case .sum(let a):
+      return .scalar(try a.value(values).sum)
+    case .norm(let a):
+      return .scalar(try a.value(values).frobeniusNorm)
+    case .kronecker(let a, let b):
+      return Matrix.kronecker(try a.value(values), try b.value(values))
+    case .vec(let a):
+      return try a.value(values).vec
+    case .diag(let v):
+      return .diagonal(try v.value(values).storage)
+    case .diagonal(let a):
+      let x = try a.value(values)
+      return Matrix(column: (0..<min(x.rows, x.cols)).map { x[$0, $0] })
+    case .elementwise(let f, let a):
+      let x = try a.value(values)
+      if let k = x.storage.firstIndex(where: { !f.isDefined(at: $0) }) {
+        throw .outsideDomain(
+          expression: plainText, operand: a.plainText, row: k % x.rows, col: k / x.rows, value: x.storage[k])
+      }
+      return x.map(f.apply)
+    case .softmax(let a):
+      let x = try a.value(values)
+      let shift = x.storage.max() ?? 0
+      let e = x.map { Foundation.exp($0 - shift) }
+      let total = e.sum
+      return e.map { $0 / total }
+    case .logSumExp(let a):
+      let x = try a.value(values)
+      let shift = x.storage.max() ?? 0
+      return .scalar(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
+    }
+  }
+
+  /// The operand of a product, with a transpose left to BLAS: `A'*B` multiplies with the
+  /// transpose flag instead of building `A'`.
+  private func productOperand(_ values: [String: Matrix]) throws(EvaluationError) -> (Matrix, Transposition) {
+    if case .transpose(let inner) = self { return (try inner.value(values), .transposed) }
+    return (try value(values), .none)
+  }
+
+  private func requireNonzero(_ divisor: Matrix, in whole: Expression) throws(EvaluationError) {
+    if let k = divisor.storage.firstIndex(of: 0) {
+      throw .divisionByZero(
+        expression: whole.plainText, divisor: plainText, divisorShape: divisor.shape, row: k % divisor.rows,
+        col: k / divisor.rows)
+    }
+  }
+
+  /// `x.^p` entrywise (also a 1×1 `x^p`): undefined for a negative entry and a fractional p,
+  /// and for a zero entry and a negative p.
+  private func entrywisePower(_ x: Matrix, _ p: Double, operand: Expression) throws(EvaluationError) -> Matrix
+  {
+    let integral = p == p.rounded()
+    for (k, v) in x.storage.enumerated() where (v < 0 && !integral) || (v == 0 && p < 0) {
+      throw .outsideDomain(
+        expression: plainText, operand: operand.plainText, row: k % x.rows, col: k / x.rows, value: v)
+    }
+    if p == 2 { return x.map { $0 * $0 } }
+    return x.map { Foundation.pow($0, p) }
+  }
+
+  /// `A^k` by repeated squaring; `A^0 = I`, `A^-k = inv(A)^k`.
+  private func matrixPower(_ a: Matrix, _ k: Int, operand: Expression) throws(EvaluationError) -> Matrix {
+    var square = k < 0 ? try invert(a, operand: operand) : a
+    var remaining = k.magnitude
+    var result: Matrix?
+    while remaining > 0 {
+      if remaining & 1 == 1 {
+        let factor = square
+        result =
+          try result.map { r throws(EvaluationError) in try matrixCall { try r.multiplied(by: factor) } }
+          ?? factor
+      }
+      remaining >>= 1
+      if remaining > 0 {
+        let s = square
+        square = try matrixCall { try s.multiplied(by: s) }
+        // Stop early rather than square infinities into NaN.
+        if let bad = square.firstNonFinite {
+          throw .overflow(expression: plainText, row: bad.row, col: bad.col)
+        }
+      }
+    }
+    return result ?? .identity(a.rows)
+  }
+
+  private func invert(_ a: Matrix, operand: Expression) throws(EvaluationError) -> Matrix {
+    do {
+      return try a.inverse()
+    } catch MatrixError.lapack {
+      throw .singular(expression: plainText, operand: operand.plainText)
+    } catch let error as MatrixError {
+      throw .matrix(expression: plainText, error: error)
+    } catch {
+      throw .matrix(expression: plainText, error: .invalidArgument("\(error)"))
+    }
+  }
+
+  /// Runs a MatrixCore operation, reporting its error with this sub-expression.
+  private func matrixCall<T>(_ body: () throws -> T) throws(EvaluationError) -> T {
+    do {
+      return try body()
+    } catch let error as MatrixError {
+      throw .matrix(expression: plainText, error: error)
+    } catch {
+      throw .matrix(expression: plainText, error: .invalidArgument("\(error)"))
+    }
+  }
+}
+
+extension Matrix {
+  fileprivate static func scalar(_ value: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [value]) }
+
+  fileprivate func transposed(if t: Transposition) -> Matrix { t == .transposed ? transposed : self }
+}

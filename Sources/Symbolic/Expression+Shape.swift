@@ -1,0 +1,147 @@
+import MatrixCore
+
+extension Expression {
+  /// The most entries one matrix of an expression may have (10⁸, 800 MB of `Double`s):
+  /// `I(100000000)` is rejected by `shape(in:)` instead of exhausting memory in `evaluate`.
+  public static let maximumEntryCount = 100_000_000
+
+  /// The shape of the value, given the shapes of the variables; checks every operator's shape
+  /// rule on the way, as in the specification's tables.
+  ///
+  /// ```swift
+  /// let dims = ["X": Shape(3, 2), "A": Shape(4, 3)]
+  /// try Expression("X'*X").shape(in: dims)   // 2×2
+  /// try Expression("A*X").shape(in: dims)    // 4×2
+  /// try Expression("X'*A").shape(in: dims)   // throws "in X'*A, X' is 2×3 and A is 4×3: 3 ≠ 4"
+  /// try Expression("W*X").shape(in: dims)    // throws "the variable W has no shape: …"
+  /// ```
+  ///
+  /// - Throws: `ShapeError`, naming the first offending sub-expression (leftmost, innermost).
+  /// - Complexity: one pass over the tree (plus printing the culprit on failure).
+  public func shape(in dims: [String: Shape]) throws(ShapeError) -> Shape {
+    let shape = try unchecked(dims)
+    let (count, overflow) = shape.rows.multipliedReportingOverflow(by: shape.cols)
+    guard shape.rows > 0, shape.cols > 0 else {
+      throw .invalidSize(expression: plainText, rows: shape.rows, cols: shape.cols)
+    }
+    guard !overflow, count <= Expression.maximumEntryCount else {
+      throw .tooLarge(expression: plainText, rows: shape.rows, cols: shape.cols)
+    }
+    return shape
+  }
+
+  /// The shape of this node from its children's checked shapes; its own size is checked by
+  /// the caller `shape(in:)`.
+  private func unchecked(_ dims: [String: Shape]) throws(ShapeError) -> Shape {
+    let scalar = Shape(1, 1)
+    switch self {
+    case .variable(let name):
+      guard let shape = dims[name] else { throw .unknownVariable(name) }
+      return shape
+    case .constant:
+      return scalar
+    case .identity(let n):
+      return Shape(n, n)
+    case .commutation(let m, let n):
+      guard m > 0, n > 0 else { return Shape(min(m, 0), min(n, 0)) }
+      let (mn, overflow) = m.multipliedReportingOverflow(by: n)
+      return overflow ? Shape(Int.max, Int.max) : Shape(mn, mn)
+    case .zeros(let m, let n), .ones(let m, let n):
+      return Shape(m, n)
+
+    case .transpose(let a):
+      return try a.shape(in: dims).transposed
+    case .negate(let a):
+      return try a.shape(in: dims)
+    case .elementwise(_, let a):
+      return try a.shape(in: dims)
+
+    case .add(let a, let b), .subtract(let a, let b):
+      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      guard sa == sb else {
+        let operation: String
+        if case .add = self { operation = "sum" } else { operation = "difference" }
+        throw .unequalShapes(
+          expression: plainText, operation: operation, lhs: a.plainText, lhsShape: sa, rhs: b.plainText,
+          rhsShape: sb)
+      }
+      return sa
+    case .product(let a, let b):
+      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      if sa.isScalar { return sb }
+      if sb.isScalar { return sa }
+      guard sa.cols == sb.rows else {
+        throw .innerSizes(
+          expression: plainText, lhs: a.plainText, lhsShape: sa, rhs: b.plainText, rhsShape: sb)
+      }
+      return Shape(sa.rows, sb.cols)
+    case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
+      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      if sa == sb || sb.isScalar { return sa }
+      if sa.isScalar { return sb }
+      let operation: String
+      if case .hadamard = self { operation = "entrywise product" } else { operation = "entrywise quotient" }
+      throw .unequalShapes(
+        expression: plainText, operation: operation, lhs: a.plainText, lhsShape: sa, rhs: b.plainText,
+        rhsShape: sb)
+    case .divide(let a, let s):
+      let sa = try a.shape(in: dims)
+      try s.requireScalar(in: self, role: "divisor", dims)
+      return sa
+    case .power(let a, let k):
+      let sa = try a.shape(in: dims)
+      try k.requireScalar(in: self, role: "exponent", dims)
+      guard sa.isSquare else { throw .notSquare(expression: plainText, operand: a.plainText, shape: sa) }
+      if !sa.isScalar && k.integerConstant == nil {
+        throw .nonIntegerMatrixPower(
+          expression: plainText, base: a.plainText, baseShape: sa, exponent: k.plainText)
+      }
+      return sa
+    case .elementwisePower(let a, let p):
+      let sa = try a.shape(in: dims)
+      try p.requireScalar(in: self, role: "exponent", dims)
+      return sa
+
+    case .inverse(let a):
+      return try a.requireSquare(in: self, dims)
+    case .determinant(let a), .logDeterminant(let a), .trace(let a):
+      _ = try a.requireSquare(in: self, dims)
+      return scalar
+    case .sum(let a), .norm(let a), .logSumExp(let a):
+      _ = try a.shape(in: dims)
+      return scalar
+    case .kronecker(let a, let b):
+      // Each factor has at most 10⁸ entries, so these products cannot overflow.
+      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      return Shape(sa.rows * sb.rows, sa.cols * sb.cols)
+    case .vec(let a):
+      return Shape(try a.shape(in: dims).count, 1)
+    case .diag(let v):
+      let sv = try v.shape(in: dims)
+      guard sv.rows == 1 || sv.cols == 1 else {
+        throw .notVector(expression: plainText, operand: v.plainText, shape: sv)
+      }
+      return Shape(sv.count, sv.count)
+    case .diagonal(let a):
+      let sa = try a.requireSquare(in: self, dims)
+      return Shape(sa.rows, 1)
+    case .softmax(let x):
+      let sx = try x.shape(in: dims)
+      guard sx.cols == 1 else { throw .notColumn(expression: plainText, operand: x.plainText, shape: sx) }
+      return sx
+    }
+  }
+
+  private func requireScalar(in whole: Expression, role: String, _ dims: [String: Shape]) throws(ShapeError) {
+    let s = try shape(in: dims)
+    guard s.isScalar else {
+      throw .notScalar(expression: whole.plainText, operand: plainText, shape: s, role: role)
+    }
+  }
+
+  private func requireSquare(in whole: Expression, _ dims: [String: Shape]) throws(ShapeError) -> Shape {
+    let s = try shape(in: dims)
+    guard s.isSquare else { throw .notSquare(expression: whole.plainText, operand: plainText, shape: s) }
+    return s
+  }
+}

@@ -1,0 +1,121 @@
+extension Expression {
+  /// The expression as people write it: `Xᵀ`, `X⁻¹`, `X²`, `⊗`, `⊙`, `⊘`, `−`, `I₂`,
+  /// `K₃,₂`, products by juxtaposition (`Wx` is printed `W x`, `(A + B)C` without a sign,
+  /// `·` where juxtaposition would be unclear), and `tanh²(z)` for `tanh(z).^2`.
+  ///
+  /// It parses back with `Expression(_:)` to the same tree (for trees with non-negative
+  /// constants). A Kronecker product is parenthesized whenever it is an operand, for
+  /// readability: `(I₂ ⊗ Xᵀ) + (Xᵀ ⊗ I₂)K₃,₂`.
+  ///
+  /// ```swift
+  /// try Expression("kron(I(2),X')+kron(X',I(2))*K(3,2)").unicodeText
+  /// // "(I₂ ⊗ Xᵀ) + (Xᵀ ⊗ I₂)K₃,₂"
+  /// try Expression("(u.*(1-tanh(W*x+b).^2))*x'").unicodeText
+  /// // "(u ⊙ (1 − tanh²(W x + b)))xᵀ"
+  /// ```
+  public var unicodeText: String {
+    switch self {
+    case .variable(let name): return name
+    case .constant(let c): return c < 0 ? "−" + Expression.format(-c) : Expression.format(c)
+    case .identity(let n): return "I" + Expression.subscriptDigits(n)
+    case .commutation(let m, let n):
+      return "K" + Expression.subscriptDigits(m) + "," + Expression.subscriptDigits(n)
+    case .zeros(let m, let n): return "zeros(\(m),\(n))"
+    case .ones(let m, let n): return "ones(\(m),\(n))"
+    case .transpose(let a): return a.unicode(atLeast: .postfix) + "ᵀ"
+    case .inverse(let a): return a.unicode(atLeast: .postfix) + "⁻¹"
+    case .negate(let a): return "−" + a.unicode(atLeast: .unary)
+    case .add(let a, let b): return a.unicode(atLeast: .sum) + " + " + b.unicode(above: .sum)
+    case .subtract(let a, let b): return a.unicode(atLeast: .sum) + " − " + b.unicode(above: .sum)
+    case .divide(let a, let b): return a.unicode(atLeast: .division) + " / " + b.unicode(above: .division)
+    case .hadamard(let a, let b): return a.unicode(atLeast: .hadamard) + " ⊙ " + b.unicode(above: .hadamard)
+    case .hadamardQuotient(let a, let b):
+      return a.unicode(atLeast: .hadamard) + " ⊘ " + b.unicode(above: .hadamard)
+    case .kronecker(let a, let b): return a.unicode(above: .product) + " ⊗ " + b.unicode(above: .product)
+    case .product(let a, let b):
+      let (l, r) = (a.unicode(atLeast: .product), b.unicode(above: .product))
+      return l + Expression.juxtaposition(l, r) + r
+    case .power(let a, let k):
+      let base = a.unicode(atLeast: .postfix)
+      if case .constant(let c) = k, c >= 0, let n = Int(exactly: c) {
+        // `(A⁻¹)²`, not `A⁻¹²`, which reads as one exponent.
+        let separated = base.last?.superscriptDigit != nil ? "(\(base))" : base
+        return separated + Expression.superscriptDigits(n)
+      }
+      if case .negate(.constant(let c)) = k, c > 1, let n = Int(exactly: c) {
+        return base + "⁻" + Expression.superscriptDigits(n)
+      }
+      return base + "^" + k.unicodeExponent(.power)
+    case .elementwisePower(let a, let p):
+      if case .elementwise(let f, let z) = a, case .constant(let c) = p, c >= 1, let n = Int(exactly: c) {
+        return f.name + Expression.superscriptDigits(n) + "(\(z.unicodeText))"
+      }
+      return a.unicode(atLeast: .power) + ".^" + p.unicodeExponent(.elementwisePower)
+    case .elementwise(let f, let a): return "\(f.name)(\(a.unicodeText))"
+    case .determinant(let a): return "det(\(a.unicodeText))"
+    case .logDeterminant(let a): return "logdet(\(a.unicodeText))"
+    case .trace(let a): return "tr(\(a.unicodeText))"
+    case .sum(let a): return "sum(\(a.unicodeText))"
+    case .norm(let a): return "norm(\(a.unicodeText))"
+    case .vec(let a): return "vec(\(a.unicodeText))"
+    case .diag(let a): return "diag(\(a.unicodeText))"
+    case .diagonal(let a): return "diagonal(\(a.unicodeText))"
+    case .softmax(let a): return "softmax(\(a.unicodeText))"
+    case .logSumExp(let a): return "logsumexp(\(a.unicodeText))"
+    }
+  }
+
+  /// The level of the outermost form as `unicodeText` and `latex` print it: the Kronecker
+  /// product is infix `⊗` at the level of `*`, the inverse a postfix `⁻¹`.
+  var displayPrecedence: Precedence {
+    switch self {
+    case .kronecker: return .product
+    case .inverse: return .postfix
+    default: return precedence
+    }
+  }
+
+  /// Whether an operand must be parenthesized in the displayed forms: when its level is too
+  /// loose, and always for a Kronecker product (`(A ⊗ B)C`, `(A ⊗ B) + C`).
+  func needsDisplayParentheses(atLeast level: Precedence) -> Bool {
+    if case .kronecker = self { return true }
+    return displayPrecedence < level
+  }
+
+  private func unicode(atLeast level: Precedence) -> String {
+    needsDisplayParentheses(atLeast: level) ? "(\(unicodeText))" : unicodeText
+  }
+
+  private func unicode(above level: Precedence) -> String {
+    let successor = Precedence(rawValue: level.rawValue + 1) ?? .atom
+    return unicode(atLeast: successor)
+  }
+
+  private func unicodeExponent(_ level: Precedence) -> String {
+    if case .negate(let a) = self { return "−" + a.unicodeExponent(level) }
+    if case .constant(let c) = self, c < 0 { return "−" + Expression.format(-c) }
+    return unicode(atLeast: level)
+  }
+
+  /// What stands between two printed factors of a product so that it reads, and parses, as one:
+  /// nothing after `)`, `ᵀ` or a superscript (`(A + B)C`, `XᵀX`); a space before a name
+  /// (`W x`, `2 x`); `·` otherwise (`x·(a + b)` is not a call of x; `2·3`; `A·−B`).
+  static func juxtaposition(_ left: String, _ right: String) -> String {
+    guard let last = left.last, let first = right.first else { return "·" }
+    let closesCleanly = last == ")" || last == "ᵀ" || last.superscriptDigit != nil
+    if first == "(" { return closesCleanly ? "" : "·" }
+    if first.isIdentifierHead { return closesCleanly ? "" : " " }
+    return "·"
+  }
+
+  static func superscriptDigits(_ n: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return (n < 0 ? "⁻" : "")
+      + String(String(n.magnitude).compactMap { $0.wholeNumberValue.map { digits[$0] } })
+  }
+
+  static func subscriptDigits(_ n: Int) -> String {
+    let digits: [Character] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
+    return String(String(n).compactMap { $0.wholeNumberValue.map { digits[$0] } })
+  }
+}

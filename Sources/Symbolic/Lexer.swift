@@ -1,0 +1,204 @@
+/// Splits an expression into tokens.
+///
+/// ASCII is the language; the Unicode forms that `unicodeText` prints are accepted as aliases:
+/// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
+/// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`).
+///
+/// A number is `digits[.digits][e[+-]digits]` or `.digits[…]`. A `.` right after a number
+/// starts an operator when `*`, `/` or `^` follows (`2.*x` is `2 .* x`); any other `.` there
+/// is a malformed number (`1.2.3`, `2.`).
+struct Lexer {
+  private let characters: [Character]
+  private let source: String
+  private var index = 0
+
+  init(_ source: String) {
+    self.source = source
+    self.characters = Array(source)
+  }
+
+  /// All tokens, ending with `.end`.
+  static func tokenize(_ source: String) throws(ParseError) -> [Token] {
+    var lexer = Lexer(source)
+    var tokens: [Token] = []
+    while true {
+      let token = try lexer.next()
+      tokens.append(token)
+      if token.kind == .end { return tokens }
+    }
+  }
+
+  private func peek(_ ahead: Int = 0) -> Character? {
+    let i = index + ahead
+    return i < characters.count ? characters[i] : nil
+  }
+
+  private func error(_ message: String, _ hint: String = "", at offset: Int) -> ParseError {
+    ParseError(message: message, hint: hint, offset: offset, source: source)
+  }
+
+  private func text(from start: Int) -> String { String(characters[start..<index]) }
+
+  private mutating func next() throws(ParseError) -> Token {
+    while let c = peek(), c.isWhitespace { index += 1 }
+    let start = index
+    guard let c = peek() else { return Token(kind: .end, offset: start, text: "") }
+
+    func single(_ kind: Token.Kind, length: Int = 1) -> Token {
+      index += length
+      return Token(kind: kind, offset: start, text: text(from: start))
+    }
+
+    if c.isASCIIDigit || (c == "." && peek(1)?.isASCIIDigit == true) { return try number() }
+    if c.isIdentifierHead {
+      while let d = peek(), d.isIdentifierBody { index += 1 }
+      let name = text(from: start)
+      return Token(kind: .identifier(name), offset: start, text: name)
+    }
+    switch c {
+    case "+": return single(.plus)
+    case "-", "−": return single(.minus)
+    case "*", "·", "⋅": return single(.star)
+    case "/": return single(.slash)
+    case "^": return single(.caret)
+    case "'", "ᵀ": return single(.transpose)
+    case "(": return single(.leftParen)
+    case ")": return single(.rightParen)
+    case ",": return single(.comma)
+    case "⊙": return single(.dotStar)
+    case "⊘": return single(.dotSlash)
+    case "⊗": return single(.kron)
+    case ".":
+      switch peek(1) {
+      case "*": return single(.dotStar, length: 2)
+      case "/": return single(.dotSlash, length: 2)
+      case "^": return single(.dotCaret, length: 2)
+      default:
+        throw error("unexpected '.'", "write .* ./ or .^ for an entrywise operation", at: start)
+      }
+    default:
+      break
+    }
+    if c == "⁻" || c.superscriptDigit != nil { return try superscript() }
+    if c.subscriptDigit != nil { return try subscripts() }
+    if c == "\"" || c == "`" || c == "’" || c == "‘" {
+      throw error("unexpected \(c)", "a transpose is written A' (with an ASCII apostrophe) or Aᵀ", at: start)
+    }
+    throw error("unexpected character '\(c)'", at: start)
+  }
+
+  private mutating func number() throws(ParseError) -> Token {
+    let start = index
+    func malformed(_ hint: String) -> ParseError {
+      // Report the whole run of number-like characters.
+      var end = index
+      while end < characters.count, characters[end].isASCIIDigit || characters[end] == "." { end += 1 }
+      let lexeme = String(characters[start..<max(end, index)])
+      return error("malformed number '\(lexeme)'", hint, at: start)
+    }
+    while let c = peek(), c.isASCIIDigit { index += 1 }
+    if peek() == "." {
+      if peek(1)?.isASCIIDigit == true {
+        index += 1
+        while let c = peek(), c.isASCIIDigit { index += 1 }
+      } else if let op = peek(1), op == "*" || op == "/" || op == "^" {
+        // `2.*x`: the dot belongs to the operator.
+      } else {
+        index += 1
+        throw malformed("a decimal point needs digits after it, as in 2.0")
+      }
+    }
+    if let e = peek(), e == "e" || e == "E" {
+      index += 1
+      if let sign = peek(), sign == "+" || sign == "-" { index += 1 }
+      guard peek()?.isASCIIDigit == true else {
+        throw malformed("an exponent needs digits, as in 1e-3")
+      }
+      while let c = peek(), c.isASCIIDigit { index += 1 }
+    }
+    if peek() == ".", peek(1)?.isASCIIDigit == true {
+      index += 1
+      throw malformed("a number has at most one decimal point")
+    }
+    let lexeme = text(from: start)
+    guard let value = Double(lexeme), value.isFinite else {
+      throw error("the number \(lexeme) is too large", "numbers must be finite doubles", at: start)
+    }
+    return Token(kind: .number(lexeme, value), offset: start, text: lexeme)
+  }
+
+  private mutating func superscript() throws(ParseError) -> Token {
+    let start = index
+    var negative = false
+    if peek() == "⁻" {
+      negative = true
+      index += 1
+    }
+    var digits = ""
+    while let d = peek()?.superscriptDigit {
+      digits.append(d)
+      index += 1
+    }
+    guard !digits.isEmpty else {
+      throw error("unexpected '⁻'", "a superscript exponent needs digits, as in X⁻¹", at: start)
+    }
+    guard let magnitude = Int(digits) else {
+      throw error("the exponent \(text(from: start)) is too large", at: start)
+    }
+    return Token(
+      kind: .superscript(negative ? -magnitude : magnitude), offset: start, text: text(from: start))
+  }
+
+  private mutating func subscripts() throws(ParseError) -> Token {
+    let start = index
+    var sizes: [Int] = []
+    while true {
+      let groupStart = index
+      var digits = ""
+      while let d = peek()?.subscriptDigit {
+        digits.append(d)
+        index += 1
+      }
+      guard let size = Int(digits) else {
+        throw error("the size \(text(from: groupStart)) is too large", at: groupStart)
+      }
+      sizes.append(size)
+      // `K₃,₂`: a comma continues the subscript only when a subscript digit follows.
+      guard peek() == ",", peek(1)?.subscriptDigit != nil else { break }
+      index += 1
+    }
+    return Token(kind: .subscripts(sizes), offset: start, text: text(from: start))
+  }
+}
+
+extension Character {
+  var isASCIIDigit: Bool { isASCII && isNumber }
+  var isIdentifierHead: Bool { isASCII && (isLetter || self == "_") }
+  var isIdentifierBody: Bool { isASCII && (isLetter || isNumber || self == "_") }
+
+  /// `"²"` → `"2"`.
+  var superscriptDigit: Character? {
+    switch self {
+    case "⁰": return "0"
+    case "¹": return "1"
+    case "²": return "2"
+    case "³": return "3"
+    case "⁴": return "4"
+    case "⁵": return "5"
+    case "⁶": return "6"
+    case "⁷": return "7"
+    case "⁸": return "8"
+    case "⁹": return "9"
+    default: return nil
+    }
+  }
+
+  /// `"₂"` → `"2"`.
+  var subscriptDigit: Character? {
+    guard let scalar = unicodeScalars.first, unicodeScalars.count == 1,
+      (0x2080...0x2089).contains(scalar.value),
+      let digit = Unicode.Scalar(scalar.value - 0x2080 + 0x30)
+    else { return nil }
+    return Character(digit)
+  }
+}

@@ -1,0 +1,419 @@
+extension Expression {
+  /// Parses an expression of the language (`shared/spec/expression-language.md`).
+  ///
+  /// ```swift
+  /// try Expression("X'*X")        // .product(.transpose(X), X)
+  /// try Expression("-x^2")        // .negate(.power(x, 2))
+  /// try Expression("(Xᵀ ⊗ I₂)K₃,₂") // .product(.kronecker(X', I(2)), K(3,2))
+  /// try Expression("X'*A)")       // throws "unexpected ')' at position 5: it closes no '('"
+  /// ```
+  ///
+  /// Besides the ASCII language, the Unicode forms printed by `unicodeText` parse (see `Lexer`),
+  /// and an operand that follows another with no operator between them is a product (at the
+  /// precedence of `*`): `2x`, `(A+B)C`, `XᵀX`, `W x`. A name followed by `(` is always a call,
+  /// so `W(x)` is an unknown function, not `W*(x)`.
+  /// `A ⊗ B` is `kron(A,B)` at the precedence of `*`, left-associative.
+  ///
+  /// - Throws: `ParseError` with the offset of the culprit.
+  public init(_ source: String) throws(ParseError) {
+    var parser = try Parser(source)
+    self = try parser.parseComplete()
+  }
+
+  /// Parses an expression; the same as `Expression(source)`.
+  public static func parse(_ source: String) throws(ParseError) -> Expression {
+    try Expression(source)
+  }
+}
+
+/// Recursive descent over the precedence levels of `Precedence`, loosest first.
+struct Parser {
+  /// The deepest nesting of parentheses, calls, signs and exponents that is accepted, so that
+  /// hostile input cannot exhaust the stack.
+  static let maximumNesting = 64
+  /// The deepest expression tree that is accepted (`a+b+c+…` is as deep as it is long). Every
+  /// pass over a tree (shapes, evaluation, printing, hashing) recurses once per level; in a debug
+  /// build on a Swift Testing thread, evaluation overflowed the stack at 500–700 levels, so 200
+  /// leaves a wide margin.
+  static let maximumTreeDepth = 200
+
+  private let source: String
+  private let characters: [Character]
+  private let tokens: [Token]
+  private var position = 0
+  private var nesting = 0
+
+  init(_ source: String) throws(ParseError) {
+    self.source = source
+    self.characters = Array(source)
+    self.tokens = try Lexer.tokenize(source)
+  }
+
+  // MARK: Token access
+
+  private var current: Token { tokens[position] }
+  private var previous: Token? { position > 0 ? tokens[position - 1] : nil }
+  private func peek(_ ahead: Int) -> Token { tokens[min(position + ahead, tokens.count - 1)] }
+
+  private mutating func advance() -> Token {
+    let token = tokens[position]
+    if position < tokens.count - 1 { position += 1 }
+    return token
+  }
+
+  private func error(_ message: String, _ hint: String = "", at offset: Int) -> ParseError {
+    ParseError(message: message, hint: hint, offset: offset, source: source)
+  }
+
+  private func unexpected(_ token: Token, _ hint: String) -> ParseError {
+    if case .end = token.kind { return error("unexpected end of input", hint, at: token.offset) }
+    let quoted = token.text == "'" ? "\"'\"" : "'\(token.text)'"
+    return error("unexpected \(quoted)", hint, at: token.offset)
+  }
+
+  /// Guards recursion; balanced by `leave()`.
+  private mutating func enter(_ token: Token) throws(ParseError) {
+    nesting += 1
+    if nesting > Parser.maximumNesting {
+      throw error(
+        "the expression is nested too deeply", "at most \(Parser.maximumNesting) levels are accepted",
+        at: token.offset)
+    }
+  }
+
+  private mutating func leave() { nesting -= 1 }
+
+  // MARK: Levels
+
+  mutating func parseComplete() throws(ParseError) -> Expression {
+    if case .end = current.kind {
+      throw error("the expression is empty", "write a matrix expression such as X'*X", at: 0)
+    }
+    let expression = try parseSum()
+    switch current.kind {
+    case .end:
+      break
+    case .rightParen:
+      throw unexpected(current, "it closes no '('")
+    case .comma:
+      throw unexpected(current, "commas only separate the arguments of a function")
+    default:
+      throw unexpected(current, "an operator is missing before it")
+    }
+    try checkTreeDepth(expression)
+    return expression
+  }
+
+  /// `A+B`, `A-B`.
+  private mutating func parseSum() throws(ParseError) -> Expression {
+    try enter(current)
+    defer { leave() }
+    var lhs = try parseDivision()
+    while true {
+      switch current.kind {
+      case .plus:
+        _ = advance()
+        lhs = .add(lhs, try parseDivision())
+      case .minus:
+        _ = advance()
+        lhs = .subtract(lhs, try parseDivision())
+      default:
+        return lhs
+      }
+    }
+  }
+
+  /// `A/s`.
+  private mutating func parseDivision() throws(ParseError) -> Expression {
+    var lhs = try parseHadamard()
+    while current.kind == .slash {
+      _ = advance()
+      lhs = .divide(lhs, try parseHadamard())
+    }
+    return lhs
+  }
+
+  /// `A.*B`, `A./B`.
+  private mutating func parseHadamard() throws(ParseError) -> Expression {
+    var lhs = try parseProduct()
+    while true {
+      switch current.kind {
+      case .dotStar:
+        _ = advance()
+        lhs = .hadamard(lhs, try parseProduct())
+      case .dotSlash:
+        _ = advance()
+        lhs = .hadamardQuotient(lhs, try parseProduct())
+      default:
+        return lhs
+      }
+    }
+  }
+
+  /// `A*B`, `A ⊗ B`, and the implicit product `AB`.
+  private mutating func parseProduct() throws(ParseError) -> Expression {
+    var lhs = try parseUnary()
+    while true {
+      switch current.kind {
+      case .star:
+        _ = advance()
+        lhs = .product(lhs, try parseUnary())
+      case .kron:
+        _ = advance()
+        lhs = .kronecker(lhs, try parseUnary())
+      default:
+        guard current.beginsImplicitFactor else { return lhs }
+        lhs = .product(lhs, try parseUnary())
+      }
+    }
+  }
+
+  /// `-A`.
+  private mutating func parseUnary() throws(ParseError) -> Expression {
+    guard current.kind == .minus else { return try parseElementwisePower() }
+    let sign = advance()
+    try enter(sign)
+    defer { leave() }
+    return .negate(try parseUnary())
+  }
+
+  /// `A.^p`, right-associative: `a.^b.^c` is `a.^(b.^c)`.
+  private mutating func parseElementwisePower() throws(ParseError) -> Expression {
+    let base = try parsePower()
+    guard current.kind == .dotCaret else { return base }
+    _ = advance()
+    return .elementwisePower(base, try parseExponent(of: .elementwisePower))
+  }
+
+  /// `A^k`, right-associative: `a^b^c` is `a^(b^c)`.
+  private mutating func parsePower() throws(ParseError) -> Expression {
+    let base = try parsePostfix()
+    guard current.kind == .caret else { return base }
+    _ = advance()
+    return .power(base, try parseExponent(of: .power))
+  }
+
+  /// The exponent after `^` or `.^`: signs, then an operand of that power's level, so that
+  /// `A^-1` and `x.^-2` need no parentheses.
+  private mutating func parseExponent(of level: Precedence) throws(ParseError) -> Expression {
+    try enter(current)
+    defer { leave() }
+    if current.kind == .minus {
+      _ = advance()
+      return .negate(try parseExponent(of: level))
+    }
+    return level == .power ? try parsePower() : try parseElementwisePower()
+  }
+
+  /// An atom followed by `'`, `ᵀ` or superscript exponents (`X⁻¹` is `inv(X)`).
+  private mutating func parsePostfix() throws(ParseError) -> Expression {
+    var operand = try parseAtom()
+    while true {
+      switch current.kind {
+      case .transpose:
+        _ = advance()
+        operand = .transpose(operand)
+      case .superscript(let k):
+        _ = advance()
+        operand = Parser.superscriptPower(operand, k)
+      default:
+        return operand
+      }
+    }
+  }
+
+  /// `X⁻¹` is `inv(X)`, `X²` is `X^2`, `X⁻²` is `X^-2`.
+  private static func superscriptPower(_ base: Expression, _ k: Int) -> Expression {
+    if k == -1 { return .inverse(base) }
+    if k < 0 { return .power(base, .negate(.constant(-Double(k)))) }
+    return .power(base, .constant(Double(k)))
+  }
+
+  // MARK: Atoms
+
+  private mutating func parseAtom() throws(ParseError) -> Expression {
+    let token = current
+    switch token.kind {
+    case .number(_, let value):
+      _ = advance()
+      return .constant(value)
+    case .identifier(let name):
+      return try parseIdentifier(name)
+    case .leftParen:
+      let open = advance()
+      let inner = try parseSum()
+      try expectClosing(open, of: nil)
+      return inner
+    default:
+      throw unexpected(token, missingOperandHint())
+    }
+  }
+
+  private func missingOperandHint() -> String {
+    guard let before = previous else { return "an operand is missing before it" }
+    switch before.kind {
+    case .leftParen where current.kind == .rightParen: return "the parentheses are empty"
+    case .leftParen, .comma: return "an operand is missing"
+    default: return "an operand is missing after '\(before.text)'"
+    }
+  }
+
+  private mutating func expectClosing(_ open: Token, of function: String?) throws(ParseError) {
+    let opened =
+      function.map { "the '(' of \($0) at position \(open.offset + 1)" }
+      ?? "the '(' at position \(open.offset + 1)"
+    switch current.kind {
+    case .rightParen:
+      _ = advance()
+    case .end:
+      throw error("missing ')'", "\(opened) is never closed", at: current.offset)
+    default:
+      throw unexpected(current, "expected ')' to close \(opened)")
+    }
+  }
+
+  private mutating func parseIdentifier(_ name: String) throws(ParseError) -> Expression {
+    let token = advance()
+    let signature = Expression.functionsByName[name]
+    switch current.kind {
+    case .leftParen:
+      guard let signature else {
+        let suggestion = Expression.closestFunctionName(to: name).map { "did you mean \($0)?" }
+        throw error(
+          "unknown function '\(name)'",
+          suggestion
+            ?? "write \(name)*(…) for a product; the functions are \(Expression.functionNames.joined(separator: ", "))",
+          at: token.offset)
+      }
+      return try parseCall(signature, token)
+    case .subscripts(let sizes):
+      let subscripts = advance()
+      switch (name, sizes.count) {
+      case ("I", 1):
+        return .identity(try checkedSize(sizes[0], of: "I", at: subscripts))
+      case ("K", 2):
+        return .commutation(
+          try checkedSize(sizes[0], of: "K", at: subscripts),
+          try checkedSize(sizes[1], of: "K", at: subscripts))
+      case ("I", _), ("K", _):
+        throw error(
+          "wrong number of subscripts on \(name)", "write I₃ for I(3) and K₃,₂ for K(3,2)",
+          at: subscripts.offset)
+      default:
+        throw error(
+          "unexpected subscript after '\(name)'", "subscripts only give sizes, as in I₃ and K₃,₂",
+          at: subscripts.offset)
+      }
+    case .superscript(let k) where ElementwiseFunction(name: name) != nil && peek(1).kind == .leftParen:
+      // `tanh²(x)` is `tanh(x).^2`, as people write it.
+      let exponent = advance()
+      guard k > 0, let signature else {
+        throw error(
+          "unexpected '\(exponent.text)' after \(name)",
+          "only a positive power such as \(name)²(x) can stand there", at: exponent.offset)
+      }
+      let call = try parseCall(signature, token)
+      return .elementwisePower(call, .constant(Double(k)))
+    default:
+      if let signature {
+        throw error(
+          "the function \(name) needs arguments",
+          "write \(signature.usage); a variable cannot be named \(name)",
+          at: token.offset)
+      }
+      return .variable(name)
+    }
+  }
+
+  private mutating func parseCall(_ signature: FunctionSignature, _ nameToken: Token) throws(ParseError)
+    -> Expression
+  {
+    let open = advance()
+    var arguments: [Expression] = []
+    var sizes: [Int] = []
+    if current.kind != .rightParen {
+      while true {
+        if signature.takesSizes {
+          sizes.append(try parseSize(of: signature))
+        } else {
+          arguments.append(try parseSum())
+        }
+        guard current.kind == .comma else { break }
+        _ = advance()
+      }
+    }
+    try expectClosing(open, of: signature.name)
+    let given = signature.takesSizes ? sizes.count : arguments.count
+    guard given == signature.arity else {
+      let expected = signature.arity == 1 ? "1 argument" : "\(signature.arity) arguments"
+      throw error(
+        "wrong number of arguments to \(signature.name)",
+        "\(signature.usage) takes \(expected), but \(given) \(given == 1 ? "was" : "were") given",
+        at: nameToken.offset)
+    }
+    switch signature.name {
+    case "I": return .identity(sizes[0])
+    case "K": return .commutation(sizes[0], sizes[1])
+    case "zeros": return .zeros(sizes[0], sizes[1])
+    case "ones": return .ones(sizes[0], sizes[1])
+    case "kron": return .kronecker(arguments[0], arguments[1])
+    default:
+      guard let call = Expression.applying(signature.name, to: arguments[0]) else {
+        throw error("unknown function '\(signature.name)'", at: nameToken.offset)
+      }
+      return call
+    }
+  }
+
+  /// A size argument of `I`, `K`, `zeros`, `ones`: a positive integer literal.
+  private mutating func parseSize(of signature: FunctionSignature) throws(ParseError) -> Int {
+    let token = current
+    let needs = "\(signature.usage) needs positive integer sizes"
+    if case .number(let lexeme, let value) = token.kind, [.comma, .rightParen].contains(peek(1).kind) {
+      _ = advance()
+      if lexeme.allSatisfy(\.isASCIIDigit) {
+        guard let n = Int(lexeme) else {
+          throw error("the size \(lexeme) is too large", needs, at: token.offset)
+        }
+        return try checkedSize(n, of: signature.name, at: token)
+      }
+      guard let n = Int(exactly: value) else {
+        throw error("\(needs), not \(lexeme)", at: token.offset)
+      }
+      return try checkedSize(n, of: signature.name, at: token)
+    }
+    // Not a literal: read the argument to quote it whole.
+    _ = try parseSum()
+    let end = max(current.offset, token.offset)
+    let text = String(characters[token.offset..<end]).trimmingCharacters()
+    throw error(
+      "\(needs), not '\(text)'", "a size is written as an integer literal such as 3", at: token.offset)
+  }
+
+  private func checkedSize(_ n: Int, of name: String, at token: Token) throws(ParseError) -> Int {
+    guard n > 0 else {
+      let usage = Expression.functionsByName[name]?.usage ?? name
+      throw error("\(usage) needs positive integer sizes, not \(n)", at: token.offset)
+    }
+    return n
+  }
+
+  /// Rejects trees deeper than `maximumTreeDepth`, without recursion.
+  private func checkTreeDepth(_ root: Expression) throws(ParseError) {
+    var stack: [(Expression, Int)] = [(root, 0)]
+    while let (node, depth) = stack.popLast() {
+      if depth > Parser.maximumTreeDepth {
+        throw error(
+          "the expression is nested too deeply",
+          "its tree is more than \(Parser.maximumTreeDepth) levels deep; split it into parts", at: 0)
+      }
+      for child in node.children { stack.append((child, depth + 1)) }
+    }
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters() -> String {
+    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+  }
+}
