@@ -1,3 +1,4 @@
+import MatrixCore
 import Testing
 
 @testable import Symbolic
@@ -344,5 +345,31 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     let fine = String(repeating: "(", count: 40) + "x" + String(repeating: ")", count: 40)
     #expect(try Expression(fine) == x)
     #expect(try Expression(Array(repeating: "x", count: 200).joined(separator: "+")).nodeCount == 399)
+  }
+}
+
+@Suite struct RandomInputTests {
+  /// Random strings over the language's characters (and some hostile numbers): parsing never
+  /// traps, every failure renders, and whatever parses prints back to the same tree in both
+  /// the plain and the Unicode form.
+  @Test func randomInputNeverTrapsAndWhatParsesRoundTrips() throws {
+    let alphabet = Array(
+      "XAxs12.0e+-*/^'(),ᵀ⁻¹²₃⊗⊙⊘·− Ikron(I(K(tr(inv(log(sqrt(zeros(1,2) 99999999999999999999 1e999 ")
+    var random = SeededGenerator(seed: 11)
+    var parsed = 0
+    for _ in 0..<20_000 {
+      let length = Int.random(in: 1...14, using: &random)
+      let source = String(
+        (0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+      do {
+        let e = try Expression(source)
+        parsed += 1
+        #expect((try? Expression(e.plainText)) == e, "\(source) → \(e.plainText)")
+        #expect((try? Expression(e.unicodeText)) == e, "\(source) → \(e.unicodeText)")
+      } catch {
+        #expect(error.rendered().hasPrefix(error.description))
+      }
+    }
+    #expect(parsed > 1_000)
   }
 }
