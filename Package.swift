@@ -8,6 +8,7 @@ let package = Package(
   products: [
     .library(name: "MatrixCore", targets: ["MatrixCore"]),
     .library(name: "Jacobians", targets: ["Jacobians"]),
+    .library(name: "Symbolic", targets: ["Symbolic"]),
     .executable(name: "jac", targets: ["jac"]),
     .executable(name: "jacbench", targets: ["jacbench"]),
   ],
@@ -23,12 +24,12 @@ let package = Package(
       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
     ),
     .target(name: "MatrixCore", dependencies: ["CLapack"]),
-    .target(name: "Symbolic", dependencies: ["MatrixCore"]),
+    .target(name: "Symbolic", dependencies: ["Jacobians", "MatrixCore"]),
     .target(name: "Jacobians", dependencies: ["MatrixCore", "CLapack"]),
     .executableTarget(
       name: "jac",
       dependencies: [
-        "Jacobians", "MatrixCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "Symbolic", "Jacobians", "MatrixCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(

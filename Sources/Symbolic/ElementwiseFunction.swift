@@ -12,6 +12,9 @@ import Foundation
 /// ```
 public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
   case exp, log, sin, cos, tanh, sigmoid, relu, softplus, sqrt, abs
+  /// Extensions of the language, the derivatives of `relu` and `abs`: `heaviside(x)` is 1 for
+  /// x > 0 and 0 otherwise (so relu′(0) = 0); `sign(x)` is −1, 0 or 1.
+  case heaviside, sign
 
   /// The function's name in the expression language (`"tanh"`).
   public var name: String { rawValue }
@@ -40,6 +43,8 @@ public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
     case .softplus: return Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
     case .sqrt: return x.squareRoot()
     case .abs: return Swift.abs(x)
+    case .heaviside: return x > 0 ? 1 : 0
+    case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
     }
   }
 

@@ -134,6 +134,8 @@ extension Expression {
       return Matrix.kronecker(try a.value(values), try b.value(values))
     case .vec(let a):
       return try a.value(values).vec
+    case .reshape(let a, let m, let n):
+      return Matrix(rows: m, cols: n, columnMajor: try a.value(values).storage)
     case .diag(let v):
       return .diagonal(try v.value(values).storage)
     case .diagonal(let a):

@@ -39,7 +39,8 @@ extension Expression {
       case .sqrt: return "\\sqrt{\(a.latex)}"
       case .abs: return "\\lvert \(a.latex) \\rvert"
       case .sigmoid: return "\\sigma(\(a.latex))"
-      case .relu, .softplus: return "\\operatorname{\(f.name)}(\(a.latex))"
+      case .relu, .softplus, .heaviside: return "\\operatorname{\(f.name)}(\(a.latex))"
+      case .sign: return "\\operatorname{sign}(\(a.latex))"
       case .exp, .log, .sin, .cos, .tanh: return "\\\(f.name)(\(a.latex))"
       }
     case .determinant(let a): return "\\det(\(a.latex))"
@@ -48,6 +49,7 @@ extension Expression {
     case .sum(let a): return "\\operatorname{sum}(\(a.latex))"
     case .norm(let a): return "\\lVert \(a.latex) \\rVert_{F}"
     case .vec(let a): return "\\operatorname{vec}(\(a.latex))"
+    case .reshape(let a, let m, let n): return "\\operatorname{reshape}(\(a.latex), \(m), \(n))"
     case .diag(let a): return "\\operatorname{diag}(\(a.latex))"
     case .diagonal(let a): return "\\operatorname{diagonal}(\(a.latex))"
     case .softmax(let a): return "\\operatorname{softmax}(\(a.latex))"

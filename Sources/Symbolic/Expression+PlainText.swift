@@ -40,6 +40,7 @@ extension Expression: CustomStringConvertible {
     case .sum(let a): return "sum(\(a.plainText))"
     case .norm(let a): return "norm(\(a.plainText))"
     case .vec(let a): return "vec(\(a.plainText))"
+    case .reshape(let a, let m, let n): return "reshape(\(a.plainText),\(m),\(n))"
     case .diag(let a): return "diag(\(a.plainText))"
     case .diagonal(let a): return "diagonal(\(a.plainText))"
     case .softmax(let a): return "softmax(\(a.plainText))"

@@ -125,6 +125,12 @@ extension Expression {
     case .diagonal(let a):
       let sa = try a.requireSquare(in: self, dims)
       return Shape(sa.rows, 1)
+    case .reshape(let a, let m, let n):
+      let sa = try a.shape(in: dims)
+      guard m > 0, n > 0, m.multipliedReportingOverflow(by: n) == (sa.count, false) else {
+        throw .invalidSize(expression: plainText, rows: m, cols: n)
+      }
+      return Shape(m, n)
     case .softmax(let x):
       let sx = try x.shape(in: dims)
       guard sx.cols == 1 else { throw .notColumn(expression: plainText, operand: x.plainText, shape: sx) }

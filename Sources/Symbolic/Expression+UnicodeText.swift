@@ -58,6 +58,7 @@ extension Expression {
     case .sum(let a): return "sum(\(a.unicodeText))"
     case .norm(let a): return "norm(\(a.unicodeText))"
     case .vec(let a): return "vec(\(a.unicodeText))"
+    case .reshape(let a, let m, let n): return "reshape(\(a.unicodeText), \(m), \(n))"
     case .diag(let a): return "diag(\(a.unicodeText))"
     case .diagonal(let a): return "diagonal(\(a.unicodeText))"
     case .softmax(let a): return "softmax(\(a.unicodeText))"

@@ -85,6 +85,9 @@ public indirect enum Expression: Hashable, Sendable {
   case softmax(Expression)
   /// `logsumexp(A)`: `log(sum(exp(A)))` over all entries, 1×1.
   case logSumExp(Expression)
+  /// `reshape(A,m,n)` (an extension of the language): the entries of A in column-major order,
+  /// read as an m×n matrix, as MATLAB's `reshape`; `reshape(vec(A),m,n) = A`.
+  case reshape(Expression, Int, Int)
 }
 
 /// `Expression` under a name that does not clash with Foundation's `Expression` (the type of
@@ -100,7 +103,7 @@ extension Expression {
       return []
     case .transpose(let a), .negate(let a), .inverse(let a), .determinant(let a),
       .logDeterminant(let a), .trace(let a), .sum(let a), .norm(let a), .vec(let a), .diag(let a),
-      .diagonal(let a), .elementwise(_, let a), .softmax(let a), .logSumExp(let a):
+      .diagonal(let a), .elementwise(_, let a), .softmax(let a), .logSumExp(let a), .reshape(let a, _, _):
       return [a]
     case .add(let a, let b), .subtract(let a, let b), .product(let a, let b), .hadamard(let a, let b),
       .hadamardQuotient(let a, let b), .divide(let a, let b), .power(let a, let b),

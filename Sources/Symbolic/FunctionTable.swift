@@ -38,6 +38,7 @@ extension Expression {
       FunctionSignature(name: "K", arity: 2, takesSizes: true, usage: "K(m,n)"),
       FunctionSignature(name: "zeros", arity: 2, takesSizes: true, usage: "zeros(m,n)"),
       FunctionSignature(name: "ones", arity: 2, takesSizes: true, usage: "ones(m,n)"),
+      FunctionSignature(name: "reshape", arity: 3, takesSizes: false, usage: "reshape(A,m,n)"),
     ]
     return table
   }()

@@ -333,7 +333,7 @@ struct Parser {
     var sizes: [Int] = []
     if current.kind != .rightParen {
       while true {
-        if signature.takesSizes {
+        if signature.takesSizes || (signature.name == "reshape" && !arguments.isEmpty) {
           sizes.append(try parseSize(of: signature))
         } else {
           arguments.append(try parseSum())
@@ -343,7 +343,7 @@ struct Parser {
       }
     }
     try expectClosing(open, of: signature.name)
-    let given = signature.takesSizes ? sizes.count : arguments.count
+    let given = signature.takesSizes ? sizes.count : arguments.count + sizes.count
     guard given == signature.arity else {
       let expected = signature.arity == 1 ? "1 argument" : "\(signature.arity) arguments"
       throw error(
@@ -357,6 +357,7 @@ struct Parser {
     case "zeros": return .zeros(sizes[0], sizes[1])
     case "ones": return .ones(sizes[0], sizes[1])
     case "kron": return .kronecker(arguments[0], arguments[1])
+    case "reshape": return .reshape(arguments[0], sizes[0], sizes[1])
     default:
       guard let call = Expression.applying(signature.name, to: arguments[0]) else {
         throw error("unknown function '\(signature.name)'", at: nameToken.offset)

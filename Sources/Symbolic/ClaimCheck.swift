@@ -1,0 +1,167 @@
+import Jacobians
+import MatrixCore
+
+/// A hand derivation checked against the truth at a point, with a diagnosis of the usual
+/// mistakes when they disagree.
+///
+/// The claim is a dense matrix read in a layout (numerator by default). When it disagrees with
+/// the true Jacobian J (numerator layout, (mn)×(ab)), the check says what it matches instead:
+/// - the transpose `Jᵀ` (denominator layout),
+/// - the Jacobian under row-major flattening `K(m,n)·J·K(b,a)` (NumPy's `ravel`), or its transpose,
+/// - a scalar multiple `c·J` (a factor 2, a sign),
+/// - the truth minus one of its terms (a missing term), or with one term twice,
+/// - for a gradient (shape layout), its transpose;
+/// and names the worst entries `∂F[p,q]/∂X[i,j]`.
+public struct ClaimCheck: Sendable {
+  /// What a disagreeing claim turned out to match.
+  public enum Diagnosis: Sendable, Equatable {
+    case transpose
+    case rowMajor
+    case rowMajorTranspose
+    case scalarMultiple(Double)
+    case missingTerm(String)
+    case doubledTerm(String)
+    case gradientTranspose
+
+    public var sentence: String {
+      switch self {
+      case .transpose:
+        return "the claim is the transpose of the Jacobian: it is in denominator layout (∂vec X/∂vec F); "
+          + "read it with --layout denominator, or transpose it"
+      case .rowMajor:
+        return "the claim is the Jacobian under row-major flattening (NumPy ravel, C order), K(m,n)·J·K(b,a); "
+          + "with vec stacking columns the commutation matrices belong elsewhere"
+      case .rowMajorTranspose:
+        return "the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)"
+      case .scalarMultiple(let c):
+        if c == -1 { return "the claim has the wrong sign: it is −1 times the Jacobian" }
+        return "the claim is \(ClaimCheck.format(c)) times the Jacobian: a factor is off"
+      case .missingTerm(let t):
+        return "the claim misses the term \(t): it equals the Jacobian minus that term"
+      case .doubledTerm(let t):
+        return "the claim has the term \(t) twice"
+      case .gradientTranspose:
+        return "the claim is the transpose of the gradient: a gradient in the shape convention has the shape of the variable"
+      }
+    }
+  }
+
+  public let derivative: SymbolicDerivative
+  public let layout: JacobianLayout
+  public let holds: Bool
+  /// The comparison of the claim (converted to numerator layout where possible) with the truth.
+  public let comparison: JacobianComparison?
+  public let diagnoses: [Diagnosis]
+  /// The claim's shape and the shape expected in `layout`.
+  public let claimShape: Shape
+  public let expectedShape: Shape
+
+  /// Compares `claim` (read in `layout`) with the derivative at `values`.
+  /// - Throws: when the claim's shape fits neither the expected shape nor its transpose.
+  public init(
+    claim: Matrix, layout: JacobianLayout, derivative: SymbolicDerivative, values: [String: Matrix],
+    tolerance: Double = 1e-8
+  ) throws {
+    self.derivative = derivative
+    self.layout = layout
+    let (m, n) = (derivative.outputShape.rows, derivative.outputShape.cols)
+    let (a, b) = (derivative.inputShape.rows, derivative.inputShape.cols)
+    let jacobian = try derivative.jacobian(at: values)
+    let truthNumerator = try jacobian.materialized()
+    let truth: Matrix
+    switch layout {
+    case .numerator, .numeratorRowMajor, .tensor, .sympy:
+      truth = try jacobian.matrix(in: layout == .numerator ? .numerator : .numeratorRowMajor).materialized()
+    case .denominator:
+      truth = truthNumerator.transposed
+    case .shape:
+      truth = try derivative.gradient(at: values)
+    }
+    claimShape = claim.shape
+    expectedShape = truth.shape
+    func close(_ x: Matrix, _ y: Matrix) -> Bool {
+      x.shape == y.shape && x.maxAbsDifference(y) <= tolerance * max(1, x.maxAbs, y.maxAbs)
+    }
+    if claim.shape == truth.shape {
+      holds = close(claim, truth)
+      // Compare in numerator layout, so that entries are labelled ∂F[p,q]/∂X[i,j].
+      let claimNumerator: Matrix
+      switch layout {
+      case .denominator: claimNumerator = claim.transposed
+      case .shape: claimNumerator = Matrix(rows: 1, cols: a * b, columnMajor: claim.storage)
+      case .numeratorRowMajor, .tensor, .sympy:
+        claimNumerator = try JacobianLayout.convert(
+          NPYArray(matrix: claim), from: .numeratorRowMajor, to: .numerator, output: derivative.outputShape,
+          input: derivative.inputShape
+        ).matrix()
+      case .numerator: claimNumerator = claim
+      }
+      comparison = JacobianComparison(
+        expected: truthNumerator, actual: claimNumerator, output: derivative.outputShape, input: derivative.inputShape)
+    } else if claim.shape == truth.shape.transposed {
+      holds = false
+      comparison = nil
+    } else {
+      throw DerivativeError(
+        "the claim is \(claim.shape), but ∂F/∂\(derivative.variable) in \(layout.rawValue) layout is \(truth.shape) "
+          + "(F is \(derivative.outputShape), \(derivative.variable) is \(derivative.inputShape))")
+    }
+    guard !holds else {
+      diagnoses = []
+      return
+    }
+    // Candidates, all in the layout the claim was read in.
+    var found: [Diagnosis] = []
+    if layout == .shape {
+      if close(claim, truth.transposed) { found.append(.gradientTranspose) }
+    } else {
+      let toLayout: (Matrix) -> Matrix = layout == .denominator ? { $0.transposed } : { $0 }
+      if close(claim, truth.transposed) { found.append(.transpose) }
+      if layout == .numerator || layout == .denominator {
+        let rowMajor = try jacobian.matrix(in: .numeratorRowMajor).materialized()
+        if close(claim, toLayout(rowMajor)) { found.append(.rowMajor) }
+        if close(claim, toLayout(rowMajor).transposed) { found.append(.rowMajorTranspose) }
+      }
+      if claim.shape == truth.shape {
+        // Terms of the closed form.
+        let terms = derivative.jacobian.topLevelTerms
+        if terms.count >= 2 {
+          var evaluator = StructuredEvaluator(values: values, dims: derivative.dims)
+          for (sign, term) in terms {
+            let t = toLayout(try evaluator.structured(term).materialized().scaled(by: sign))
+            if close(claim, truth - t) { found.append(.missingTerm(term.unicodeText)) }
+            if close(claim, truth + t) { found.append(.doubledTerm(term.unicodeText)) }
+          }
+        }
+        _ = (m, n)
+      }
+    }
+    if claim.shape == truth.shape, found.isEmpty {
+      // Least-squares factor c = ⟨claim, J⟩/⟨J, J⟩.
+      let tt = truth.storage.reduce(0) { $0 + $1 * $1 }
+      if tt > 0 {
+        let c = zip(claim.storage, truth.storage).reduce(0) { $0 + $1.0 * $1.1 } / tt
+        if abs(c - 1) > 1e-6, abs(c) > 1e-12, close(claim, truth.scaled(by: c)) {
+          found.append(.scalarMultiple((c * 1e6).rounded() / 1e6))
+        }
+      }
+    }
+    diagnoses = found
+  }
+
+  static func format(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : "\(x)"
+  }
+}
+
+extension Expression {
+  /// The terms of a sum with their signs (`A - B` gives `[(1, A), (−1, B)]`); `[(1, self)]` otherwise.
+  public var topLevelTerms: [(Double, Expression)] {
+    switch self {
+    case .add(let a, let b): return a.topLevelTerms + b.topLevelTerms
+    case .subtract(let a, let b): return a.topLevelTerms + b.topLevelTerms.map { (-$0.0, $0.1) }
+    case .negate(let a): return a.topLevelTerms.map { (-$0.0, $0.1) }
+    default: return [(1, self)]
+    }
+  }
+}

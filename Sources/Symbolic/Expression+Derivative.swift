@@ -1,0 +1,225 @@
+import MatrixCore
+
+/// Errors of symbolic differentiation that input can reach.
+public struct DerivativeError: Error, Equatable, Sendable, CustomStringConvertible {
+  public let description: String
+  init(_ message: String) { description = message }
+}
+
+/// Forward symbolic differentiation in numerator layout over column-major `vec`.
+///
+/// For F (m×n) and the variable X (a×b), `jacobian(of:)` returns an `Expression` of shape
+/// (mn)×(ab) equal to `∂vec F/∂(vec X)ᵀ`, built by the rules of matrix differentials
+/// (Magnus & Neudecker, ch. 8–9):
+///
+///     vec(A·dX·B) = (Bᵀ ⊗ A)·vec dX        vec(dXᵀ) = K(a,b)·vec dX
+///     d f(A) = diag(vec f′(A))·d vec A      d A⁻¹ = −(A⁻ᵀ ⊗ A⁻¹)·d vec A
+///     d det A = det A · vec(A⁻ᵀ)ᵀ·d vec A   d vec(A⊗B) = (Iₙ ⊗ K(q,m) ⊗ Iₚ)(d vec A ⊗ vec B + vec A ⊗ d vec B)
+///
+/// `nil` stands for a zero Jacobian, so that constant branches cost nothing.
+struct ForwardDifferentiator {
+  let variable: String
+  let dims: [String: Shape]
+  let columns: Int
+  private var memo: [Expression: Expression?] = [:]
+
+  init(variable: String, dims: [String: Shape]) throws {
+    guard let s = dims[variable] else {
+      throw DerivativeError("the variable \(variable) has no shape: give it with --dims \(variable)=RxC")
+    }
+    self.variable = variable
+    self.dims = dims
+    self.columns = s.count
+  }
+
+  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims) }
+
+  /// `∂vec e/∂(vec X)ᵀ`, or nil when e does not depend on X.
+  mutating func jacobian(_ e: Expression) throws -> Expression? {
+    if let cached = memo[e] { return cached }
+    let result = try derive(e)
+    memo[e] = result
+    return result
+  }
+
+  private mutating func derive(_ e: Expression) throws -> Expression? {
+    switch e {
+    case .variable(let name):
+      return name == variable ? .identity(columns) : nil
+    case .constant, .identity, .commutation, .zeros, .ones:
+      return nil
+    case .transpose(let a):
+      let s = try shape(a)
+      return try jacobian(a).map { .commutation(s.rows, s.cols) * $0 }
+    case .negate(let a):
+      return try jacobian(a).map { -$0 }
+    case .add(let a, let b):
+      return sum(try jacobian(a), try jacobian(b))
+    case .subtract(let a, let b):
+      return sum(try jacobian(a), try jacobian(b).map { -$0 })
+    case .product(let a, let b):
+      return try productRule(a, b)
+    case .hadamard(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar != sb.isScalar { return try productRule(a, b) }
+      return sum(
+        try jacobian(a).map { .diag(.vec(b)) * $0 },
+        try jacobian(b).map { .diag(.vec(a)) * $0 })
+    case .hadamardQuotient(let a, let b), .divide(let a, let b):
+      return try quotientRule(a, b)
+    case .power(let a, let k):
+      return try powerRule(a, k)
+    case .elementwisePower(let a, let p):
+      let sa = try shape(a)
+      // d(A.^p) = diag(vec(p·A.^(p−1)))·dA + vec(A.^p ⊙ log A)·dp
+      let da = try jacobian(a).map { da -> Expression in
+        let derivative = p * .elementwisePower(a, p - 1)
+        return sa.isScalar ? derivative * da : .diag(.vec(derivative)) * da
+      }
+      let dp = try jacobian(p).map { .vec(.hadamard(.elementwisePower(a, p), .log(a))) * $0 }
+      return sum(da, dp)
+    case .inverse(let a):
+      // d A⁻¹ = −A⁻¹ dA A⁻¹  ⇒  −(A⁻ᵀ ⊗ A⁻¹)
+      return try jacobian(a).map { -(.kron(.transpose(.inv(a)), .inv(a)) * $0) }
+    case .determinant(let a):
+      return try jacobian(a).map { .det(a) * .transpose(.vec(.transpose(.inv(a)))) * $0 }
+    case .logDeterminant(let a):
+      return try jacobian(a).map { .transpose(.vec(.transpose(.inv(a)))) * $0 }
+    case .trace(let a):
+      let n = try shape(a).rows
+      return try jacobian(a).map { .transpose(.vec(.identity(n))) * $0 }
+    case .sum(let a):
+      let s = try shape(a)
+      return try jacobian(a).map { .ones(1, s.count) * $0 }
+    case .norm(let a):
+      return try jacobian(a).map { (.transpose(.vec(a)) / .norm(a)) * $0 }
+    case .kronecker(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      let (m, n, p, q) = (sa.rows, sa.cols, sb.rows, sb.cols)
+      // vec(A⊗B) = (Iₙ ⊗ K(q,m) ⊗ Iₚ)(vec A ⊗ vec B)   (Magnus & Neudecker, Thm 3.10)
+      let inner = sum(
+        try jacobian(a).map { .kron(.identity(m * n), .vec(b)) * $0 },
+        try jacobian(b).map { .kron(.vec(a), .identity(p * q)) * $0 })
+      return inner.map { .kron(.identity(n), .kron(.commutation(q, m), .identity(p))) * $0 }
+    case .vec(let a):
+      return try jacobian(a)
+    case .diag(let v):
+      let n = try shape(v).count
+      // vec diag(v) = diag(vec Iₙ)·(1ₙ ⊗ Iₙ)·v
+      return try jacobian(v).map { .diag(.vec(.identity(n))) * .kron(.ones(n, 1), .identity(n)) * $0 }
+    case .diagonal(let a):
+      let n = try shape(a).rows
+      return try jacobian(a).map { .kron(.ones(1, n), .identity(n)) * .diag(.vec(.identity(n))) * $0 }
+    case .elementwise(let f, let a):
+      let sa = try shape(a)
+      return try jacobian(a).map { da in
+        let d = ForwardDifferentiator.derivative(of: f, at: a, shape: sa)
+        return sa.isScalar ? d * da : .diag(.vec(d)) * da
+      }
+    case .softmax(let x):
+      // ∂softmax(x)/∂x = diag(s) − s·sᵀ
+      let s = Expression.softmax(x)
+      return try jacobian(x).map { (.diag(s) - s * .transpose(s)) * $0 }
+    case .logSumExp(let a):
+      let sa = try shape(a)
+      let weights: Expression = sa.cols == 1 ? .softmax(a) : .softmax(.vec(a))
+      return try jacobian(a).map { .transpose(weights) * $0 }
+    case .reshape(let a, _, _):
+      return try jacobian(a)
+    }
+  }
+
+  /// f′(A) entrywise, as an expression of A's shape.
+  static func derivative(of f: ElementwiseFunction, at a: Expression, shape s: Shape) -> Expression {
+    let one: Expression = s.isScalar ? 1 : .ones(s.rows, s.cols)
+    switch f {
+    case .exp: return .exp(a)
+    case .log: return .elementwisePower(a, -1)
+    case .sin: return .cos(a)
+    case .cos: return -.sin(a)
+    case .tanh: return one - .elementwisePower(.tanh(a), 2)
+    case .sigmoid: return .hadamard(.sigmoid(a), one - .sigmoid(a))
+    case .relu: return .elementwise(.heaviside, a)
+    case .softplus: return .sigmoid(a)
+    case .sqrt: return 0.5 * .elementwisePower(.sqrt(a), -1)
+    case .abs: return .elementwise(.sign, a)
+    case .heaviside, .sign: return s.isScalar ? 0 : .zeros(s.rows, s.cols)
+    }
+  }
+
+  /// The product rule for `A*B`, including the scaling cases where a side is 1×1.
+  private mutating func productRule(_ a: Expression, _ b: Expression) throws -> Expression? {
+    let (sa, sb) = (try shape(a), try shape(b))
+    let (da, db) = (try jacobian(a), try jacobian(b))
+    if sa.isScalar && sb.isScalar {
+      return sum(da.map { b * $0 }, db.map { a * $0 })
+    }
+    if sa.isScalar {  // F = a·B: vec F = a·vec B
+      return sum(da.map { .vec(b) * $0 }, db.map { a * $0 })
+    }
+    if sb.isScalar {  // F = A·b
+      return sum(da.map { b * $0 }, db.map { .vec(a) * $0 })
+    }
+    // d(AB) = dA·B + A·dB  ⇒  (Bᵀ ⊗ Iₘ)·dA + (Iₙ ⊗ A)·dB
+    return sum(
+      da.map { .kron(.transpose(b), .identity(sa.rows)) * $0 },
+      db.map { .kron(.identity(sb.cols), a) * $0 })
+  }
+
+  /// `A./B` and `A/s`, including the cases where a side is 1×1.
+  private mutating func quotientRule(_ a: Expression, _ b: Expression) throws -> Expression? {
+    let (sa, sb) = (try shape(a), try shape(b))
+    let (da, db) = (try jacobian(a), try jacobian(b))
+    let inverseB: Expression = .elementwisePower(b, -1)
+    let inverseB2: Expression = .elementwisePower(b, -2)
+    if sb.isScalar {
+      // d(A/b) = dA/b − vec(A)·db/b²
+      return sum(da.map { $0 / b }, db.map { -((.vec(a) / .elementwisePower(b, 2)) * $0) })
+    }
+    if sa.isScalar {
+      // d(a./B) = vec(B.^-1)·da − diag(vec(a·B.^-2))·dB
+      return sum(da.map { .vec(inverseB) * $0 }, db.map { -(.diag(.vec(a * inverseB2)) * $0) })
+    }
+    return sum(
+      da.map { .diag(.vec(inverseB)) * $0 },
+      db.map { -(.diag(.vec(.hadamard(a, inverseB2))) * $0) })
+  }
+
+  /// `A^k`: integer matrix powers, and any real power of a 1×1 base.
+  private mutating func powerRule(_ a: Expression, _ k: Expression) throws -> Expression? {
+    let sa = try shape(a)
+    if sa.isScalar {
+      let da = try jacobian(a).map { k * .power(a, k - 1) * $0 }
+      let dk = try jacobian(k).map { .power(a, k) * .log(a) * $0 }
+      return sum(da, dk)
+    }
+    guard let power = k.integerConstant else {
+      throw DerivativeError("the matrix power \(Expression.power(a, k).plainText) needs an integer exponent")
+    }
+    guard abs(power) <= 64 else {
+      throw DerivativeError(
+        "the matrix power \(Expression.power(a, k).plainText) is too high to differentiate symbolically (|k| ≤ 64)")
+    }
+    guard power != 0, let da = try jacobian(a) else { return nil }
+    let n = sa.rows
+    let base: Expression = power > 0 ? a : .inv(a)
+    let dBase: Expression = power > 0 ? da : -(.kron(.transpose(.inv(a)), .inv(a)) * da)
+    // d(B^k) = Σᵢ Bⁱ·dB·B^(k−1−i)  ⇒  Σᵢ ((B^(k−1−i))ᵀ ⊗ Bⁱ)
+    let j = abs(power)
+    func pow(_ e: Int) -> Expression { e == 0 ? .identity(n) : (e == 1 ? base : .power(base, Expression.constant(Double(e)))) }
+    var total: Expression? = nil
+    for i in 0..<j {
+      total = sum(total, .kron(.transpose(pow(j - 1 - i)), pow(i)))
+    }
+    return total.map { $0 * dBase }
+  }
+}
+
+/// `a + b` where nil is zero.
+func sum(_ a: Expression?, _ b: Expression?) -> Expression? {
+  switch (a, b) {
+  case (nil, nil): return nil
+  case (let x?, nil), (nil, let x?): return x
+  case (let x?, let y?): return x + y
+  }
+}

@@ -1,0 +1,153 @@
+import MatrixCore
+
+/// Reverse symbolic differentiation of a scalar (1×1) expression into its gradient in matrix
+/// form (the shape convention: `G[i,j] = ∂F/∂X[i,j]`, G shaped like X).
+///
+/// Adjoints are matrices shaped like their node and are propagated from the output to the
+/// leaves by the rules of backpropagation (`Ā += G·Bᵀ`, `B̄ += Aᵀ·G` for `A·B`, …). Equal
+/// subexpressions are one node (the tree is treated as a DAG), so `x'*A*x` gives
+/// `A'*x + A*x` before simplification.
+struct ReverseDifferentiator {
+  let variable: String
+  let dims: [String: Shape]
+
+  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims) }
+
+  /// The gradient of the 1×1 `output` with respect to the variable, or nil when it is zero.
+  func gradient(of output: Expression) throws -> Expression? {
+    // Unique subexpressions that depend on the variable, parents before children.
+    var height: [Expression: Int] = [:]
+    func visit(_ e: Expression) -> Int {
+      if let h = height[e] { return h }
+      let h = 1 + (e.children.map(visit).max() ?? 0)
+      height[e] = h
+      return h
+    }
+    _ = visit(output)
+    var dependsMemo: [Expression: Bool] = [:]
+    func depends(_ e: Expression) -> Bool {
+      if let d = dependsMemo[e] { return d }
+      let d: Bool
+      if case .variable(let name) = e { d = name == variable } else { d = e.children.contains(where: depends) }
+      dependsMemo[e] = d
+      return d
+    }
+    guard depends(output) else { return nil }
+    var adjoint: [Expression: Expression] = [output: 1]
+    let order = height.keys.filter(depends).sorted { height[$0]! > height[$1]! }
+    for node in order {
+      guard let g = adjoint[node] else { continue }
+      if case .variable = node { continue }
+      for (child, contribution) in try contributions(node, g) where depends(child) {
+        adjoint[child] = adjoint[child].map { $0 + contribution } ?? contribution
+      }
+    }
+    return adjoint[.variable(variable)]
+  }
+
+  /// `(child, adjoint contribution)` pairs of a node with adjoint G.
+  private func contributions(_ e: Expression, _ g: Expression) throws -> [(Expression, Expression)] {
+    switch e {
+    case .variable, .constant, .identity, .commutation, .zeros, .ones:
+      return []
+    case .transpose(let a):
+      return [(a, .transpose(g))]
+    case .negate(let a):
+      return [(a, -g)]
+    case .add(let a, let b):
+      return [(a, g), (b, g)]
+    case .subtract(let a, let b):
+      return [(a, g), (b, -g)]
+    case .product(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar && !sb.isScalar { return [(a, .sum(.hadamard(g, b))), (b, a * g)] }
+      if sb.isScalar && !sa.isScalar { return [(a, b * g), (b, .sum(.hadamard(g, a)))] }
+      if sa.isScalar && sb.isScalar { return [(a, g * b), (b, a * g)] }
+      return [(a, g * .transpose(b)), (b, .transpose(a) * g)]
+    case .hadamard(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar != sb.isScalar { return try contributions(.product(a, b), g) }
+      return [(a, .hadamard(g, b)), (b, .hadamard(a, g))]
+    case .hadamardQuotient(let a, let b), .divide(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sb.isScalar {
+        // F = A/b: Ā = G/b, b̄ = −Σ(G⊙A)/b²
+        return [(a, g / b), (b, -(.sum(.hadamard(g, a)) / .elementwisePower(b, 2)))]
+      }
+      let gOverB: Expression = .hadamardQuotient(g, b)
+      let db: Expression = -.hadamardQuotient(.hadamard(g, a), .elementwisePower(b, 2))
+      if sa.isScalar { return [(a, .sum(gOverB)), (b, db)] }
+      return [(a, gOverB), (b, db)]
+    case .power(let a, let k):
+      let sa = try shape(a)
+      if sa.isScalar {
+        return [(a, g * k * .power(a, k - 1)), (k, g * .power(a, k) * .log(a))]
+      }
+      guard let power = k.integerConstant, abs(power) <= 64 else {
+        throw DerivativeError("the matrix power \(e.plainText) needs an integer exponent with |k| ≤ 64")
+      }
+      if power == 0 { return [] }
+      let n = sa.rows
+      let base: Expression = power > 0 ? a : .inv(a)
+      let j = abs(power)
+      func pow(_ p: Int) -> Expression { p == 0 ? .identity(n) : (p == 1 ? base : .power(base, .constant(Double(p)))) }
+      // B̄ = Σᵢ (Bⁱ)ᵀ·G·(B^(k−1−i))ᵀ
+      var total: Expression? = nil
+      for i in 0..<j { total = sum(total, .transpose(pow(i)) * g * .transpose(pow(j - 1 - i))) }
+      guard let baseAdjoint = total else { return [] }
+      if power > 0 { return [(a, baseAdjoint)] }
+      return [(a, -(.transpose(.inv(a)) * baseAdjoint * .transpose(.inv(a))))]
+    case .elementwisePower(let a, let p):
+      return [
+        (a, .hadamard(g, p * .elementwisePower(a, p - 1))),
+        (p, .sum(.hadamard(g, .hadamard(.elementwisePower(a, p), .log(a))))),
+      ]
+    case .inverse(let a):
+      return [(a, -(.transpose(.inv(a)) * g * .transpose(.inv(a))))]
+    case .determinant(let a):
+      return [(a, g * .det(a) * .transpose(.inv(a)))]
+    case .logDeterminant(let a):
+      return [(a, g * .transpose(.inv(a)))]
+    case .trace(let a):
+      return [(a, g * .identity(try shape(a).rows))]
+    case .sum(let a):
+      let s = try shape(a)
+      return [(a, s.isScalar ? g : g * .ones(s.rows, s.cols))]
+    case .norm(let a):
+      return [(a, g * (a / .norm(a)))]
+    case .kronecker(let a, let b):
+      // No matrix form: Ā = reshape(J_Aᵀ·vec G), with J_A the forward Jacobian of A⊗B in A.
+      let (sa, sb) = (try shape(a), try shape(b))
+      let (m, n, p, q) = (sa.rows, sa.cols, sb.rows, sb.cols)
+      let permutation: Expression = .kron(.identity(n), .kron(.commutation(q, m), .identity(p)))
+      let ja = permutation * .kron(.identity(m * n), .vec(b))
+      let jb = permutation * .kron(.vec(a), .identity(p * q))
+      return [
+        (a, .reshape(.transpose(ja) * .vec(g), m, n)),
+        (b, .reshape(.transpose(jb) * .vec(g), p, q)),
+      ]
+    case .vec(let a):
+      let s = try shape(a)
+      return [(a, s.cols == 1 ? g : .reshape(g, s.rows, s.cols))]
+    case .reshape(let a, _, _):
+      let s = try shape(a)
+      return [(a, .reshape(g, s.rows, s.cols))]
+    case .diag(let v):
+      let s = try shape(v)
+      return [(v, s.cols == 1 ? .diagonal(g) : .transpose(.diagonal(g)))]
+    case .diagonal(let a):
+      return [(a, .diag(g))]
+    case .elementwise(let f, let a):
+      let d = ForwardDifferentiator.derivative(of: f, at: a, shape: try shape(a))
+      return [(a, .hadamard(g, d))]
+    case .softmax(let x):
+      // x̄ = (diag(s) − s·sᵀ)·G = s ⊙ G − s·(sᵀG)
+      let s = Expression.softmax(x)
+      return [(x, .hadamard(s, g) - s * (.transpose(s) * g))]
+    case .logSumExp(let a):
+      let sa = try shape(a)
+      let weights: Expression = sa.cols == 1 ? .softmax(a) : .reshape(.softmax(.vec(a)), sa.rows, sa.cols)
+      return [(a, g * weights)]
+    }
+  }
+}

@@ -1,0 +1,375 @@
+import MatrixCore
+
+/// Algebraic simplification of expressions, shape-aware, bottom-up to a fixed point:
+/// identities and zeros removed, numeric constants folded and hoisted, `(A')' = A`,
+/// `(A⊗B)' = A'⊗B'`, the mixed product `kron(A,B)*kron(C,D) = kron(A*C,B*D)`, `K(n,m)*K(m,n) = I`,
+/// `K(p,m)*kron(A,B)*K(n,q) = kron(B,A)`, `diag(u)*diag(v) = diag(u.*v)`, equal terms merged
+/// (`A + A = 2*A`), common factors pulled out of sums (`A*C + B*C = (A+B)*C`).
+///
+/// Every rule is an identity of matrix algebra, so the value never changes; the tests check that
+/// on random expressions numerically.
+public struct Simplifier {
+  let dims: [String: Shape]
+  private var shapes: [Expression: Shape] = [:]
+  private var memo: [Expression: Expression] = [:]
+
+  public init(dims: [String: Shape]) { self.dims = dims }
+
+  /// The simplified expression (same shape, same value).
+  public mutating func simplify(_ e: Expression) throws -> Expression {
+    var current = e
+    for _ in 0..<8 {
+      let next = try pass(current)
+      if next == current { return next }
+      current = next
+    }
+    return current
+  }
+
+  mutating func shape(_ e: Expression) throws -> Shape {
+    if let s = shapes[e] { return s }
+    let s = try e.shape(in: dims)
+    shapes[e] = s
+    return s
+  }
+
+  private mutating func pass(_ e: Expression) throws -> Expression {
+    if let m = memo[e] { return m }
+    let children = try e.children.map { try pass($0) }
+    let rebuilt = e.replacingChildren(children)
+    let result = try rewrite(rebuilt)
+    memo[e] = result
+    return result
+  }
+
+  private func isZero(_ e: Expression) -> Bool {
+    switch e {
+    case .zeros: return true
+    case .constant(let c): return c == 0
+    default: return false
+    }
+  }
+
+  private func zero(_ s: Shape) -> Expression { s.isScalar ? .constant(0) : .zeros(s.rows, s.cols) }
+
+  // MARK: Rewrite rules of one node whose children are simplified.
+
+  private mutating func rewrite(_ e: Expression) throws -> Expression {
+    switch e {
+    case .transpose(let a):
+      let s = try shape(a)
+      if s.isScalar { return a }
+      switch a {
+      case .transpose(let x): return x
+      case .identity, .diag: return a
+      case .commutation(let m, let n): return .commutation(n, m)
+      case .zeros(let m, let n): return .zeros(n, m)
+      case .ones(let m, let n): return .ones(n, m)
+      case .kronecker(let x, let y): return try rewrite(.kronecker(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
+      case .negate(let x): return try rewrite(.negate(try rewrite(.transpose(x))))
+      case .product(let x, let y) where try shape(x).isScalar:
+        return try rewrite(.product(x, try rewrite(.transpose(y))))
+      case .product(let x, let y) where try shape(y).isScalar:
+        return try rewrite(.product(y, try rewrite(.transpose(x))))
+      case .product(let x, let y):
+        // (XY)ᵀ = YᵀXᵀ, so that sums of products can share factors.
+        return try simplifyProduct(.product(try rewrite(.transpose(y)), try rewrite(.transpose(x))))
+      default: return e
+      }
+    case .negate(let a):
+      switch a {
+      case .negate(let x): return x
+      case .constant(let c): return .constant(-c)
+      case .zeros: return a
+      case .product(.constant(let c), let x): return try rewrite(.product(.constant(-c), x))
+      default: return e
+      }
+    case .add, .subtract:
+      return try simplifySum(e)
+    case .product:
+      return try simplifyProduct(e)
+    case .hadamard(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if isZero(a) || isZero(b) { return zero(try shape(e)) }
+      if case .ones = a, sa == sb { return b }
+      if case .ones = b, sa == sb { return a }
+      if sa.isScalar || sb.isScalar { return try simplifyProduct(.product(a, b)) }
+      return e
+    case .hadamardQuotient(let a, let b):
+      if isZero(a) { return zero(try shape(e)) }
+      if case .ones = b, try shape(a) == shape(b) { return a }
+      if try shape(b).isScalar { return try rewrite(.divide(a, b)) }
+      return e
+    case .divide(let a, let b):
+      if isZero(a) { return zero(try shape(e)) }
+      if case .constant(let c) = b, c != 0 {
+        if case .constant(let x) = a { return .constant(x / c) }
+        return try simplifyProduct(.product(.constant(1 / c), a))
+      }
+      return e
+    case .kronecker(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if isZero(a) || isZero(b) { return zero(try shape(e)) }
+      if case .identity(let m) = a, case .identity(let n) = b { return .identity(m * n) }
+      if sa.isScalar { return try simplifyProduct(.product(a, b)) }
+      if sb.isScalar { return try simplifyProduct(.product(b, a)) }
+      if case .product(.constant(let c), let x) = a { return try simplifyProduct(.product(.constant(c), .kronecker(x, b))) }
+      if case .product(.constant(let c), let y) = b { return try simplifyProduct(.product(.constant(c), .kronecker(a, y))) }
+      if case .negate(let x) = a { return try rewrite(.negate(try rewrite(.kronecker(x, b)))) }
+      if case .negate(let y) = b { return try rewrite(.negate(try rewrite(.kronecker(a, y)))) }
+      return e
+    case .commutation(let m, let n):
+      return m == 1 || n == 1 ? .identity(m * n) : e
+    case .vec(let a):
+      let s = try shape(a)
+      if s.cols == 1 { return a }
+      if s.rows == 1 { return try rewrite(.transpose(a)) }
+      if case .zeros = a { return .zeros(s.count, 1) }
+      if case .ones = a { return .ones(s.count, 1) }
+      return e
+    case .reshape(let a, let m, let n):
+      let s = try shape(a)
+      if s == Shape(m, n) { return a }
+      if case .reshape(let x, _, _) = a { return try rewrite(.reshape(x, m, n)) }
+      if isZero(a) { return .zeros(m, n) }
+      return e
+    case .elementwisePower(let a, let p):
+      if case .constant(let c) = p {
+        if c == 1 { return a }
+        if case .constant(let x) = a, let v = Optional(Foundation_pow(x, c)), v.isFinite { return .constant(v) }
+      }
+      return e
+    case .power(let a, let k):
+      if case .constant(let c) = k, c == 1 { return a }
+      if case .constant(let x) = a, case .constant(let c) = k {
+        let v = Foundation_pow(x, c)
+        if v.isFinite { return .constant(v) }
+      }
+      return e
+    case .sum(let a), .trace(let a):
+      if try shape(a).isScalar { return a }
+      if isZero(a) { return .constant(0) }
+      if case .sum = e, case .ones(let m, let n) = a { return .constant(Double(m * n)) }
+      if case .trace = e, case .identity(let n) = a { return .constant(Double(n)) }
+      return e
+    case .diag(let v):
+      if isZero(v) { let n = try shape(v).count; return .zeros(n, n) }
+      return e
+    case .diagonal(let a):
+      if isZero(a) { return .zeros(try shape(a).rows, 1) }
+      return e
+    default:
+      return e
+    }
+  }
+
+  // MARK: Products
+
+  /// A product in normal form: a numeric coefficient, 1×1 factors, and a chain of true matrix
+  /// products (no factor of which is 1×1 unless the whole chain is).
+  private struct ProductForm {
+    var coefficient: Double = 1
+    var scalars: [Expression] = []
+    var chain: [Expression] = []
+  }
+
+  private mutating func collect(_ e: Expression, into form: inout ProductForm) throws {
+    switch e {
+    case .constant(let c):
+      form.coefficient *= c
+    case .negate(let x):
+      form.coefficient = -form.coefficient
+      try collect(x, into: &form)
+    case .product(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar != sb.isScalar || (sa.isScalar && sb.isScalar) {
+        // Scaling: the 1×1 side is a coefficient; the other side keeps its own chain.
+        try collect(a, into: &form)
+        try collect(b, into: &form)
+      } else {
+        var left = ProductForm()
+        var right = ProductForm()
+        try collect(a, into: &left)
+        try collect(b, into: &right)
+        form.coefficient *= left.coefficient * right.coefficient
+        form.scalars += left.scalars + right.scalars
+        form.chain += left.chain + right.chain
+      }
+    case .identity(1), .ones(1, 1):
+      break
+    default:
+      if try shape(e).isScalar { form.scalars.append(e) } else { form.chain.append(e) }
+    }
+  }
+
+  private mutating func simplifyProduct(_ e: Expression) throws -> Expression {
+    let resultShape = try shape(e)
+    var form = ProductForm()
+    try collect(e, into: &form)
+    if form.coefficient == 0 || form.scalars.contains(where: isZero) || form.chain.contains(where: isZero) {
+      return zero(resultShape)
+    }
+    // Pairwise chain rules until none applies.
+    var chain = form.chain.filter { if case .identity = $0 { return false } else { return true } }
+    var changed = true
+    while changed {
+      changed = false
+      var i = 0
+      while i + 1 < chain.count {
+        if i + 2 < chain.count, case .commutation(let p, let m) = chain[i], case .kronecker(let a, let b) = chain[i + 1],
+          case .commutation(let n, let q) = chain[i + 2], try shape(a) == Shape(m, n), try shape(b) == Shape(p, q)
+        {
+          chain.replaceSubrange(i...(i + 2), with: [.kronecker(b, a)])
+          changed = true
+          continue
+        }
+        if let merged = try mergePair(chain[i], chain[i + 1]) {
+          chain.replaceSubrange(i...(i + 1), with: merged)
+          changed = true
+          continue
+        }
+        i += 1
+      }
+    }
+    var factors: [Expression] = []
+    if form.coefficient != 1 && form.coefficient != -1 { factors.append(.constant(form.coefficient)) }
+    factors += form.scalars
+    if let c = chain.first {
+      factors.append(chain.dropFirst().reduce(c) { .product($0, $1) })
+    }
+    var result: Expression
+    if factors.isEmpty {
+      result = resultShape.isScalar ? .constant(1) : .identity(resultShape.rows)
+    } else {
+      result = factors.dropFirst().reduce(factors[0]) { .product($0, $1) }
+    }
+    if form.coefficient == -1 { result = .negate(result) }
+    return result
+  }
+
+  /// A rule for two adjacent factors of a true matrix product, or nil.
+  private mutating func mergePair(_ x: Expression, _ y: Expression) throws -> [Expression]? {
+    switch (x, y) {
+    case (.identity, _): return [y]
+    case (_, .identity): return [x]
+    case (.kronecker(let a, let b), .kronecker(let c, let d)) where try shape(a).cols == shape(c).rows:
+      let ac = try simplifyProduct(.product(a, c))
+      let bd = try simplifyProduct(.product(b, d))
+      return [try rewrite(.kronecker(ac, bd))]
+    case (.commutation(let p, let q), .commutation(let r, let s)) where p == s && q == r:
+      return [.identity(p * q)]
+    case (.diag(let u), .diag(let v)) where try shape(u) == shape(v):
+      return [.diag(.hadamard(u, v))]
+    default:
+      return nil
+    }
+  }
+
+  // MARK: Sums
+
+  private mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)]) throws {
+    switch e {
+    case .add(let a, let b):
+      try collectTerms(a, sign: sign, into: &terms)
+      try collectTerms(b, sign: sign, into: &terms)
+    case .subtract(let a, let b):
+      try collectTerms(a, sign: sign, into: &terms)
+      try collectTerms(b, sign: -sign, into: &terms)
+    case .negate(let a):
+      try collectTerms(a, sign: -sign, into: &terms)
+    default:
+      if isZero(e) { return }
+      // Split a numeric coefficient off the term.
+      if case .product(.constant(let c), let x) = e {
+        terms.append((sign * c, x))
+      } else if case .constant(let c) = e {
+        terms.append((sign * c, .constant(1)))
+      } else {
+        terms.append((sign, e))
+      }
+    }
+  }
+
+  private mutating func simplifySum(_ e: Expression) throws -> Expression {
+    let s = try shape(e)
+    var raw: [(Double, Expression)] = []
+    try collectTerms(e, sign: 1, into: &raw)
+    // Merge equal terms, keeping first-appearance order.
+    var terms: [(Double, Expression)] = []
+    for (c, t) in raw {
+      if let k = terms.firstIndex(where: { $0.1 == t }) { terms[k].0 += c } else { terms.append((c, t)) }
+    }
+    terms.removeAll { $0.0 == 0 }
+    terms = try factorCommon(terms)
+    if terms.isEmpty { return zero(s) }
+    // Terms in order of appearance, except that terms with a commutation matrix come last, as
+    // the textbooks write (I ⊗ Xᵀ) + (Xᵀ ⊗ I)K.
+    let ordered = terms.enumerated().sorted { l, r in
+      let (cl, cr) = (l.element.1.containsCommutation, r.element.1.containsCommutation)
+      if cl != cr { return !cl }
+      let (tl, tr) = (l.element.1.isTranspose, r.element.1.isTranspose)
+      return tl != tr ? !tl : l.offset < r.offset
+    }.map(\.element)
+    func term(_ c: Double, _ t: Expression) -> Expression {
+      if case .constant(1) = t { return .constant(abs(c)) }
+      return abs(c) == 1 ? t : .product(.constant(abs(c)), t)
+    }
+    var result = ordered[0].0 < 0 ? Expression.negate(term(ordered[0].0, ordered[0].1)) : term(ordered[0].0, ordered[0].1)
+    for (c, t) in ordered.dropFirst() {
+      result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
+    }
+    return result
+  }
+
+
+  /// `A*C + B*C = (A+B)*C` and `C*A + C*B = C*(A+B)` for true matrix products with a shared
+  /// last (first) factor.
+  private mutating func factorCommon(_ terms: [(Double, Expression)]) throws -> [(Double, Expression)] {
+    guard terms.count >= 2 else { return terms }
+    for side in [true, false] {
+      var groups: [Expression: [Int]] = [:]
+      var keys: [Expression] = []
+      for (k, (_, t)) in terms.enumerated() {
+        guard case .product(let a, let b) = t, try !shape(a).isScalar, try !shape(b).isScalar else { continue }
+        let key = side ? b : a
+        if groups[key] == nil { keys.append(key) }
+        groups[key, default: []].append(k)
+      }
+      for key in keys {
+        guard let members = groups[key], members.count >= 2 else { continue }
+        var inner: Expression? = nil
+        for k in members {
+          let (c, t) = terms[k]
+          guard case .product(let a, let b) = t else { continue }
+          let rest = side ? a : b
+          let scaled: Expression = c == 1 ? rest : .product(.constant(c), rest)
+          inner = inner.map { .add($0, scaled) } ?? scaled
+        }
+        guard let sumOfRest = inner else { continue }
+        let simplifiedSum = try simplifySum(sumOfRest)
+        let combined: Expression = side ? .product(simplifiedSum, key) : .product(key, simplifiedSum)
+        var out = terms.enumerated().filter { !members.contains($0.offset) }.map(\.element)
+        out.insert((1, try simplifyProduct(combined)), at: members[0])
+        return try factorCommon(out)
+      }
+    }
+    return terms
+  }
+}
+
+extension Expression {
+  /// Whether a commutation matrix `K(m,n)` occurs in the expression.
+  var isTranspose: Bool {
+    if case .transpose = self { return true }
+    return false
+  }
+
+  var containsCommutation: Bool {
+    if case .commutation = self { return true }
+    return children.contains { $0.containsCommutation }
+  }
+}
+
+import Foundation
+
+@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { Foundation.pow(x, y) }

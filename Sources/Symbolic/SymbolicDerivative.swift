@@ -1,0 +1,149 @@
+import Jacobians
+import MatrixCore
+
+/// The derivative of an expression F (m×n) with respect to one of its variables X (a×b), in
+/// closed form:
+/// - `jacobian`: `∂vec F/∂(vec X)ᵀ`, (mn)×(ab), numerator layout over column-major vec,
+///   simplified, in the same expression language (`kron(I(3),R')+kron(R',I(3))*K(3,3)`);
+/// - `gradient`, for a scalar F (1×1) only: the gradient in matrix form (shape convention, a×b),
+///   from reverse-mode differentiation (`(A+A')*x` for `x'*A*x`).
+///
+/// ```swift
+/// let d = try SymbolicDerivative(of: Expression("R'*R"), wrt: "R", dims: ["R": Shape(3, 3)])
+/// d.jacobian.unicodeText   // "(I₃ ⊗ Rᵀ) + (Rᵀ ⊗ I₃)K₃,₃"
+/// ```
+public struct SymbolicDerivative: Sendable {
+  public let expression: Expression
+  public let variable: String
+  public let dims: [String: Shape]
+  /// Shape of F, m×n.
+  public let outputShape: Shape
+  /// Shape of X, a×b.
+  public let inputShape: Shape
+  /// `∂vec F/∂(vec X)ᵀ`, simplified; (mn)×(ab).
+  public let jacobian: Expression
+  /// For 1×1 F: the gradient shaped like X, simplified; nil otherwise.
+  public let gradient: Expression?
+
+  /// Differentiates `expression` with respect to `variable`.
+  /// - Throws: `ShapeError` (unknown variable, mismatched shapes), `DerivativeError`.
+  public init(of expression: Expression, wrt variable: String, dims: [String: Shape]) throws {
+    guard let inputShape = dims[variable] else {
+      throw DerivativeError("the variable \(variable) has no shape: give it with --dims \(variable)=RxC")
+    }
+    let outputShape = try expression.shape(in: dims)
+    var forward = try ForwardDifferentiator(variable: variable, dims: dims)
+    var simplifier = Simplifier(dims: dims)
+    let raw = try forward.jacobian(expression) ?? .zeros(outputShape.count, inputShape.count)
+    self.expression = expression
+    self.variable = variable
+    self.dims = dims
+    self.outputShape = outputShape
+    self.inputShape = inputShape
+    self.jacobian = try simplifier.simplify(raw)
+    if outputShape.isScalar {
+      let reverse = ReverseDifferentiator(variable: variable, dims: dims)
+      let g = try reverse.gradient(of: expression) ?? .zeros(inputShape.rows, inputShape.cols)
+      self.gradient = try simplifier.simplify(g)
+    } else {
+      self.gradient = nil
+    }
+  }
+
+  /// The Jacobian at a point as a structured operator (never dense unless a factor is): `kron`
+  /// becomes a Kronecker factor, `K(m,n)` a commutation, `I(n)` an identity, `diag(v)` a
+  /// diagonal; every other subexpression is evaluated to a dense matrix labelled by its text.
+  public func jacobian(at values: [String: Matrix]) throws -> Jacobian {
+    var evaluator = StructuredEvaluator(values: values, dims: dims)
+    let m = try evaluator.structured(jacobian)
+    return Jacobian(output: outputShape, input: inputShape, matrix: m)
+  }
+
+  /// The gradient at a point (1×1 F only), shaped like X.
+  public func gradient(at values: [String: Matrix]) throws -> Matrix {
+    guard let g = gradient else {
+      throw DerivativeError(
+        "a gradient shaped like \(variable) exists only for a 1×1 expression, but \(expression.plainText) is \(outputShape)")
+    }
+    return try g.evaluate(values)
+  }
+}
+
+/// Evaluates a Jacobian expression into a `StructuredMatrix`, keeping the structure the
+/// expression spells out.
+struct StructuredEvaluator {
+  let values: [String: Matrix]
+  let dims: [String: Shape]
+  private var numeric: [Expression: Matrix] = [:]
+
+  init(values: [String: Matrix], dims: [String: Shape]) {
+    self.values = values
+    self.dims = dims
+  }
+
+  mutating func value(_ e: Expression) throws -> Matrix {
+    if let v = numeric[e] { return v }
+    let v = try e.evaluate(values)
+    numeric[e] = v
+    return v
+  }
+
+  mutating func structured(_ e: Expression) throws -> StructuredMatrix {
+    switch e {
+    case .identity(let n): return .identity(n)
+    case .commutation(let m, let n): return .commutation(m, n)
+    case .zeros(let m, let n): return .zero(m, n)
+    case .kronecker(let a, let b): return .kronecker(try structured(a), try structured(b))
+    case .add(let a, let b): return try structured(a) + structured(b)
+    case .subtract(let a, let b): return try structured(a) - structured(b)
+    case .negate(let a): return -(try structured(a))
+    case .transpose(let a) where isStructural(a): return try structured(a).transposed
+    case .product(let a, let b):
+      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      if sa.isScalar && !sb.isScalar { return try scalar(a) * structured(b) }
+      if sb.isScalar && !sa.isScalar { return try scalar(b) * structured(a) }
+      return try structured(a) * structured(b)
+    case .divide(let a, let s):
+      return (1 / (try scalar(s))) * (try structured(a))
+    case .diag(let v):
+      return .diagonal(try value(v).storage)
+    default:
+      return .dense(try value(e), label: e.unicodeText, latex: e.latex)
+    }
+  }
+
+  /// Whether `structured` keeps structure for e; the transpose of anything else (`R'`,
+  /// `inv(A)'`) is one labelled dense factor rather than a transposed operator.
+  private func isStructural(_ e: Expression) -> Bool {
+    switch e {
+    case .identity, .commutation, .zeros, .kronecker, .add, .subtract, .negate, .product, .divide, .diag:
+      return true
+    case .transpose(let a):
+      return isStructural(a)
+    default:
+      return false
+    }
+  }
+
+  private mutating func scalar(_ e: Expression) throws -> Double { try value(e).storage[0] }
+}
+
+extension SymbolicDerivative {
+  /// The closed form to show in a layout: the Jacobian (numerator), its simplified transpose
+  /// (denominator), or the gradient (shape, 1×1 F only).
+  public func display(in layout: JacobianLayout) throws -> (title: String, expression: Expression, rows: Int, cols: Int) {
+    let (mn, ab) = (outputShape.count, inputShape.count)
+    switch layout {
+    case .denominator:
+      var s = Simplifier(dims: dims)
+      return ("(∂vec F/∂(vec \(variable))ᵀ)ᵀ", try s.simplify(.transpose(jacobian)), ab, mn)
+    case .shape:
+      guard let g = gradient else {
+        throw DerivativeError("the shape layout exists only for a 1×1 expression, but F is \(outputShape)")
+      }
+      return ("∂F/∂\(variable) shaped like \(variable)", g, inputShape.rows, inputShape.cols)
+    default:
+      return ("∂vec F/∂(vec \(variable))ᵀ", jacobian, mn, ab)
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Verify a hand derivation and diagnose it when it is wrong.",
+    discussion: """
+      The claim (an expression that may use kron, K(m,n), I(n), diag, vec and the variables, or
+      a dense .npy file) is read in --layout (default numerator: ∂vec F/∂(vec X)ᵀ over
+      column-major vec) and compared with the true derivative at a point. On disagreement the
+      worst entries are listed as ∂F[p,q]/∂X[i,j] and the report says what the claim matches:
+      the transpose (denominator layout), row-major flattening, a factor, a missing term.
+      Exit status 0 when the claim holds, 1 when it does not, 2 for bad input.
+      """)
+
+  @Argument(help: "The expression F.") var expression: String
+  @Option(help: "The variable X.") var wrt: String
+  @OptionGroup var point: PointOptions
+  @Option(help: "The claimed derivative, in the expression language.") var claim: String?
+  @Option(name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file.") var claimFile: String?
+  @Option(help: "Layout of the claim: numerator, denominator, numerator-rowmajor, tensor, sympy, shape.")
+  var layout: LayoutName = LayoutName(argument: "numerator")!
+  @Option(help: "text or json.") var format: OutputFormat = .text
+
+  func run() throws {
+    guard (claim == nil) != (claimFile == nil) else {
+      throw CLIError("give the claim either with --claim or with --claim-file, exactly one of them")
+    }
+    let f = try parseExpression(expression, role: "expression")
+    let claimExpression = try claim.map { try parseExpression($0, role: "claim") }
+    let (dims, values) = try point.resolve(for: [f] + (claimExpression.map { [$0] } ?? []))
+    guard dims[wrt] != nil else {
+      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
+    }
+    let d = try SymbolicDerivative(of: f, wrt: wrt, dims: dims)
+    var readLayout = layout.layout
+    if readLayout == .shape && !d.outputShape.isScalar {
+      throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape)")
+    }
+    var claimed: Matrix
+    if let c = claimExpression {
+      claimed = try c.evaluate(values)
+    } else {
+      let array = try NPYArray(contentsOf: claimFile!)
+      if readLayout == .tensor || readLayout == .sympy {
+        claimed = try JacobianLayout.convert(
+          array, from: readLayout, to: .numerator, output: d.outputShape, input: d.inputShape
+        ).matrix()
+        readLayout = .numerator
+      } else {
+        claimed = try array.matrix()
+      }
+    }
+    if readLayout == .tensor || readLayout == .sympy { readLayout = .numeratorRowMajor }
+    let result = try ClaimCheck(claim: claimed, layout: readLayout, derivative: d, values: values)
+    let v = wrt
+    switch format {
+    case .text, .latex:
+      print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
+      print("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
+      if let g = d.gradient { print("gradient (shape convention): \(g.unicodeText)") }
+      print("claim (\(layout.layout.rawValue) layout, \(claimed.rows)×\(claimed.cols)): \(claim ?? claimFile!)")
+      if result.holds {
+        print("verdict: the claim holds \(point.pointDescription)" + (result.comparison.map { c in
+          " (largest absolute error \(sci(c.maxAbsError)))"
+        } ?? ""))
+      } else {
+        print("verdict: the claim is WRONG \(point.pointDescription)")
+        if let c = result.comparison {
+          print("largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries:")
+          for w in c.worst {
+            print(
+              "  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
+          }
+        } else {
+          print("the claim is \(result.claimShape) but the derivative in this layout is \(result.expectedShape)")
+        }
+        if result.diagnoses.isEmpty {
+          print(
+            "diagnosis: it matches none of the usual mistakes (the transpose, row-major flattening, a factor, "
+              + "a missing or doubled term)")
+        }
+        for diagnosis in result.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
+      }
+    case .json:
+      var fields: [(String, JSON)] = [
+        ("expression", .string(expression)), ("wrt", .string(wrt)), ("layout", .string(layout.layout.rawValue)),
+        ("holds", .bool(result.holds)), ("truth", .string(d.jacobian.unicodeText)),
+        ("diagnoses", .array(result.diagnoses.map { .string($0.sentence) })),
+      ]
+      if let c = result.comparison {
+        fields.append(("maxAbsError", .number(c.maxAbsError)))
+        fields.append(("maxRelError", .number(c.maxRelError)))
+        fields.append(
+          (
+            "worst",
+            .array(
+              c.worst.map {
+                .object([
+                  ("output", .ints([$0.p, $0.q])), ("input", .ints([$0.i, $0.j])), ("expected", .number($0.expected)),
+                  ("claimed", .number($0.actual)),
+                ])
+              })
+          ))
+      }
+      print(JSON.object(fields).rendered)
+    }
+    if !result.holds { throw CheckFailed() }
+  }
+
+  static func number(_ x: Double) -> String {
+    if x == 0 { return "0" }
+    return String(format: "%.4g", x)
+  }
+}

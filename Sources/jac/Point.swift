@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MatrixCore
+import Symbolic
+
+/// `--dims`, `--values`, `--seed`: the variables' shapes and the point.
+struct PointOptions: ParsableArguments {
+  @Option(help: "Variable shapes, e.g. X=3x2,A=4x3.") var dims: String = ""
+  @Option(
+    help: "Variable values from .npy files, e.g. X=x.npy,A=a.npy (a shape missing from --dims is taken from the file).")
+  var values: String = ""
+  @Option(help: "Seed of the standard normal values of variables without --values.") var seed: UInt64 = 1
+
+  /// Shapes and values for every variable of `expressions`; missing values drawn from `--seed`.
+  func resolve(for expressions: [MatrixExpression]) throws -> (dims: [String: Shape], values: [String: Matrix]) {
+    var shapes: [String: Shape] = [:]
+    for (name, text) in try parseAssignments(dims, flag: "--dims") {
+      shapes[name] = try parseShape(text, flag: "--dims \(name)")
+    }
+    var point: [String: Matrix] = [:]
+    for (name, path) in try parseAssignments(values, flag: "--values") {
+      let m = try Matrix(npyFile: path)
+      if let s = shapes[name], s != m.shape {
+        throw CLIError("--values gives \(name) the shape \(m.shape) from \(path), but --dims says \(s)")
+      }
+      shapes[name] = m.shape
+      point[name] = m
+    }
+    let variables = Set(expressions.flatMap { $0.variables }).sorted()
+    for v in variables where shapes[v] == nil {
+      throw CLIError("the variable \(v) has no shape: give it with --dims \(v)=RxC")
+    }
+    for (name, s) in shapes where (s.checkedCount ?? .max) > 50_000_000 {
+      throw CLIError("the variable \(name) (\(s)) is too large for jac: at most 5·10⁷ entries")
+    }
+    var generator = SeededGenerator(seed: seed)
+    let constraints = RandomPoint.constraints(in: expressions)
+    for v in variables where point[v] == nil {
+      guard let s = shapes[v] else { continue }
+      point[v] = RandomPoint.draw(s, constraint: constraints[v], using: &generator)
+    }
+    return (shapes, point)
+  }
+
+  /// How the point was chosen, for reports.
+  var pointDescription: String {
+    values.isEmpty ? "at a random point (seed \(seed))" : "at the point of --values (others from seed \(seed))"
+  }
+}
+
+/// `A=1,B=2` into ordered pairs, with a one-sentence error naming the flag.
+func parseAssignments(_ text: String, flag: String) throws -> [(String, String)] {
+  guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+  return try text.split(separator: ",").map { item in
+    let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+      throw CLIError("\(flag) expects NAME=VALUE pairs separated by commas, but got '\(item)'")
+    }
+    return (parts[0], parts[1])
+  }
+}
+
+/// Parses an expression, turning a parse error into the caret rendering.
+func parseExpression(_ text: String, role: String) throws -> MatrixExpression {
+  do {
+    return try MatrixExpression(text)
+  } catch {
+    throw CLIError("cannot parse the \(role): \(error.rendered())")
+  }
+}
+
+func sci(_ x: Double) -> String { String(format: "%.2e", x) }
