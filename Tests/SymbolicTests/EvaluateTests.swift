@@ -127,7 +127,7 @@ private func value(_ source: String, at values: [String: Matrix] = point) throws
       .exp: { exp($0) }, .log: { log($0) }, .sin: { sin($0) }, .cos: { cos($0) },
       .tanh: { (exp($0) - exp(-$0)) / (exp($0) + exp(-$0)) }, .sigmoid: { 1 / (1 + exp(-$0)) },
       .relu: { max($0, 0) }, .softplus: { log(1 + exp($0)) }, .sqrt: { pow($0, 0.5) },
-      .abs: { $0 < 0 ? -$0 : $0 },
+      .abs: { $0 < 0 ? -$0 : $0 }, .heaviside: { $0 > 0 ? 1 : 0 }, .sign: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) },
     ]
     let definition = try #require(definitions[f])
     let got = try Expression("\(f.name)(P)").evaluate(["P": input.matrix])

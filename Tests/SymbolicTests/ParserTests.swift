@@ -154,7 +154,9 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
       "sin", "cos", "tanh", "sigmoid", "relu", "softplus", "sqrt", "abs", "softmax", "logsumexp", "I", "K",
       "zeros", "ones",
     ]
-    #expect(names == Set(spec))
+    // The extensions: the derivatives of relu and abs, and column-major reshape.
+    let extensions = ["heaviside", "sign", "reshape"]
+    #expect(names == Set(spec + extensions))
   }
 
   @Test func variablesAreCollected() throws {
@@ -201,8 +203,8 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     ParseFailure(
       "x+frobenius(x)",
       "unknown function 'frobenius' at position 3: write frobenius*(…) for a product; the functions are transpose, inv, det, logdet, tr, sum, norm, "
-        + "kron, vec, diag, diagonal, exp, log, sin, cos, tanh, sigmoid, relu, softplus, sqrt, abs, softmax, "
-        + "logsumexp, I, K, zeros, ones", offset: 2),
+        + "kron, vec, diag, diagonal, exp, log, sin, cos, tanh, sigmoid, relu, softplus, sqrt, abs, heaviside, sign, "
+        + "softmax, logsumexp, I, K, zeros, ones, reshape", offset: 2),
     ParseFailure(
       "kron(A)",
       "wrong number of arguments to kron at position 1: kron(A,B) takes 2 arguments, but 1 was given",

@@ -42,6 +42,7 @@ extension Expression {
     case .elementwise(let f, _): return f.name
     case .softmax: return "softmax"
     case .logSumExp: return "logsumexp"
+    case .reshape: return "reshape"
     }
   }
 

@@ -121,6 +121,8 @@ enum Reference {
       guard x >= 0 else { throw ReferenceError.undefined("sqrt") }
       return Foundation.sqrt(x)
     case .abs: return x < 0 ? -x : x
+    case .heaviside: return x > 0 ? 1 : 0
+    case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
     }
   }
 
@@ -193,6 +195,10 @@ enum Reference {
     case .norm(let a): return scalar(Foundation.sqrt(try ev(a).entries.reduce(0) { $0 + $1 * $1 }))
     case .kronecker(let a, let b): return kron(try ev(a), try ev(b))
     case .vec(let a): return vec(try ev(a))
+    case .reshape(let a, let m, let n):
+      // Column-major: entry (i, j) is vec(A)[i + j·m].
+      let v = vec(try ev(a))
+      return Dense(m, n) { v[$0 + $1 * m, 0] }
     case .diag(let v):
       let entries = try ev(v).entries
       return Dense(entries.count, entries.count) { $0 == $1 ? entries[$0] : 0 }
