@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+struct Spy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Draw the Jacobian at a point as an SVG picture of its entries.",
+    discussion: """
+      Each entry of the numerator-layout Jacobian (rows p + q·m, columns i + j·a) is a cell,
+      blue for positive and red for negative, darker for larger magnitude, blank when exactly
+      zero; heavy grid lines separate the output columns q and the input columns j, so that the
+      block structure of (I ⊗ Rᵀ) + (Rᵀ ⊗ I)K shows. The file is written whole or not at all.
+      Example: jac spy "R'*R" --wrt R --dims R=3x3 -o rtr.svg
+      """)
+
+  @Argument(help: "The expression F.") var expression: String
+  @Option(help: "The variable X.") var wrt: String
+  @OptionGroup var point: PointOptions
+  @Option(name: .shortAndLong, help: "The .svg file to write.") var output: String
+
+  func run() throws {
+    let f = try parseExpression(expression, role: "expression")
+    let (dims, values) = try point.resolve(for: [f])
+    guard dims[wrt] != nil else {
+      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
+    }
+    let d = try SymbolicDerivative(of: f, wrt: wrt, dims: dims)
+    let rows = d.outputShape.count
+    let cols = d.inputShape.count
+    guard rows <= JacobianPicture.maximumSide, cols <= JacobianPicture.maximumSide else {
+      throw CLIError(
+        "the Jacobian is \(rows)×\(cols), too large to draw legibly (at most \(JacobianPicture.maximumSide) rows and "
+          + "columns): use smaller --dims")
+    }
+    let j = try d.jacobian(at: values).materialized()
+    let picture = try JacobianPicture(
+      jacobian: j, output: d.outputShape, input: d.inputShape, title: "∂(\(expression))/∂\(wrt)",
+      outputName: "F", inputName: wrt)
+    try picture.svg.writeAtomically(to: output)
+    let nonzero = j.storage.filter { $0 != 0 }.count
+    print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(point.pointDescription), \(nonzero) nonzero entries")
+  }
+}
