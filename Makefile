@@ -15,13 +15,14 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: deps
-	$(SWIFT) build --product RtR
-	$(SWIFT) run --skip-build RtR
+	$(SWIFT) build --product jac
+	./scripts/demo.sh .build/debug/jac
 
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
+	$(SWIFT) run --skip-build Layouts > /dev/null
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release
