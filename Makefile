@@ -23,6 +23,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
+	$(SWIFT) run --skip-build HandDerivation > /dev/null
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release

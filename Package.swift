@@ -39,6 +39,9 @@ let package = Package(
     ),
     .executableTarget(name: "RtR", dependencies: ["MatrixCore"], path: "Examples/RtR"),
     .executableTarget(
+      name: "HandDerivation", dependencies: ["Symbolic", "Jacobians", "MatrixCore"], path: "Examples/HandDerivation"),
+    .executableTarget(name: "ChainCost", dependencies: ["Jacobians", "MatrixCore"], path: "Examples/ChainCost"),
+    .executableTarget(
       name: "Layouts", dependencies: ["Jacobians", "MatrixCore"], path: "Examples/Layouts",
       exclude: ["make_tensor.py", "X.npy", "jax_XtX.npy"]
     ),
