@@ -25,7 +25,9 @@ struct NotebookTest: ParsableCommand {
   func run() throws {
     var failed = 0
     var blocks = 0
-    for file in try notebookFiles(paths) {
+    let files = try notebookFiles(paths)
+    for (k, file) in files.enumerated() {
+      progress("notebook \(k + 1)/\(files.count): \(file)")
       let notebook = try NotebookFile(path: file)
       for result in notebook.run() {
         blocks += 1
@@ -47,7 +49,9 @@ struct NotebookUpdate: ParsableCommand {
   @Argument(help: "Notebook files (.md) or folders to search for them.") var paths: [String]
 
   func run() throws {
-    for file in try notebookFiles(paths) {
+    let files = try notebookFiles(paths)
+    for (k, file) in files.enumerated() {
+      progress("notebook \(k + 1)/\(files.count): \(file)")
       let notebook = try NotebookFile(path: file)
       let results = notebook.run()
       let changed = results.filter { $0.diff(file: file) != nil }.count
@@ -55,6 +59,11 @@ struct NotebookUpdate: ParsableCommand {
       print("\(file): \(results.count) blocks, \(changed) updated")
     }
   }
+}
+
+/// A progress line on stderr, only when stderr is a terminal (normal output stays clean).
+func progress(_ line: String) {
+  if isatty(2) != 0 { writeError(line) }
 }
 
 /// The Markdown files named or found (recursively, sorted) under the given paths.
