@@ -5,7 +5,9 @@ struct BenchmarkCase: Sendable {
   let name: String
   let run: @Sendable () -> Void
 
-  static let all: [BenchmarkCase] = [gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase]
+  static let all: [BenchmarkCase] = [
+    gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase,
+  ]
 }
 
 /// Monotonic seconds.

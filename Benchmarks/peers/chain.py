@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""NumPy's numpy.linalg.multi_dot on the chains of `jacbench chain-eval`, same JSON-lines keys.
+
+Usage:
+    python3 Benchmarks/peers/chain.py                    # time multi_dot on every chain
+    python3 Benchmarks/peers/chain.py JACBENCH.jsonl     # also print the ratios
+                                                         # jacbench optimal / multi_dot
+
+multi_dot picks its order by the same O(k^3) dynamic programme (its cost counts
+multiplications, i.e. multiply-adds); the "parenthesization" printed is the order it chose, in
+jacbench's syntax, read from NumPy's private _multi_dot_matrix_chain_order where available.
+The sizes are those of `chainEvalDims` in Benchmarks/jacbench/Chain.swift (keep them in step);
+the entries are standard normal from NumPy's generator (the values do not affect the timing).
+Arrays are Fortran-ordered, as jacbench's matrices are column-major.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+CHAINS = [
+    [1500, 60, 2000, 80, 1200],
+    [100, 1800, 300, 1600, 50, 1000],
+    [2000, 150, 1000, 50, 1500, 400, 1800],
+    [500, 1500, 80, 2000, 300, 1200, 60, 1700, 900],
+    [1200, 200, 1800, 50, 1000, 700, 2000, 120, 1600, 400, 900],
+    [1000, 1000, 1000, 1000, 1000],
+]
+
+
+def median_seconds(body, warmup=1, repeats=7, max_total=3.0):
+    for _ in range(warmup):
+        body()
+    times = []
+    start = time.perf_counter()
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        body()
+        times.append(time.perf_counter() - t0)
+        if time.perf_counter() - start > max_total and len(times) >= 3:
+            break
+    times.sort()
+    return times[len(times) // 2]
+
+
+def numpy_order(arrays):
+    """(parenthesization, multiply-adds) of multi_dot's choice, or (None, None)."""
+    try:
+        from numpy.linalg import _linalg as la
+    except ImportError:
+        try:
+            from numpy.linalg import linalg as la
+        except ImportError:
+            return None, None
+    order_fn = getattr(la, "_multi_dot_matrix_chain_order", None)
+    if order_fn is None:
+        return None, None
+    s, m = order_fn(arrays, return_costs=True)
+
+    def text(i, j):
+        if i == j:
+            return str(i + 1)
+        return "(" + text(i, s[i, j]) + " " + text(s[i, j] + 1, j) + ")"
+
+    return text(0, len(arrays) - 1), float(m[0, len(arrays) - 1])
+
+
+def run():
+    rng = np.random.default_rng(1)
+    lines = []
+    for dims in CHAINS:
+        k = len(dims) - 1
+        arrays = [np.asfortranarray(rng.standard_normal((dims[i], dims[i + 1]))) for i in range(k)]
+        t = median_seconds(lambda: np.linalg.multi_dot(arrays))
+        paren, cost = numpy_order(arrays)
+        line = {"case": "chain-eval", "peer": "numpy", "chain": "x".join(map(str, dims)),
+                "factors": k, "order": "multi_dot", "parenthesization": paren,
+                "multiplyAdds": cost, "seconds": t}
+        print(json.dumps(line), flush=True)
+        lines.append(line)
+    return lines
+
+
+def compare(path, peer_lines):
+    ours = {}
+    with open(path) as f:
+        for raw in f:
+            raw = raw.strip()
+            if not raw.startswith("{"):
+                continue
+            d = json.loads(raw)
+            if d.get("case") == "chain-eval" and d.get("order") == "optimal" and "peer" not in d:
+                ours[d["chain"]] = d
+    for p in peer_lines:
+        o = ours.get(p["chain"])
+        if o is None:
+            continue
+        print(json.dumps({"case": "chain-eval-ratio", "chain": p["chain"], "factors": p["factors"],
+                          "sameOrder": o["parenthesization"] == p["parenthesization"],
+                          "jacbenchSeconds": o["seconds"], "numpySeconds": p["seconds"],
+                          "ratio": o["seconds"] / p["seconds"]}), flush=True)
+
+
+if __name__ == "__main__":
+    peer = run()
+    if len(sys.argv) > 1:
+        compare(sys.argv[1], peer)
