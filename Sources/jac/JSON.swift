@@ -17,7 +17,7 @@ indirect enum JSON {
     case .string(let s): return JSON.quote(s)
     case .number(let x):
       guard x.isFinite else { return "null" }
-      if x == x.rounded(), abs(x) < 1e15 { return String(format: "%.1f", x) }
+      if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
       return "\(x)"
     case .int(let i): return String(i)
     case .bool(let b): return b ? "true" : "false"

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Jacobians
+import MatrixCore
+
+struct Chain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Report the cost of evaluating a product of Jacobians J1·J2·…·Jk in each order.",
+    discussion: """
+      Factors are in mathematical order (J1 is the outermost function's Jacobian, numerator
+      layout): RxC (dense), RxC:diag, RxC:identity, RxC:zero, RxC:kron(R1xC1,R2xC2).
+      Orders: left-to-right (reverse accumulation), right-to-left (forward accumulation), the
+      optimal parenthesisation (dynamic programming over a structure-aware cost model), and any
+      --order given as a parenthesisation such as "((1 2) 3)". FLOPs are 2 per multiply-add.
+      Example: jac chain 10x100 100x5 5x50
+      """)
+
+  @Argument(help: "The factors J1 … Jk.") var factors: [String]
+  @Option(name: .customLong("order"), help: "An extra order to report, as a parenthesization like \"((1 2) 3)\".")
+  var customOrders: [String] = []
+  @Flag(help: "Also run every order on random data and report the median seconds.") var measure = false
+  @Option(help: "Seed of the random data for --measure.") var seed: UInt64 = 1
+  @Option(help: "text or json.") var format: OutputFormat = .text
+
+  func run() throws {
+    guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
+    let signatures = try factors.enumerated().map { k, spec in
+      do {
+        return try FactorSignature(spec: spec)
+      } catch {
+        throw CLIError("factor \(k + 1) '\(spec)': \(error)")
+      }
+    }
+    var orders = ChainReport.standardOrders
+    for text in customOrders {
+      orders.append(.custom(try Parenthesization(parsing: text)))
+    }
+    var report = try ChainReport(factors: signatures, orders: orders)
+    if measure {
+      progress("measuring \(report.entries.count) orders on random data (seed \(seed))")
+      let chain = try JacobianChain(random: signatures, seed: seed, limitBytes: StructuredMatrix.defaultMaterializationLimit)
+      for i in report.entries.indices {
+        report.entries[i].seconds = try chain.measure(report.entries[i].plan).median
+      }
+    }
+    switch format {
+    case .text, .latex:
+      print(report.description, terminator: "")
+    case .json:
+      let orderObjects: [JSON] = report.entries.map { e in
+        var fields: [(String, JSON)] = [
+          ("name", .string(e.name)), ("parenthesization", .string(e.plan.parenthesization.description)),
+          ("multiplyAdds", .number(e.plan.multiplyAdds)), ("flops", .number(e.plan.flops)),
+          ("peakBytes", .number(e.plan.peakBytes)), ("adMode", .string(e.plan.adMode)),
+        ]
+        if let s = e.seconds { fields.append(("seconds", .number(s))) }
+        return .object(fields)
+      }
+      let json = JSON.object([
+        (
+          "factors",
+          .array(
+            signatures.map {
+              .object([("rows", .int($0.rows)), ("cols", .int($0.cols)), ("structure", .string($0.structureText))])
+            })
+        ),
+        ("orders", .array(orderObjects)),
+        ("optimal", .string(report.optimal.plan.parenthesization.description)),
+        ("speedUp", .number(report.speedUp)),
+        ("flopConvention", .string("FLOPs = 2 × multiply-adds")),
+      ])
+      print(json.rendered)
+    }
+  }
+}
