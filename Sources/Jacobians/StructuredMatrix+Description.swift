@@ -1,3 +1,4 @@
+import Foundation
 import MatrixCore
 
 /// A readable description of an operator's structure, e.g. `(I₂ ⊗ M₁) + (M₂ ⊗ I₂)·K(3,2)`,
@@ -90,4 +91,3 @@ private struct Namer {
   }
 }
 
-import Foundation

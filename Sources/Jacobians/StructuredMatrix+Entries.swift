@@ -1,3 +1,4 @@
+import Foundation
 import MatrixCore
 
 /// Errors of structured Jacobians that input can reach.
@@ -34,7 +35,6 @@ func formatBytes(_ b: Double) -> String {
   return u == 0 ? "\(Int(v)) bytes" : String(format: "%.1f %@", v, units[u])
 }
 
-import Foundation
 
 extension StructuredMatrix {
   /// The default memory limit for `materialized`: 2 GiB.

@@ -78,7 +78,7 @@ struct Derive: ParsableCommand {
         print("  " + (latex ? g.latex : g.unicodeText))
       }
       if !latex {
-        print("structure \(point.pointDescription): \(jacobian.matrix.structure.text)")
+        print("structure \(point.pointDescription): \(jacobian.matrix)")
       }
       if let c = checkReport {
         print(
