@@ -29,13 +29,10 @@ struct Check: ParsableCommand {
     guard (claim == nil) != (claimFile == nil) else {
       throw CLIError("give the claim either with --claim or with --claim-file, exactly one of them")
     }
-    let f = try parseExpression(expression, role: "expression")
     let claimExpression = try claim.map { try parseExpression($0, role: "claim") }
-    let (dims, values) = try point.resolve(for: [f] + (claimExpression.map { [$0] } ?? []))
-    guard dims[wrt] != nil else {
-      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
-    }
-    let d = try SymbolicDerivative(of: f, wrt: wrt, dims: dims)
+    let prepared = try PreparedDerivative(
+      expression, wrt: wrt, point: point, extra: claimExpression.map { [$0] } ?? [])
+    let (d, values) = (prepared.derivative, prepared.values)
     var readLayout = layout.layout
     if readLayout == .shape && !d.outputShape.isScalar {
       throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape)")

@@ -24,12 +24,8 @@ struct Derive: ParsableCommand {
   @Option(help: "text, latex, or json.") var format: OutputFormat = .text
 
   func run() throws {
-    let f = try parseExpression(expression, role: "expression")
-    let (dims, values) = try point.resolve(for: [f])
-    guard dims[wrt] != nil else {
-      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
-    }
-    let d = try SymbolicDerivative(of: f, wrt: wrt, dims: dims)
+    let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
+    let (f, d, values) = (prepared.expression, prepared.derivative, prepared.values)
     if layout == .shape && !d.outputShape.isScalar {
       throw CLIError(
         "--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape); use numerator or denominator")

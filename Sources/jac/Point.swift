@@ -48,6 +48,25 @@ struct PointOptions: ParsableArguments {
   }
 }
 
+/// A parsed expression, its derivative with respect to `wrt`, and the point, as `derive`,
+/// `check` and `spy` all start.
+struct PreparedDerivative {
+  let expression: MatrixExpression
+  let derivative: SymbolicDerivative
+  let values: [String: Matrix]
+
+  /// - Parameter extra: further expressions whose variables need shapes and values (a claim).
+  init(_ text: String, wrt: String, point: PointOptions, extra: [MatrixExpression] = []) throws {
+    expression = try parseExpression(text, role: "expression")
+    let (dims, values) = try point.resolve(for: [expression] + extra)
+    guard dims[wrt] != nil else {
+      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
+    }
+    derivative = try SymbolicDerivative(of: expression, wrt: wrt, dims: dims)
+    self.values = values
+  }
+}
+
 /// `A=1,B=2` into ordered pairs, with a one-sentence error naming the flag.
 func parseAssignments(_ text: String, flag: String) throws -> [(String, String)] {
   guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }

@@ -21,12 +21,8 @@ struct Spy: ParsableCommand {
   @Option(name: .shortAndLong, help: "The .svg file to write.") var output: String
 
   func run() throws {
-    let f = try parseExpression(expression, role: "expression")
-    let (dims, values) = try point.resolve(for: [f])
-    guard dims[wrt] != nil else {
-      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
-    }
-    let d = try SymbolicDerivative(of: f, wrt: wrt, dims: dims)
+    let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
+    let (d, values) = (prepared.derivative, prepared.values)
     let rows = d.outputShape.count
     let cols = d.inputShape.count
     guard rows <= JacobianPicture.maximumSide, cols <= JacobianPicture.maximumSide else {
