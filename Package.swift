@@ -50,7 +50,13 @@ let package = Package(
       name: "MatrixCoreTests",
       dependencies: ["MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
     ),
-    .testTarget(name: "SymbolicTests", dependencies: ["Symbolic", .product(name: "PropertyBased", package: "swift-property-based")]),
+    .testTarget(
+      name: "SymbolicTests",
+      dependencies: [
+        "Symbolic", "Jacobians", "MatrixCore", "TestSupport",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]
+    ),
     .testTarget(name: "jacTests", dependencies: ["jac"]),
     .testTarget(
       name: "JacobiansTests",

@@ -82,6 +82,8 @@ struct ForwardDifferentiator {
       // d A⁻¹ = −A⁻¹ dA A⁻¹  ⇒  −(A⁻ᵀ ⊗ A⁻¹)
       return try jacobian(a).map { -(.kron(.transpose(.inv(a)), .inv(a)) * $0) }
     case .determinant(let a):
+      // The determinant of a 1×1 matrix is its entry: no inverse, so defined at 0 too.
+      if try shape(a).isScalar { return try jacobian(a) }
       return try jacobian(a).map { .det(a) * .transpose(.vec(.transpose(.inv(a)))) * $0 }
     case .logDeterminant(let a):
       return try jacobian(a).map { .transpose(.vec(.transpose(.inv(a)))) * $0 }

@@ -34,7 +34,7 @@ struct ReverseDifferentiator {
     }
     guard depends(output) else { return nil }
     var adjoint: [Expression: Expression] = [output: 1]
-    let order = height.keys.filter(depends).sorted { height[$0]! > height[$1]! }
+    let order = height.keys.filter(depends).sorted { (height[$0] ?? 0) > (height[$1] ?? 0) }
     for node in order {
       guard let g = adjoint[node] else { continue }
       if case .variable = node { continue }
@@ -105,6 +105,7 @@ struct ReverseDifferentiator {
     case .inverse(let a):
       return [(a, -(.transpose(.inv(a)) * g * .transpose(.inv(a))))]
     case .determinant(let a):
+      if try shape(a).isScalar { return [(a, g)] }
       return [(a, g * .det(a) * .transpose(.inv(a)))]
     case .logDeterminant(let a):
       return [(a, g * .transpose(.inv(a)))]

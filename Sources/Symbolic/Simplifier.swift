@@ -4,10 +4,14 @@ import MatrixCore
 /// identities and zeros removed, numeric constants folded and hoisted, `(A')' = A`,
 /// `(A⊗B)' = A'⊗B'`, the mixed product `kron(A,B)*kron(C,D) = kron(A*C,B*D)`, `K(n,m)*K(m,n) = I`,
 /// `K(p,m)*kron(A,B)*K(n,q) = kron(B,A)`, `diag(u)*diag(v) = diag(u.*v)`, equal terms merged
-/// (`A + A = 2*A`), common factors pulled out of sums (`A*C + B*C = (A+B)*C`).
+/// (`A + A = 2*A`), common factors pulled out of sums (`A*C + B*C = (A+B)*C`); `S' = S` for a
+/// symmetric form (`inv(X'*X)' = inv(X'*X)`), `s*(A/s) = A`, `vec(B)'*kron(C,A) = vec(A'*B*C)'`
+/// (so the Jacobian of `tr(A*X)` is `vec(A')'`), `ones(1,n)*diag(v) = v'`, and exact constants
+/// (`I(1) = 1`, `det(I) = 1`, `logdet(I) = 0`, `X.^0 = ones`, `exp(zeros) = ones`, `abs(-2) = 2`).
 ///
-/// Every rule is an identity of matrix algebra, so the value never changes; the tests check that
-/// on random expressions numerically.
+/// Every rule is an identity of matrix algebra, so the value never changes where the input is
+/// defined (`s*(A/s) = A` also where s = 0); the tests check that on random expressions
+/// numerically (`DifferentialTests`).
 public struct Simplifier {
   let dims: [String: Shape]
   private var shapes: [Expression: Shape] = [:]
@@ -52,20 +56,46 @@ public struct Simplifier {
 
   private func zero(_ s: Shape) -> Expression { s.isScalar ? .constant(0) : .zeros(s.rows, s.cols) }
 
+  private func one(_ s: Shape) -> Expression { s.isScalar ? .constant(1) : .ones(s.rows, s.cols) }
+
+  /// `f` of a constant argument as a constant, where the result is exact: `f(0)` and `f(1)`
+  /// when they are 0 or 1 (`exp(zeros) = ones`, `log(ones) = zeros`, `tanh(0) = 0`), and
+  /// `relu`, `abs`, `heaviside`, `sign` of any number (`abs(-2) = 2`). Nil otherwise
+  /// (`sigmoid(0)` stays, rather than printing 0.5 where the reader expects the function).
+  private func foldElementwise(_ f: ElementwiseFunction, _ a: Expression) -> Expression? {
+    let exact: Set<ElementwiseFunction> = [.relu, .abs, .heaviside, .sign]
+    switch a {
+    case .constant(let x):
+      guard f.isDefined(at: x) else { return nil }
+      let y = f.apply(x)
+      return exact.contains(f) || y == 0 || y == 1 ? .constant(y) : nil
+    case .zeros(let m, let n), .ones(let m, let n):
+      let x: Double = isZero(a) ? 0 : 1
+      guard f.isDefined(at: x) else { return nil }
+      let y = f.apply(x)
+      if y == 0 { return .zeros(m, n) }
+      if y == 1 { return .ones(m, n) }
+      return nil
+    default:
+      return nil
+    }
+  }
+
   // MARK: Rewrite rules of one node whose children are simplified.
 
   private mutating func rewrite(_ e: Expression) throws -> Expression {
     switch e {
     case .transpose(let a):
       let s = try shape(a)
-      if s.isScalar { return a }
+      if s.isScalar || isSymmetric(a) { return a }
       switch a {
       case .transpose(let x): return x
       case .identity, .diag: return a
       case .commutation(let m, let n): return .commutation(n, m)
       case .zeros(let m, let n): return .zeros(n, m)
       case .ones(let m, let n): return .ones(n, m)
-      case .kronecker(let x, let y): return try rewrite(.kronecker(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
+      case .kronecker(let x, let y):
+        return try rewrite(.kronecker(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
       case .negate(let x): return try rewrite(.negate(try rewrite(.transpose(x))))
       case .product(let x, let y) where try shape(x).isScalar:
         return try rewrite(.product(x, try rewrite(.transpose(y))))
@@ -91,6 +121,7 @@ public struct Simplifier {
     case .hadamard(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if isZero(a) || isZero(b) { return zero(try shape(e)) }
+      if case .identity = a, a == b { return a }
       if case .ones = a, sa == sb { return b }
       if case .ones = b, sa == sb { return a }
       if sa.isScalar || sb.isScalar { return try simplifyProduct(.product(a, b)) }
@@ -113,13 +144,31 @@ public struct Simplifier {
       if case .identity(let m) = a, case .identity(let n) = b { return .identity(m * n) }
       if sa.isScalar { return try simplifyProduct(.product(a, b)) }
       if sb.isScalar { return try simplifyProduct(.product(b, a)) }
-      if case .product(.constant(let c), let x) = a { return try simplifyProduct(.product(.constant(c), .kronecker(x, b))) }
-      if case .product(.constant(let c), let y) = b { return try simplifyProduct(.product(.constant(c), .kronecker(a, y))) }
+      if case .ones = a, case .ones = b { return .ones(sa.rows * sb.rows, sa.cols * sb.cols) }
+      if case .product(.constant(let c), let x) = a {
+        return try simplifyProduct(.product(.constant(c), .kronecker(x, b)))
+      }
+      if case .product(.constant(let c), let y) = b {
+        return try simplifyProduct(.product(.constant(c), .kronecker(a, y)))
+      }
       if case .negate(let x) = a { return try rewrite(.negate(try rewrite(.kronecker(x, b)))) }
       if case .negate(let y) = b { return try rewrite(.negate(try rewrite(.kronecker(a, y)))) }
       return e
     case .commutation(let m, let n):
-      return m == 1 || n == 1 ? .identity(m * n) : e
+      return m == 1 || n == 1 ? try rewrite(.identity(m * n)) : e
+    case .identity(1), .ones(1, 1):
+      // The 1×1 identity and ones are the number 1, which folds with other constants.
+      return .constant(1)
+    case .zeros(1, 1):
+      return .constant(0)
+    case .elementwise(let f, let a):
+      return foldElementwise(f, a) ?? e
+    case .inverse(let a):
+      if case .identity = a { return a }
+      if case .constant(let c) = a, c != 0 { return .constant(1 / c) }
+      return e
+    case .logDeterminant(.identity):
+      return .constant(0)
     case .vec(let a):
       let s = try shape(a)
       if s.cols == 1 { return a }
@@ -136,11 +185,22 @@ public struct Simplifier {
     case .elementwisePower(let a, let p):
       if case .constant(let c) = p {
         if c == 1 { return a }
-        if case .constant(let x) = a, let v = Optional(Foundation_pow(x, c)), v.isFinite { return .constant(v) }
+        // A.^0 is ones (0⁰ = 1, as `pow`); zeros.^p is zeros and ones.^p ones for p > 0.
+        if c == 0 { return one(try shape(a)) }
+        if c > 0, isZero(a) { return a }
+        if case .ones = a { return a }
+        if case .constant(let x) = a, let v = Optional(Foundation_pow(x, c)), v.isFinite {
+          return .constant(v)
+        }
       }
       return e
     case .power(let a, let k):
       if case .constant(let c) = k, c == 1 { return a }
+      if case .constant(0) = k {
+        let n = try shape(a).rows
+        return n == 1 ? .constant(1) : .identity(n)
+      }
+      if case .identity = a { return a }
       if case .constant(let x) = a, case .constant(let c) = k {
         let v = Foundation_pow(x, c)
         if v.isFinite { return .constant(v) }
@@ -152,6 +212,10 @@ public struct Simplifier {
       if case .sum = e, case .ones(let m, let n) = a { return .constant(Double(m * n)) }
       if case .trace = e, case .identity(let n) = a { return .constant(Double(n)) }
       return e
+    case .determinant(let a):
+      // det of a 1×1 matrix is its entry; det I = 1.
+      if case .identity = a { return .constant(1) }
+      return try shape(a).isScalar ? a : e
     case .diag(let v):
       if isZero(v) { let n = try shape(v).count; return .zeros(n, n) }
       return e
@@ -182,10 +246,10 @@ public struct Simplifier {
       try collect(x, into: &form)
     case .product(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
-      if sa.isScalar != sb.isScalar || (sa.isScalar && sb.isScalar) {
+      if sa.isScalar || sb.isScalar {
         // Scaling: the 1×1 side is a coefficient; the other side keeps its own chain.
-        try collect(a, into: &form)
-        try collect(b, into: &form)
+        try sa.isScalar ? collectScalar(a, into: &form) : collect(a, into: &form)
+        try sb.isScalar ? collectScalar(b, into: &form) : collect(b, into: &form)
       } else {
         var left = ProductForm()
         var right = ProductForm()
@@ -202,6 +266,26 @@ public struct Simplifier {
     }
   }
 
+  /// A 1×1 factor of a scaling: constants go into the coefficient, scalings of 1×1 values are
+  /// split further, and anything else, a 1×1 matrix product `u'*v` included, stays one scalar
+  /// factor (its factors must not join the chain of the matrix it scales).
+  private mutating func collectScalar(_ e: Expression, into form: inout ProductForm) throws {
+    switch e {
+    case .constant(let c):
+      form.coefficient *= c
+    case .negate(let x):
+      form.coefficient = -form.coefficient
+      try collectScalar(x, into: &form)
+    case .product(let a, let b) where try shape(a).isScalar && shape(b).isScalar:
+      try collectScalar(a, into: &form)
+      try collectScalar(b, into: &form)
+    case .identity(1), .ones(1, 1):
+      break
+    default:
+      form.scalars.append(e)
+    }
+  }
+
   private mutating func simplifyProduct(_ e: Expression) throws -> Expression {
     let resultShape = try shape(e)
     var form = ProductForm()
@@ -209,6 +293,7 @@ public struct Simplifier {
     if form.coefficient == 0 || form.scalars.contains(where: isZero) || form.chain.contains(where: isZero) {
       return zero(resultShape)
     }
+    try cancelDivisions(&form)
     // Pairwise chain rules until none applies.
     var chain = form.chain.filter { if case .identity = $0 { return false } else { return true } }
     var changed = true
@@ -216,8 +301,10 @@ public struct Simplifier {
       changed = false
       var i = 0
       while i + 1 < chain.count {
-        if i + 2 < chain.count, case .commutation(let p, let m) = chain[i], case .kronecker(let a, let b) = chain[i + 1],
-          case .commutation(let n, let q) = chain[i + 2], try shape(a) == Shape(m, n), try shape(b) == Shape(p, q)
+        if i + 2 < chain.count, case .commutation(let p, let m) = chain[i],
+          case .kronecker(let a, let b) = chain[i + 1],
+          case .commutation(let n, let q) = chain[i + 2], try shape(a) == Shape(m, n),
+          try shape(b) == Shape(p, q)
         {
           chain.replaceSubrange(i...(i + 2), with: [.kronecker(b, a)])
           changed = true
@@ -234,8 +321,13 @@ public struct Simplifier {
     var factors: [Expression] = []
     if form.coefficient != 1 && form.coefficient != -1 { factors.append(.constant(form.coefficient)) }
     factors += form.scalars
-    if let c = chain.first {
-      factors.append(chain.dropFirst().reduce(c) { .product($0, $1) })
+    if !chain.isEmpty {
+      // Left to right, so that a scaled chain prints as `2 X(XᵀX)⁻¹`, not `2·(X·(XᵀX)⁻¹)`.
+      factors += chain
+    } else if !resultShape.isScalar {
+      // Every factor of the chain was an identity: `s*I(n)` keeps its n×n shape.
+      guard resultShape.isSquare else { return e }
+      factors.append(.identity(resultShape.rows))
     }
     var result: Expression
     if factors.isEmpty {
@@ -245,6 +337,34 @@ public struct Simplifier {
     }
     if form.coefficient == -1 { result = .negate(result) }
     return result
+  }
+
+  /// `s·(A/s) = A`: a 1×1 factor cancels a division by the same value elsewhere in the product
+  /// (`2 norm(X)(X / norm(X))` is `2X`).
+  private func cancelDivisions(_ form: inout ProductForm) throws {
+    func dividend(_ e: Expression, by s: Expression) -> Expression? {
+      if case .divide(let a, let d) = e, d == s { return a }
+      return nil
+    }
+    var k = 0
+    while k < form.scalars.count {
+      let s = form.scalars[k]
+      if let c = form.chain.firstIndex(where: { dividend($0, by: s) != nil }),
+        let a = dividend(form.chain[c], by: s)
+      {
+        form.chain[c] = a
+        form.scalars.remove(at: k)
+        continue
+      }
+      if let c = form.scalars.indices.first(where: { $0 != k && dividend(form.scalars[$0], by: s) != nil }),
+        let a = dividend(form.scalars[c], by: s)
+      {
+        form.scalars[c] = a
+        form.scalars.remove(at: k)
+        continue
+      }
+      k += 1
+    }
   }
 
   /// A rule for two adjacent factors of a true matrix product, or nil.
@@ -260,6 +380,26 @@ public struct Simplifier {
       return [.identity(p * q)]
     case (.diag(let u), .diag(let v)) where try shape(u) == shape(v):
       return [.diag(.hadamard(u, v))]
+    case (.ones(1, _), .diag(let v)):
+      // 1ᵀdiag(v) = (vec v)ᵀ.
+      return [try shape(v).cols == 1 ? rewrite(.transpose(v)) : v]
+    case (.diag(let v), .ones(_, 1)):
+      // diag(v)1 = vec v.
+      return [try shape(v).cols == 1 ? v : rewrite(.transpose(v))]
+    case (.transpose(let row), .kronecker(let c, let a)):
+      // vec(B)ᵀ(C ⊗ A) = vec(AᵀBC)ᵀ, since (C ⊗ A)vec X = vec(AXCᵀ) and tr(BᵀAXCᵀ) = vec(AᵀBC)ᵀvec X.
+      let (sa, sc) = (try shape(a), try shape(c))
+      let b: Expression
+      if case .vec(let inner) = row, try shape(inner) == Shape(sa.rows, sc.rows) {
+        b = inner
+      } else if try shape(row) == Shape(sa.rows * sc.rows, 1), sc.rows == 1 || sa.rows == 1 {
+        // A column is vec of itself (B = c, when C has one row) or of its transpose (A has one row).
+        b = sc.rows == 1 ? row : try rewrite(.transpose(row))
+      } else {
+        return nil
+      }
+      let product = try simplifyProduct(.product(.product(.transpose(a), b), c))
+      return [try rewrite(.transpose(try rewrite(.vec(product))))]
     default:
       return nil
     }
@@ -267,7 +407,9 @@ public struct Simplifier {
 
   // MARK: Sums
 
-  private mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)]) throws {
+  private mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)])
+    throws
+  {
     switch e {
     case .add(let a, let b):
       try collectTerms(a, sign: sign, into: &terms)
@@ -279,6 +421,10 @@ public struct Simplifier {
       try collectTerms(a, sign: -sign, into: &terms)
     default:
       if isZero(e) { return }
+      if case .identity(1) = e {
+        terms.append((sign, .constant(1)))
+        return
+      }
       // Split a numeric coefficient off the term.
       if case .product(.constant(let c), let x) = e {
         terms.append((sign * c, x))
@@ -312,15 +458,22 @@ public struct Simplifier {
     }.map(\.element)
     func term(_ c: Double, _ t: Expression) -> Expression {
       if case .constant(1) = t { return .constant(abs(c)) }
-      return abs(c) == 1 ? t : .product(.constant(abs(c)), t)
+      return abs(c) == 1 ? t : Simplifier.scaled(.constant(abs(c)), t)
     }
-    var result = ordered[0].0 < 0 ? Expression.negate(term(ordered[0].0, ordered[0].1)) : term(ordered[0].0, ordered[0].1)
+    var result =
+      ordered[0].0 < 0
+      ? Expression.negate(term(ordered[0].0, ordered[0].1)) : term(ordered[0].0, ordered[0].1)
     for (c, t) in ordered.dropFirst() {
       result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
     }
     return result
   }
 
+  /// `c*(A*B)` as `(c*A)*B`, recursively: the same value, printed without parentheses.
+  static func scaled(_ c: Expression, _ t: Expression) -> Expression {
+    if case .product(let a, let b) = t { return .product(scaled(c, a), b) }
+    return .product(c, t)
+  }
 
   /// `A*C + B*C = (A+B)*C` and `C*A + C*B = C*(A+B)` for true matrix products with a shared
   /// last (first) factor.
@@ -330,7 +483,9 @@ public struct Simplifier {
       var groups: [Expression: [Int]] = [:]
       var keys: [Expression] = []
       for (k, (_, t)) in terms.enumerated() {
-        guard case .product(let a, let b) = t, try !shape(a).isScalar, try !shape(b).isScalar else { continue }
+        guard case .product(let a, let b) = t, try !shape(a).isScalar, try !shape(b).isScalar else {
+          continue
+        }
         let key = side ? b : a
         if groups[key] == nil { keys.append(key) }
         groups[key, default: []].append(k)
@@ -354,6 +509,54 @@ public struct Simplifier {
       }
     }
     return terms
+  }
+}
+
+extension Simplifier {
+  /// Whether the expression is symmetric by its form, whatever the values: `I`, `diag(v)`,
+  /// `K(n,n)`, `AᵀA`, `AAᵀ`, `ABAᵀ` with B symmetric, and sums, scalings, inverses, powers,
+  /// Kronecker and entrywise functions of symmetric matrices. False when unsure.
+  mutating func isSymmetric(_ e: Expression) -> Bool {
+    guard let s = try? shape(e), s.isSquare else { return false }
+    if s.isScalar { return true }
+    switch e {
+    case .identity, .diag, .zeros, .ones, .constant: return true
+    case .commutation(let m, let n): return m == n
+    case .product(let a, let b):
+      guard let sa = try? shape(a), let sb = try? shape(b) else { return false }
+      if sa.isScalar { return isSymmetric(b) }
+      if sb.isScalar { return isSymmetric(a) }
+      let factors = chainFactors(e)
+      for k in 0..<(factors.count / 2) where !areTransposes(factors[k], factors[factors.count - 1 - k]) {
+        return false
+      }
+      return factors.count % 2 == 0 || isSymmetric(factors[factors.count / 2])
+    case .add(let a, let b), .subtract(let a, let b), .kronecker(let a, let b):
+      return isSymmetric(a) && isSymmetric(b)
+    case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
+      return isSymmetric(a) && isSymmetric(b)
+    case .negate(let a), .inverse(let a), .transpose(let a), .elementwise(_, let a), .power(let a, _),
+      .elementwisePower(let a, _), .divide(let a, _):
+      return isSymmetric(a)
+    default:
+      return false
+    }
+  }
+
+  /// The factors of a chain of true matrix products, left to right.
+  private mutating func chainFactors(_ e: Expression) -> [Expression] {
+    if case .product(let a, let b) = e, let sa = try? shape(a), let sb = try? shape(b), !sa.isScalar,
+      !sb.isScalar
+    {
+      return chainFactors(a) + chainFactors(b)
+    }
+    return [e]
+  }
+
+  private func areTransposes(_ x: Expression, _ y: Expression) -> Bool {
+    if case .transpose(let a) = x, a == y { return true }
+    if case .transpose(let b) = y, b == x { return true }
+    return false
   }
 }
 

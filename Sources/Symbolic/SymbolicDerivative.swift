@@ -53,19 +53,31 @@ public struct SymbolicDerivative: Sendable {
   /// The Jacobian at a point as a structured operator (never dense unless a factor is): `kron`
   /// becomes a Kronecker factor, `K(m,n)` a commutation, `I(n)` an identity, `diag(v)` a
   /// diagonal; every other subexpression is evaluated to a dense matrix labelled by its text.
+  /// - Throws: `EvaluationError` when F itself is undefined at the point (`log` of a negative
+  ///   entry), even where the closed form would evaluate (`sum(log(x))` has the Jacobian
+  ///   `vec(x.^-1)ᵀ`, finite at x = −2).
   public func jacobian(at values: [String: Matrix]) throws -> Jacobian {
+    try requireDefined(at: values)
     var evaluator = StructuredEvaluator(values: values, dims: dims)
     let m = try evaluator.structured(jacobian)
     return Jacobian(output: outputShape, input: inputShape, matrix: m)
   }
 
   /// The gradient at a point (1×1 F only), shaped like X.
+  /// - Throws: `EvaluationError` when F itself is undefined at the point, as `jacobian(at:)`.
   public func gradient(at values: [String: Matrix]) throws -> Matrix {
     guard let g = gradient else {
       throw DerivativeError(
         "a gradient shaped like \(variable) exists only for a 1×1 expression, but \(expression.plainText) is \(outputShape)")
     }
+    try requireDefined(at: values)
     return try g.evaluate(values)
+  }
+
+  /// A derivative exists only where F is defined: evaluates F and reports the sub-expression
+  /// outside its domain.
+  private func requireDefined(at values: [String: Matrix]) throws {
+    _ = try expression.evaluate(values)
   }
 }
 
