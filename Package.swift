@@ -34,7 +34,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "jacbench",
-      dependencies: ["Jacobians", "MatrixCore", "CLapack"],
+      dependencies: ["Symbolic", "Jacobians", "MatrixCore", "CLapack"],
       path: "Benchmarks/jacbench"
     ),
     .executableTarget(name: "RtR", dependencies: ["MatrixCore"], path: "Examples/RtR"),

@@ -6,7 +6,7 @@ struct BenchmarkCase: Sendable {
   let run: @Sendable () -> Void
 
   static let all: [BenchmarkCase] = [
-    gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase,
+    gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase, deriveCase,
   ]
 }
 
