@@ -19,6 +19,8 @@ import time
 
 import numpy as np
 
+from timing import median_seconds
+
 CHAINS = [
     [1500, 60, 2000, 80, 1200],
     [100, 1800, 300, 1600, 50, 1000],
@@ -27,21 +29,6 @@ CHAINS = [
     [1200, 200, 1800, 50, 1000, 700, 2000, 120, 1600, 400, 900],
     [1000, 1000, 1000, 1000, 1000],
 ]
-
-
-def median_seconds(body, warmup=1, repeats=7, max_total=3.0):
-    for _ in range(warmup):
-        body()
-    times = []
-    start = time.perf_counter()
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > max_total and len(times) >= 3:
-            break
-    times.sort()
-    return times[len(times) // 2]
 
 
 def numpy_order(arrays):

@@ -10,20 +10,7 @@ import time
 
 import numpy as np
 
-
-def median_seconds(body, warmup=1, repeats=7, max_total=3.0):
-    for _ in range(warmup):
-        body()
-    times = []
-    start = time.perf_counter()
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > max_total and len(times) >= 3:
-            break
-    times.sort()
-    return times[len(times) // 2]
+from timing import median_seconds
 
 
 rng = np.random.default_rng(1)

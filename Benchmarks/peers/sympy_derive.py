@@ -28,6 +28,8 @@ from sympy import (Abs, Determinant, DiagMatrix, DiagonalOf, HadamardPower, Hada
 from sympy.core.cache import clear_cache
 from sympy.parsing.sympy_parser import parse_expr
 
+from timing import median_seconds
+
 t_ = sp.Symbol('t')
 # (jacbench text, variable, shapes, SymPy text or None when SymPy has no notation for it)
 EXPRESSIONS = [
@@ -155,23 +157,6 @@ def correct(e, ns, wrt, result, rng):
                for p in itertools.permutations(range(got.ndim)))
 
 
-def median_seconds(body, warmup=1, repeats=7, max_total=3.0):
-    for _ in range(warmup):
-        clear_cache()
-        body()
-    times = []
-    start = time.perf_counter()
-    for _ in range(repeats):
-        clear_cache()
-        t0 = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - t0)
-        if time.perf_counter() - start > max_total and len(times) >= 3:
-            break
-    times.sort()
-    return times[len(times) // 2]
-
-
 def main():
     signal.signal(signal.SIGALRM, alarm)
     rng = np.random.default_rng(1)
@@ -185,7 +170,7 @@ def main():
                 e, ns, result = derive(text, wrt, dims)
                 ok = handled(result)
                 if ok:
-                    t = median_seconds(lambda: derive(text, wrt, dims))
+                    t = median_seconds(lambda: derive(text, wrt, dims), before=clear_cache)
                 signal.alarm(0)
             except Exception:  # SymPy raises anything, RecursionError included; and our Timeout
                 signal.alarm(0)
