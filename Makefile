@@ -24,6 +24,7 @@ test: deps
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
+	./.build/debug/jac notebook test Notebooks-md
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release
