@@ -8,12 +8,9 @@ public struct Matrix: Sendable, Equatable {
   public let rows: Int
   public let cols: Int
   /// The entries in column-major order: `storage == vec(self)`. Entries may be changed in
-  /// place; the count must stay `rows·cols`.
-  public var storage: [Double] {
-    didSet {
-      precondition(storage.count == rows * cols, "Matrix \(rows)×\(cols) must keep \(rows * cols) entries")
-    }
-  }
+  /// place (`m.storage[k] = x` is O(1)); the count must stay `rows·cols`. (No property observer
+  /// checks that: an observer would copy the whole array on every single-entry write.)
+  public var storage: [Double]
 
   /// A matrix from its entries in column-major order (`vec` order).
   /// - Precondition: `columnMajor.count == rows·cols`, sizes non-negative.

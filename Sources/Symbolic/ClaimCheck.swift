@@ -26,7 +26,7 @@ public struct ClaimCheck: Sendable {
     public var sentence: String {
       switch self {
       case .transpose:
-        return "the claim is the transpose of the Jacobian: it is in denominator layout (∂vec X/∂vec F); "
+        return "the claim is the transpose of the Jacobian: it is in denominator layout ((∂vec F/∂(vec X)ᵀ)ᵀ); "
           + "read it with --layout denominator, or transpose it"
       case .rowMajor:
         return "the claim is the Jacobian under row-major flattening (NumPy ravel, C order), K(m,n)·J·K(b,a); "
@@ -120,7 +120,10 @@ public struct ClaimCheck: Sendable {
       if layout == .numerator || layout == .denominator {
         let rowMajor = try jacobian.matrix(in: .numeratorRowMajor).materialized()
         if close(claim, toLayout(rowMajor)) { found.append(.rowMajor) }
-        if close(claim, toLayout(rowMajor).transposed) { found.append(.rowMajorTranspose) }
+        // For vectors the transpose and the transposed row-major form coincide: say it once.
+        if close(claim, toLayout(rowMajor).transposed) && !found.contains(.transpose) {
+          found.append(.rowMajorTranspose)
+        }
       }
       if claim.shape == truth.shape {
         // Terms of the closed form.

@@ -32,7 +32,7 @@ struct ForwardDifferentiator {
     self.columns = s.count
   }
 
-  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims) }
+  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims, maximumEntries: .max) }
 
   /// `∂vec e/∂(vec X)ᵀ`, or nil when e does not depend on X.
   mutating func jacobian(_ e: Expression) throws -> Expression? {

@@ -11,16 +11,18 @@ struct ReverseDifferentiator {
   let variable: String
   let dims: [String: Shape]
 
-  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims) }
+  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims, maximumEntries: .max) }
 
   /// The gradient of the 1×1 `output` with respect to the variable, or nil when it is zero.
   func gradient(of output: Expression) throws -> Expression? {
     // Unique subexpressions that depend on the variable, parents before children.
     var height: [Expression: Int] = [:]
+    var discovered: [Expression] = []  // first-visit order, so that ties are broken the same way every run
     func visit(_ e: Expression) -> Int {
       if let h = height[e] { return h }
       let h = 1 + (e.children.map(visit).max() ?? 0)
       height[e] = h
+      discovered.append(e)
       return h
     }
     _ = visit(output)
@@ -34,7 +36,10 @@ struct ReverseDifferentiator {
     }
     guard depends(output) else { return nil }
     var adjoint: [Expression: Expression] = [output: 1]
-    let order = height.keys.filter(depends).sorted { (height[$0] ?? 0) > (height[$1] ?? 0) }
+    let order = discovered.enumerated().filter { depends($0.element) }.sorted { l, r in
+      let (hl, hr) = (height[l.element] ?? 0, height[r.element] ?? 0)
+      return hl != hr ? hl > hr : l.offset < r.offset
+    }.map(\.element)
     for node in order {
       guard let g = adjoint[node] else { continue }
       if case .variable = node { continue }

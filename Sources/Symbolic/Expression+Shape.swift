@@ -19,12 +19,19 @@ extension Expression {
   /// - Throws: `ShapeError`, naming the first offending sub-expression (leftmost, innermost).
   /// - Complexity: one pass over the tree (plus printing the culprit on failure).
   public func shape(in dims: [String: Shape]) throws(ShapeError) -> Shape {
-    let shape = try unchecked(dims)
+    try shape(in: dims, maximumEntries: Expression.maximumEntryCount)
+  }
+
+  /// The shape with a different cap on the entries of every sub-expression. Jacobian
+  /// expressions such as `kron(I(1000),R')+kron(R',I(1000))*K(1000,1000)` are never evaluated
+  /// densely, so the structured layers check them with `Int.max` (overflow is still an error).
+  public func shape(in dims: [String: Shape], maximumEntries limit: Int) throws(ShapeError) -> Shape {
+    let shape = try unchecked(dims, limit)
     let (count, overflow) = shape.rows.multipliedReportingOverflow(by: shape.cols)
     guard shape.rows > 0, shape.cols > 0 else {
       throw .invalidSize(expression: plainText, rows: shape.rows, cols: shape.cols)
     }
-    guard !overflow, count <= Expression.maximumEntryCount else {
+    guard !overflow, count <= limit else {
       throw .tooLarge(expression: plainText, rows: shape.rows, cols: shape.cols)
     }
     return shape
@@ -32,7 +39,7 @@ extension Expression {
 
   /// The shape of this node from its children's checked shapes; its own size is checked by
   /// the caller `shape(in:)`.
-  private func unchecked(_ dims: [String: Shape]) throws(ShapeError) -> Shape {
+  private func unchecked(_ dims: [String: Shape], _ limit: Int) throws(ShapeError) -> Shape {
     let scalar = Shape(1, 1)
     switch self {
     case .variable(let name):
@@ -50,14 +57,14 @@ extension Expression {
       return Shape(m, n)
 
     case .transpose(let a):
-      return try a.shape(in: dims).transposed
+      return try a.shape(in: dims, maximumEntries: limit).transposed
     case .negate(let a):
-      return try a.shape(in: dims)
+      return try a.shape(in: dims, maximumEntries: limit)
     case .elementwise(_, let a):
-      return try a.shape(in: dims)
+      return try a.shape(in: dims, maximumEntries: limit)
 
     case .add(let a, let b), .subtract(let a, let b):
-      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
       guard sa == sb else {
         let operation: String
         if case .add = self { operation = "sum" } else { operation = "difference" }
@@ -67,7 +74,7 @@ extension Expression {
       }
       return sa
     case .product(let a, let b):
-      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
       if sa.isScalar { return sb }
       if sb.isScalar { return sa }
       guard sa.cols == sb.rows else {
@@ -76,7 +83,7 @@ extension Expression {
       }
       return Shape(sa.rows, sb.cols)
     case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
-      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
       if sa == sb || sb.isScalar { return sa }
       if sa.isScalar { return sb }
       let operation: String
@@ -85,12 +92,12 @@ extension Expression {
         expression: plainText, operation: operation, lhs: a.plainText, lhsShape: sa, rhs: b.plainText,
         rhsShape: sb)
     case .divide(let a, let s):
-      let sa = try a.shape(in: dims)
-      try s.requireScalar(in: self, role: "divisor", dims)
+      let sa = try a.shape(in: dims, maximumEntries: limit)
+      try s.requireScalar(in: self, role: "divisor", dims, limit)
       return sa
     case .power(let a, let k):
-      let sa = try a.shape(in: dims)
-      try k.requireScalar(in: self, role: "exponent", dims)
+      let sa = try a.shape(in: dims, maximumEntries: limit)
+      try k.requireScalar(in: self, role: "exponent", dims, limit)
       guard sa.isSquare else { throw .notSquare(expression: plainText, operand: a.plainText, shape: sa) }
       if !sa.isScalar && k.integerConstant == nil {
         throw .nonIntegerMatrixPower(
@@ -98,55 +105,57 @@ extension Expression {
       }
       return sa
     case .elementwisePower(let a, let p):
-      let sa = try a.shape(in: dims)
-      try p.requireScalar(in: self, role: "exponent", dims)
+      let sa = try a.shape(in: dims, maximumEntries: limit)
+      try p.requireScalar(in: self, role: "exponent", dims, limit)
       return sa
 
     case .inverse(let a):
-      return try a.requireSquare(in: self, dims)
+      return try a.requireSquare(in: self, dims, limit)
     case .determinant(let a), .logDeterminant(let a), .trace(let a):
-      _ = try a.requireSquare(in: self, dims)
+      _ = try a.requireSquare(in: self, dims, limit)
       return scalar
     case .sum(let a), .norm(let a), .logSumExp(let a):
-      _ = try a.shape(in: dims)
+      _ = try a.shape(in: dims, maximumEntries: limit)
       return scalar
     case .kronecker(let a, let b):
       // Each factor has at most 10⁸ entries, so these products cannot overflow.
-      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
       return Shape(sa.rows * sb.rows, sa.cols * sb.cols)
     case .vec(let a):
-      return Shape(try a.shape(in: dims).count, 1)
+      return Shape(try a.shape(in: dims, maximumEntries: limit).count, 1)
     case .diag(let v):
-      let sv = try v.shape(in: dims)
+      let sv = try v.shape(in: dims, maximumEntries: limit)
       guard sv.rows == 1 || sv.cols == 1 else {
         throw .notVector(expression: plainText, operand: v.plainText, shape: sv)
       }
       return Shape(sv.count, sv.count)
     case .diagonal(let a):
-      let sa = try a.requireSquare(in: self, dims)
+      let sa = try a.requireSquare(in: self, dims, limit)
       return Shape(sa.rows, 1)
     case .reshape(let a, let m, let n):
-      let sa = try a.shape(in: dims)
+      let sa = try a.shape(in: dims, maximumEntries: limit)
       guard m > 0, n > 0, m.multipliedReportingOverflow(by: n) == (sa.count, false) else {
         throw .invalidSize(expression: plainText, rows: m, cols: n)
       }
       return Shape(m, n)
     case .softmax(let x):
-      let sx = try x.shape(in: dims)
+      let sx = try x.shape(in: dims, maximumEntries: limit)
       guard sx.cols == 1 else { throw .notColumn(expression: plainText, operand: x.plainText, shape: sx) }
       return sx
     }
   }
 
-  private func requireScalar(in whole: Expression, role: String, _ dims: [String: Shape]) throws(ShapeError) {
-    let s = try shape(in: dims)
+  private func requireScalar(
+    in whole: Expression, role: String, _ dims: [String: Shape], _ limit: Int
+  ) throws(ShapeError) {
+    let s = try shape(in: dims, maximumEntries: limit)
     guard s.isScalar else {
       throw .notScalar(expression: whole.plainText, operand: plainText, shape: s, role: role)
     }
   }
 
-  private func requireSquare(in whole: Expression, _ dims: [String: Shape]) throws(ShapeError) -> Shape {
-    let s = try shape(in: dims)
+  private func requireSquare(in whole: Expression, _ dims: [String: Shape], _ limit: Int) throws(ShapeError) -> Shape {
+    let s = try shape(in: dims, maximumEntries: limit)
     guard s.isSquare else { throw .notSquare(expression: whole.plainText, operand: plainText, shape: s) }
     return s
   }

@@ -32,7 +32,7 @@ public struct Simplifier {
 
   mutating func shape(_ e: Expression) throws -> Shape {
     if let s = shapes[e] { return s }
-    let s = try e.shape(in: dims)
+    let s = try e.shape(in: dims, maximumEntries: .max)
     shapes[e] = s
     return s
   }
@@ -407,6 +407,14 @@ public struct Simplifier {
 
   // MARK: Sums
 
+  /// `(c, rest)` when the leftmost factor of a product chain is the constant c.
+  private func splitCoefficient(_ e: Expression) -> (Double, Expression)? {
+    guard case .product(let a, let b) = e else { return nil }
+    if case .constant(let c) = a { return (c, b) }
+    guard let (c, rest) = splitCoefficient(a) else { return nil }
+    return (c, .product(rest, b))
+  }
+
   private mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)])
     throws
   {
@@ -425,8 +433,8 @@ public struct Simplifier {
         terms.append((sign, .constant(1)))
         return
       }
-      // Split a numeric coefficient off the term.
-      if case .product(.constant(let c), let x) = e {
+      // Split a numeric coefficient off the term (the leftmost factor of a product chain).
+      if case .product = e, let (c, x) = splitCoefficient(e) {
         terms.append((sign * c, x))
       } else if case .constant(let c) = e {
         terms.append((sign * c, .constant(1)))

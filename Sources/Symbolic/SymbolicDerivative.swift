@@ -111,7 +111,7 @@ struct StructuredEvaluator {
     case .negate(let a): return -(try structured(a))
     case .transpose(let a) where isStructural(a): return try structured(a).transposed
     case .product(let a, let b):
-      let (sa, sb) = (try a.shape(in: dims), try b.shape(in: dims))
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: .max), try b.shape(in: dims, maximumEntries: .max))
       if sa.isScalar && !sb.isScalar { return try scalar(a) * structured(b) }
       if sb.isScalar && !sa.isScalar { return try scalar(b) * structured(a) }
       return try structured(a) * structured(b)

@@ -23,7 +23,9 @@ struct Check: ParsableCommand {
   @Option(name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file.") var claimFile: String?
   @Option(help: "Layout of the claim: numerator, denominator, numerator-rowmajor, tensor, sympy, shape.")
   var layout: LayoutName = LayoutName(argument: "numerator")!
-  @Option(help: "text or json.") var format: OutputFormat = .text
+  @Option(help: "Largest entry error, relative to the largest entry, for the claim to hold.")
+  var tolerance: Double = 1e-8
+  @Option(help: "text or json.") var format: CheckFormat = .text
 
   func run() throws {
     guard (claim == nil) != (claimFile == nil) else {
@@ -52,20 +54,22 @@ struct Check: ParsableCommand {
       }
     }
     if readLayout == .tensor || readLayout == .sympy { readLayout = .numeratorRowMajor }
-    let result = try ClaimCheck(claim: claimed, layout: readLayout, derivative: d, values: values)
+    guard tolerance > 0, tolerance < 1 else { throw CLIError("--tolerance must be between 0 and 1, not \(tolerance)") }
+    let result = try ClaimCheck(
+      claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance)
     let v = wrt
     switch format {
-    case .text, .latex:
+    case .text:
       print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
       print("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
       if let g = d.gradient { print("gradient (shape convention): \(g.unicodeText)") }
       print("claim (\(layout.layout.rawValue) layout, \(claimed.rows)×\(claimed.cols)): \(claim ?? claimFile!)")
       if result.holds {
-        print("verdict: the claim holds \(point.pointDescription)" + (result.comparison.map { c in
+        print("verdict: the claim holds \(prepared.pointDescription)" + (result.comparison.map { c in
           " (largest absolute error \(sci(c.maxAbsError)))"
         } ?? ""))
       } else {
-        print("verdict: the claim is WRONG \(point.pointDescription)")
+        print("verdict: the claim is WRONG \(prepared.pointDescription)")
         if let c = result.comparison {
           print("largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries:")
           for w in c.worst {
@@ -112,4 +116,8 @@ struct Check: ParsableCommand {
     if x == 0 { return "0" }
     return String(format: "%.4g", x)
   }
+}
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+  case text, json
 }

@@ -55,6 +55,7 @@ struct LayoutName: ExpressibleByArgument {
     layout = l
   }
   static var allValueStrings: [String] { JacobianLayout.allCases.map(\.rawValue) }
+  var defaultValueDescription: String { layout.rawValue }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {

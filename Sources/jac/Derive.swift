@@ -74,7 +74,7 @@ struct Derive: ParsableCommand {
         print("  " + (latex ? g.latex : g.unicodeText))
       }
       if !latex {
-        print("structure \(point.pointDescription): \(jacobian.matrix)")
+        print("structure \(prepared.pointDescription): \(jacobian.matrix)")
       }
       if let c = checkReport {
         print(

@@ -7,7 +7,9 @@ import Foundation
 /// block tagged `output` right after it holds what they print (stdout, then stderr, of each
 /// command in order; a command that exits with a non-zero status adds a line `[exit N]`).
 /// Commands run in the notebook's folder, without a shell (words are split with shell-like
-/// quoting). Every other block is left alone.
+/// quoting). Every other block is left alone. When outputs are compared, numbers in scientific
+/// notation below 1e-6 in magnitude (rounding noise such as `1.37e-11` in an error report, which
+/// differs between CPUs and BLAS builds) compare equal to each other.
 struct Notebook: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the jac blocks of Markdown notebooks and compare or update their recorded outputs.",
@@ -167,7 +169,7 @@ struct NotebookFile {
 
     /// A diff naming the file and line, or nil when the output matches.
     func diff(file: String) -> String? {
-      if normalize(expected) == normalize(actual) { return nil }
+      if normalize(expected).map(maskNoise) == normalize(actual).map(maskNoise) { return nil }
       let line = (block.output?.lowerBound ?? block.afterBlock) + 1
       var s = "\(file):\(line): output of `\(block.commands.joined(separator: "; "))` differs"
       if block.output == nil { s += " (no output block recorded)" }
@@ -230,6 +232,20 @@ private func normalize(_ lines: [String]) -> [String] {
   }
   while l.last == "" { l.removeLast() }
   return l
+}
+
+/// The line with every number in scientific notation below 1e-6 in magnitude replaced by `≈0`.
+func maskNoise(_ line: String) -> String {
+  var out = ""
+  var rest = Substring(line)
+  let pattern = /[-+]?[0-9]+(?:\.[0-9]+)?e[-+][0-9]+/
+  while let m = rest.firstMatch(of: pattern) {
+    out += rest[..<m.range.lowerBound]
+    let text = String(m.output)
+    if let x = Double(text), abs(x) < 1e-6 { out += "≈0" } else { out += text }
+    rest = rest[m.range.upperBound...]
+  }
+  return out + rest
 }
 
 /// A line diff (longest common subsequence), `-` expected and `+` actual, with notebook line numbers.

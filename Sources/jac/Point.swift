@@ -12,7 +12,9 @@ struct PointOptions: ParsableArguments {
   @Option(help: "Seed of the standard normal values of variables without --values.") var seed: UInt64 = 1
 
   /// Shapes and values for every variable of `expressions`; missing values drawn from `--seed`.
-  func resolve(for expressions: [MatrixExpression]) throws -> (dims: [String: Shape], values: [String: Matrix]) {
+  func resolve(for expressions: [MatrixExpression]) throws -> (
+    dims: [String: Shape], values: [String: Matrix], description: String
+  ) {
     var shapes: [String: Shape] = [:]
     for (name, text) in try parseAssignments(dims, flag: "--dims") {
       shapes[name] = try parseShape(text, flag: "--dims \(name)")
@@ -33,18 +35,20 @@ struct PointOptions: ParsableArguments {
     for (name, s) in shapes where (s.checkedCount ?? .max) > 50_000_000 {
       throw CLIError("the variable \(name) (\(s)) is too large for jac: at most 5·10⁷ entries")
     }
+    let description = pointDescription(drewRandomValues: variables.contains { point[$0] == nil })
     var generator = SeededGenerator(seed: seed)
     let constraints = RandomPoint.constraints(in: expressions)
     for v in variables where point[v] == nil {
       guard let s = shapes[v] else { continue }
       point[v] = RandomPoint.draw(s, constraint: constraints[v], using: &generator)
     }
-    return (shapes, point)
+    return (shapes, point, description)
   }
 
-  /// How the point was chosen, for reports.
-  var pointDescription: String {
-    values.isEmpty ? "at a random point (seed \(seed))" : "at the point of --values (others from seed \(seed))"
+  /// How the point was chosen, for reports, given whether some variable was drawn at random.
+  func pointDescription(drewRandomValues: Bool) -> String {
+    if values.isEmpty { return "at a random point (seed \(seed))" }
+    return "at the point of --values" + (drewRandomValues ? " (the other variables from seed \(seed))" : "")
   }
 }
 
@@ -54,11 +58,14 @@ struct PreparedDerivative {
   let expression: MatrixExpression
   let derivative: SymbolicDerivative
   let values: [String: Matrix]
+  /// How the point was chosen ("at a random point (seed 1)").
+  let pointDescription: String
 
   /// - Parameter extra: further expressions whose variables need shapes and values (a claim).
   init(_ text: String, wrt: String, point: PointOptions, extra: [MatrixExpression] = []) throws {
     expression = try parseExpression(text, role: "expression")
-    let (dims, values) = try point.resolve(for: [expression] + extra)
+    let (dims, values, description) = try point.resolve(for: [expression] + extra)
+    pointDescription = description
     guard dims[wrt] != nil else {
       throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
     }

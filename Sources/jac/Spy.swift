@@ -36,6 +36,6 @@ struct Spy: ParsableCommand {
       outputName: "F", inputName: wrt)
     try picture.svg.writeAtomically(to: output)
     let nonzero = j.storage.filter { $0 != 0 }.count
-    print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(point.pointDescription), \(nonzero) nonzero entries")
+    print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(prepared.pointDescription), \(nonzero) nonzero entries")
   }
 }
