@@ -30,7 +30,7 @@ public struct JacobianPicture: Sendable {
     let cell = 22
     let left = 70
     let top = 120
-    let width = max(left + j.cols * cell + 20, 400)
+    let width = max(left + j.cols * cell + 20, 440)
     let height = top + j.rows * cell + 40
     let scale = max(j.maxAbs, 1e-300)
     var s = """
