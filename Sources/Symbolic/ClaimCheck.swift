@@ -64,14 +64,15 @@ public struct ClaimCheck: Sendable {
   ) throws {
     self.derivative = derivative
     self.layout = layout
-    let (m, n) = (derivative.outputShape.rows, derivative.outputShape.cols)
     let (a, b) = (derivative.inputShape.rows, derivative.inputShape.cols)
     let jacobian = try derivative.jacobian(at: values)
     let truthNumerator = try jacobian.materialized()
     let truth: Matrix
     switch layout {
-    case .numerator, .numeratorRowMajor, .tensor, .sympy:
-      truth = try jacobian.matrix(in: layout == .numerator ? .numerator : .numeratorRowMajor).materialized()
+    case .numerator:
+      truth = truthNumerator
+    case .numeratorRowMajor, .tensor, .sympy:
+      truth = try jacobian.matrix(in: .numeratorRowMajor).materialized()
     case .denominator:
       truth = truthNumerator.transposed
     case .shape:
@@ -136,7 +137,6 @@ public struct ClaimCheck: Sendable {
             if close(claim, truth + t) { found.append(.doubledTerm(term.unicodeText)) }
           }
         }
-        _ = (m, n)
       }
     }
     if claim.shape == truth.shape, found.isEmpty {
