@@ -12,7 +12,7 @@ struct Derive: ParsableCommand {
       column-major vec, ∂vec F/∂(vec X)ᵀ, (mn)×(ab), with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j];
       for a 1×1 F also the gradient shaped like X. Example:
         jac derive "R'*R" --wrt R --dims R=3x3 --check
-      An expression that starts with '-' goes after '--': jac derive --wrt x --dims x=3x1 -- "-x'*x"
+      An expression or option value may start with '-': jac derive "-x'*x" --wrt x --dims x=3x1
       """)
 
   @Argument(help: "The expression F.") var expression: String

@@ -22,7 +22,9 @@ struct Jac: ParsableCommand {
   /// ArgumentParser's usual 64; our own errors print one sentence to stderr and exit 2.
   static func mainWithContractExitCodes() -> Never {
     do {
-      var command = try parseAsRoot()
+      var arguments = Array(CommandLine.arguments.dropFirst())
+      if let spec = CommandSpec.of(Jac.self) { arguments = LeadingMinus.normalize(arguments, root: spec) }
+      var command = try parseAsRoot(arguments)
       try command.run()
       Foundation.exit(0)
     } catch let failure as CheckFailed {

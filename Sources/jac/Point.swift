@@ -7,7 +7,10 @@ import Symbolic
 struct PointOptions: ParsableArguments {
   @Option(help: "Variable shapes, e.g. X=3x2,A=4x3.") var dims: String = ""
   @Option(
-    help: "Variable values from .npy files, e.g. X=x.npy,A=a.npy (a shape missing from --dims is taken from the file).")
+    help: """
+      Variable values: .npy files or MATLAB literals, e.g. X=x.npy,a=-2,A=[1 2; 3 4],b=[1;2;3] \
+      (a shape missing from --dims is taken from the value).
+      """)
   var values: String = ""
   @Option(help: "Seed of the standard normal values of variables without --values.") var seed: UInt64 = 1
 
@@ -20,10 +23,22 @@ struct PointOptions: ParsableArguments {
       shapes[name] = try parseShape(text, flag: "--dims \(name)")
     }
     var point: [String: Matrix] = [:]
-    for (name, path) in try parseAssignments(values, flag: "--values") {
-      let m = try Matrix(npyFile: path)
+    for (name, given) in try parseAssignments(values, flag: "--values") {
+      let m: Matrix
+      let source: String
+      if isInlineValue(given) {
+        do {
+          m = try Matrix(literal: given)
+        } catch {
+          throw CLIError("--values \(name): \(error)")
+        }
+        source = "the literal \(given)"
+      } else {
+        m = try Matrix(npyFile: given)
+        source = given
+      }
       if let s = shapes[name], s != m.shape {
-        throw CLIError("--values gives \(name) the shape \(m.shape) from \(path), but --dims says \(s)")
+        throw CLIError("--values gives \(name) the shape \(m.shape) from \(source), but --dims says \(s)")
       }
       shapes[name] = m.shape
       point[name] = m
@@ -74,16 +89,37 @@ struct PreparedDerivative {
   }
 }
 
-/// `A=1,B=2` into ordered pairs, with a one-sentence error naming the flag.
+/// `A=1,B=2` into ordered pairs, with a one-sentence error naming the flag. Commas inside
+/// brackets belong to a matrix literal (`A=[1, 2; 3, 4],b=2` is two pairs).
 func parseAssignments(_ text: String, flag: String) throws -> [(String, String)] {
   guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-  return try text.split(separator: ",").map { item in
+  var items: [String] = []
+  var current = ""
+  var depth = 0
+  for c in text {
+    if c == "[" { depth += 1 }
+    if c == "]" { depth -= 1 }
+    if c == "," && depth <= 0 {
+      items.append(current)
+      current = ""
+    } else {
+      current.append(c)
+    }
+  }
+  items.append(current)
+  return try items.map { item in
     let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
       throw CLIError("\(flag) expects NAME=VALUE pairs separated by commas, but got '\(item)'")
     }
     return (parts[0], parts[1])
   }
+}
+
+/// Whether a `--values` entry is a literal (`-2`, `0.5`, `[1 2; 3 4]`) rather than a path: it
+/// starts with `[`, or it is a number. (A file whose name is a number is written `./2`.)
+func isInlineValue(_ text: String) -> Bool {
+  text.hasPrefix("[") || Double(text) != nil
 }
 
 /// Parses an expression, turning a parse error into the caret rendering.
