@@ -1,6 +1,7 @@
 import Foundation
 
-/// A minimal JSON value with deterministic key order, for `--format json` output.
+/// A minimal JSON value with deterministic key order, for `--format json` output. Numbers are
+/// printed with at most 15 significant digits (integral values below 1e15 as integers).
 indirect enum JSON {
   case string(String)
   case number(Double)
@@ -18,7 +19,9 @@ indirect enum JSON {
     case .number(let x):
       guard x.isFinite else { return "null" }
       if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
-      return "\(x)"
+      // At most 15 significant digits: the 16th and 17th are rounding noise that differs
+      // between CPUs and BLAS kernels.
+      return String(format: "%.15g", x)
     case .int(let i): return String(i)
     case .bool(let b): return b ? "true" : "false"
     case .null: return "null"

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+
+/// What a notebook block may run: only `jac` itself (no shell), not `jac notebook`, and only
+/// with files inside the notebook's folder.
+enum NotebookConfinement {
+  /// A refused block command: one sentence, exit status 2 for the runner.
+  struct Refusal: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// The arguments of a block's command line (without `jac`), after checking that every file
+  /// it names lies inside `folder`: no absolute path, no `..` that leaves the folder, no
+  /// symbolic link inside the folder that leads out of it.
+  static func arguments(of line: String, folder: String) throws -> (arguments: [String], files: [NamedFile]) {
+    var words = try shellWords(line)
+    if words.first == "$" { words.removeFirst() }
+    guard words.first == "jac" else {
+      throw Refusal(description: "only jac commands run in a jac block, not: \(line)")
+    }
+    let arguments = Array(words.dropFirst())
+    let command: ParsableCommand
+    do {
+      command = try Jac.parseAsRoot(arguments)
+    } catch {
+      // Help, or arguments jac itself rejects: the child prints that and touches no file.
+      return (arguments, [])
+    }
+    if command is Notebook || command is NotebookTest || command is NotebookUpdate {
+      throw Refusal(description: "a notebook block cannot run jac notebook: \(line)")
+    }
+    // ArgumentParser's own help command (`--help`, `help SUBCOMMAND`) only prints.
+    if type(of: command).configuration.commandName == "help" && !(command is NamesFiles) { return (arguments, []) }
+    guard let declared = command as? NamesFiles else {
+      throw Refusal(
+        description: "jac \(type(of: command).configuration.commandName ?? "") declares no files (NamesFiles), "
+          + "so a notebook cannot confine it: \(line)")
+    }
+    let files = declared.namedFiles
+    for file in files { try check(file, folder: folder) }
+    return (arguments, files)
+  }
+
+  /// Refuses a path that is absolute or leaves `folder` (lexically or through a symbolic link).
+  static func check(_ file: NamedFile, folder: String) throws {
+    let refuse = { (why: String) in
+      Refusal(description: "the notebook block names the path \(file.path) (\(file.origin)), \(why)")
+    }
+    guard !file.path.isEmpty else { throw refuse("which is empty") }
+    guard !file.path.hasPrefix("/") else { throw refuse("an absolute path; name files relative to the notebook's folder") }
+    guard !file.path.hasPrefix("~") else { throw refuse("which starts with ~; name files relative to the notebook's folder") }
+    var depth = 0
+    for part in file.path.split(separator: "/") {
+      if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+      if depth < 0 { throw refuse("which leaves the notebook's folder through ..") }
+    }
+    // Symbolic links: the deepest existing ancestor, resolved, must stay inside the folder.
+    let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path
+    var probe = URL(fileURLWithPath: folder).appendingPathComponent(file.path).standardizedFileURL
+    while !FileManager.default.fileExists(atPath: probe.path) && probe.path != "/" && probe.path.count > root.count {
+      probe.deleteLastPathComponent()
+    }
+    let resolved = probe.resolvingSymlinksInPath().standardizedFileURL.path
+    guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
+      throw refuse("which leads out of the notebook's folder through a symbolic link")
+    }
+  }
+}
+
+/// Splits a command line into words with shell-like quoting ('…', "…", backslash); nothing is
+/// expanded or run.
+func shellWords(_ line: String) throws -> [String] {
+  var words: [String] = []
+  var current = ""
+  var inWord = false
+  var quote: Character? = nil
+  var escape = false
+  for c in line {
+    if escape {
+      current.append(c)
+      escape = false
+      continue
+    }
+    if let q = quote {
+      if c == q {
+        quote = nil
+      } else if c == "\\" && q == "\"" {
+        escape = true
+      } else {
+        current.append(c)
+      }
+      continue
+    }
+    switch c {
+    case "'", "\"":
+      quote = c
+      inWord = true
+    case "\\":
+      escape = true
+      inWord = true
+    case " ", "\t":
+      if inWord {
+        words.append(current)
+        current = ""
+        inWord = false
+      }
+    default:
+      current.append(c)
+      inWord = true
+    }
+  }
+  if quote != nil { throw NotebookConfinement.Refusal(description: "unbalanced quote in the notebook command: \(line)") }
+  if inWord { words.append(current) }
+  return words
+}
