@@ -19,12 +19,14 @@ demo: deps
 	./scripts/demo.sh .build/debug/jac
 
 test: deps
+	@./scripts/worktree-guard.sh save
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
 	./.build/debug/jac notebook test Notebooks-md
+	@./scripts/worktree-guard.sh check
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release

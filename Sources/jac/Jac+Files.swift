@@ -15,9 +15,11 @@ protocol NamesFiles {
 }
 
 extension PointOptions {
-  /// The `.npy` files of `--values NAME=PATH,…`.
+  /// The `.npy` files of `--values NAME=PATH,…` (not the inline literals such as `a=-2`).
   var namedFiles: [NamedFile] {
-    ((try? parseAssignments(values, flag: "--values")) ?? []).map { NamedFile(path: $0.1, origin: "--values \($0.0)") }
+    ((try? parseAssignments(values, flag: "--values")) ?? []).filter { !isInlineValue($0.1) }.map {
+      NamedFile(path: $0.1, origin: "--values \($0.0)")
+    }
   }
 }
 

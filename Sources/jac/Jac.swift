@@ -18,13 +18,20 @@ struct Jac: ParsableCommand {
 
   static func main() { mainWithContractExitCodes() }
 
+  /// The command that `arguments` (without the program name) select, read as the tool reads them
+  /// (arguments that start with '-' are values, see `LeadingMinus`); the notebook runner uses it
+  /// to see which files a block's command names.
+  static func parse(_ arguments: [String]) throws -> ParsableCommand {
+    var arguments = arguments
+    if let spec = CommandSpec.of(Jac.self) { arguments = LeadingMinus.normalize(arguments, root: spec) }
+    return try parseAsRoot(arguments)
+  }
+
   /// Runs the tool with the contract's exit statuses: argument errors are bad input (2), not
   /// ArgumentParser's usual 64; our own errors print one sentence to stderr and exit 2.
   static func mainWithContractExitCodes() -> Never {
     do {
-      var arguments = Array(CommandLine.arguments.dropFirst())
-      if let spec = CommandSpec.of(Jac.self) { arguments = LeadingMinus.normalize(arguments, root: spec) }
-      var command = try parseAsRoot(arguments)
+      var command = try parse(Array(CommandLine.arguments.dropFirst()))
       try command.run()
       Foundation.exit(0)
     } catch let failure as CheckFailed {

@@ -21,7 +21,7 @@ enum NotebookConfinement {
     let arguments = Array(words.dropFirst())
     let command: ParsableCommand
     do {
-      command = try Jac.parseAsRoot(arguments)
+      command = try Jac.parse(arguments)
     } catch {
       // Help, or arguments jac itself rejects: the child prints that and touches no file.
       return (arguments, [])

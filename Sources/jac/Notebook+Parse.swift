@@ -44,10 +44,13 @@ struct NotebookFile {
 
   init(path: String, text: String) throws {
     self.path = path
-    let crlf = text.components(separatedBy: "\r\n").count - 1
-    let lf = text.components(separatedBy: "\n").count - 1
-    lineEnding = crlf > 0 && crlf * 2 >= lf ? "\r\n" : "\n"
-    var lines = text.components(separatedBy: "\n").map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 }
+    // Split on the byte "\n" (a Swift Character "\r\n" is one grapheme and never equals "\n").
+    let raw = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let crlf = raw.dropLast().filter { $0.last == UInt8(ascii: "\r") }.count
+    lineEnding = crlf > 0 && crlf * 2 >= raw.count - 1 ? "\r\n" : "\n"
+    var lines = raw.map { line in
+      String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+    }
     if lines.last == "" { lines.removeLast() }
     self.lines = lines
     blocks = try NotebookFile.blocks(in: lines, path: path)

@@ -60,7 +60,7 @@ struct NotebookRun {
       var out: [String] = []
       for command in blockCommands {
         if scratch != nil { try NotebookRun.stage(command.files, from: folder, into: directory) }
-        out += NotebookRun.runJac(command.arguments, in: directory)
+        out += try NotebookRun.runJac(command.arguments, in: directory)
       }
       let expected = block.output.map { Array(notebook.lines[$0]) } ?? []
       return NotebookBlockResult(block: block, expected: expected, actual: out)
@@ -85,26 +85,44 @@ struct NotebookRun {
     }
   }
 
+  /// A child stopped by Ctrl-C (SIGINT) or SIGTERM: the run stops too, as a shell does, even
+  /// when the runner itself ignores the signal.
+  struct Interrupted: Error {
+    let signal: Int32
+
+    /// Ends this process by the same signal (exit status 128 + signal if it is ignored).
+    func stop() -> Never {
+      Glibc.signal(signal, SIG_DFL)
+      kill(getpid(), signal)
+      exit(128 + signal)
+    }
+  }
+
   /// Runs this very executable with `arguments` in `directory` and returns its output lines:
   /// stdout, then stderr, then `[exit N]` (or `[signal N]`) when it did not exit with 0.
-  static func runJac(_ arguments: [String], in directory: String) -> [String] {
+  static func runJac(_ arguments: [String], in directory: String) throws -> [String] {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     var environment = ProcessInfo.processInfo.environment
     let depth = Int(environment[depthVariable] ?? "0") ?? 0
     environment[depthVariable] = String(depth + 1)
+    let spawned: (status: (exit: Int32, signal: Bool), out: Data, err: Data)
     do {
-      let (status, out, err) = try spawn(executable, arguments, environment: environment, directory: directory)
-      var lines: [String] = []
-      for data in [out, err] {
-        var l = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
-        if l.last == "" { l.removeLast() }
-        lines += l
-      }
-      if status.exit != 0 { lines.append(status.signal ? "[signal \(status.exit)]" : "[exit \(status.exit)]") }
-      return lines
+      spawned = try spawn(executable, arguments, environment: environment, directory: directory)
     } catch {
       return ["notebook error: cannot run jac: \(error)"]
     }
+    let (status, out, err) = spawned
+    if status.signal && (status.exit == SIGINT || status.exit == SIGTERM) { throw Interrupted(signal: status.exit) }
+    var lines: [String] = []
+    for data in [out, err] {
+      var l = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+        String(decoding: $0, as: UTF8.self)
+      }
+      if l.last == "" { l.removeLast() }
+      lines += l
+    }
+    if status.exit != 0 { lines.append(status.signal ? "[signal \(status.exit)]" : "[exit \(status.exit)]") }
+    return lines
   }
 
   /// posix_spawn without a new process group or session (Foundation's `Process` puts the child

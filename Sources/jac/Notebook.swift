@@ -42,7 +42,13 @@ struct NotebookTest: ParsableCommand {
     for notebook in notebooks { _ = try NotebookRun(notebook: notebook, inScratchFolder: true).checkedCommands() }
     for (k, notebook) in notebooks.enumerated() {
       progress("notebook \(k + 1)/\(files.count): \(notebook.path)")
-      for result in try NotebookRun(notebook: notebook, inScratchFolder: true).run() {
+      let results: [NotebookBlockResult]
+      do {
+        results = try NotebookRun(notebook: notebook, inScratchFolder: true).run()
+      } catch let interrupted as NotebookRun.Interrupted {
+        interrupted.stop()
+      }
+      for result in results {
         blocks += 1
         if let diff = result.diff(file: notebook.path) {
           failed += 1
@@ -76,7 +82,12 @@ struct NotebookUpdate: ParsableCommand {
         print("\(notebook.path): no jac blocks, left alone")
         continue
       }
-      let results = try NotebookRun(notebook: notebook, inScratchFolder: false).run()
+      let results: [NotebookBlockResult]
+      do {
+        results = try NotebookRun(notebook: notebook, inScratchFolder: false).run()
+      } catch let interrupted as NotebookRun.Interrupted {
+        interrupted.stop()
+      }
       let changed = results.filter { !$0.matches }.count
       let text = notebook.rewritten(with: results)
       if FileManager.default.contents(atPath: notebook.path) != Data(text.utf8) {

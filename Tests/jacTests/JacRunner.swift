@@ -18,10 +18,15 @@ enum JacRunner {
     return URL(fileURLWithPath: "/proc/self/exe").deletingLastPathComponent().appendingPathComponent("jac")
   }()
 
-  static func run(_ arguments: [String], in directory: String? = nil) throws -> JacRun {
+  static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws
+    -> JacRun
+  {
     let p = Process()
     p.executableURL = executable
     p.arguments = arguments
+    if !environment.isEmpty {
+      p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe()
     let err = Pipe()
