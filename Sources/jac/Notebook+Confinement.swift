@@ -33,8 +33,15 @@ enum NotebookConfinement {
     if type(of: command).configuration.commandName == "help" && !(command is NamesFiles) { return (arguments, []) }
     guard let declared = command as? NamesFiles else {
       throw Refusal(
-        description: "jac \(type(of: command).configuration.commandName ?? "") declares no files (NamesFiles), "
+        description: "jac \(type(of: command)._commandName) declares no files (NamesFiles), "
           + "so a notebook cannot confine it: \(line)")
+    }
+    let name = type(of: command)._commandName
+    let unclassified = ValueArguments.unclassified(declared, name: name)
+    guard unclassified.isEmpty else {
+      throw Refusal(
+        description: "jac \(name) takes \(unclassified.joined(separator: ", ")), which Sources/jac/Jac+Files.swift does not "
+          + "declare as naming files or not, so a notebook cannot confine it: \(line)")
     }
     let files = declared.namedFiles
     for file in files { try check(file, folder: folder) }

@@ -162,6 +162,10 @@ struct NotebookRun {
     guard FileManager.default.changeCurrentDirectoryPath(directory) else {
       throw CLIError("cannot enter the folder \(directory)")
     }
+    // While a child runs, Ctrl-C is the child's to act on (it gets SIGINT's default action); the
+    // runner sees it die of SIGINT, removes its scratch folder and stops the same way.
+    let previousHandler = signal(SIGINT, SIG_IGN)
+    defer { signal(SIGINT, previousHandler) }
     var pid = pid_t()
     let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
     _ = FileManager.default.changeCurrentDirectoryPath(previous)

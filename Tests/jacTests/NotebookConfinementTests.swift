@@ -140,9 +140,11 @@ import Testing
     let (_, folder) = try Self.sandbox()
     let path = folder + "/nb.md"
     try Self.write("```jac\n" + String(repeating: "jac chain 20x30 30x40 --format json\n", count: 40) + "```\n", to: path)
+    let scratch = try JacRunner.temporaryDirectory()
     let runner = Process()
     runner.executableURL = JacRunner.executable
     runner.arguments = ["notebook", "test", path]
+    runner.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch]) { $1 }
     runner.standardOutput = FileHandle.nullDevice
     runner.standardError = FileHandle.nullDevice
     try runner.run()
@@ -171,6 +173,8 @@ import Testing
       usleep(1000)
     }
     #expect(childGone)
+    // The runner removed its scratch folder before stopping.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: scratch) == [])
   }
 
   /// ppid and process group of a process, from /proc/PID/stat.
