@@ -53,18 +53,23 @@ struct ForwardDifferentiator {
       return try jacobian(a).map { .commutation(s.rows, s.cols) * $0 }
     case .negate(let a):
       return try jacobian(a).map { -$0 }
-    case .add(let a, let b):
-      return sum(try jacobian(a), try jacobian(b))
-    case .subtract(let a, let b):
-      return sum(try jacobian(a), try jacobian(b).map { -$0 })
+    case .add(let a, let b), .subtract(let a, let b):
+      // Broadcasting: an expanded operand's Jacobian is preceded by the expansion's, P_c ⊗ P_r.
+      let (sa, sb, s) = (try shape(a), try shape(b), try shape(e))
+      let da = try jacobian(a).map { expanding($0, from: sa, to: s) }
+      let db = try jacobian(b).map { expanding($0, from: sb, to: s) }
+      if case .subtract = e { return sum(da, db.map { -$0 }) }
+      return sum(da, db)
     case .product(let a, let b):
       return try productRule(a, b)
     case .hadamard(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if sa.isScalar != sb.isScalar { return try productRule(a, b) }
+      // With broadcasting, each side's factor is the other operand expanded to the result.
+      let s = try shape(e)
       return sum(
-        try jacobian(a).map { .diag(.vec(b)) * $0 },
-        try jacobian(b).map { .diag(.vec(a)) * $0 })
+        try jacobian(a).map { .diag(.vec(.expanded(b, from: sb, to: s))) * expanding($0, from: sa, to: s) },
+        try jacobian(b).map { .diag(.vec(.expanded(a, from: sa, to: s))) * expanding($0, from: sb, to: s) })
     case .hadamardQuotient(let a, let b), .divide(let a, let b):
       return try quotientRule(a, b)
     case .power(let a, let k):
@@ -133,7 +138,8 @@ struct ForwardDifferentiator {
 
   /// f′(A) entrywise, as an expression of A's shape.
   static func derivative(of f: ElementwiseFunction, at a: Expression, shape s: Shape) -> Expression {
-    let one: Expression = s.isScalar ? 1 : .ones(s.rows, s.cols)
+    // The scalar 1 broadcasts to A's shape (`1 − tanh²(A)`, as on paper).
+    let one: Expression = 1
     switch f {
     case .exp: return .exp(a)
     case .log: return .elementwisePower(a, -1)
@@ -182,9 +188,11 @@ struct ForwardDifferentiator {
       // d(a./B) = vec(B.^-1)·da − diag(vec(a·B.^-2))·dB
       return sum(da.map { .vec(inverseB) * $0 }, db.map { -(.diag(.vec(a * inverseB2)) * $0) })
     }
+    // Broadcasting: B.^-1 is expanded to the result's shape (A./B.^2 already has it).
+    let s = Shape.broadcast(sa, sb) ?? sa
     return sum(
-      da.map { .diag(.vec(inverseB)) * $0 },
-      db.map { -(.diag(.vec(.hadamard(a, inverseB2))) * $0) })
+      da.map { .diag(.vec(.expanded(inverseB, from: sb, to: s))) * expanding($0, from: sa, to: s) },
+      db.map { -(.diag(.vec(.hadamard(a, inverseB2))) * expanding($0, from: sb, to: s)) })
   }
 
   /// `A^k`: integer matrix powers, and any real power of a 1×1 base.

@@ -71,10 +71,10 @@ extension Expression {
     case .negate(let a):
       return try a.value(values).scaled(by: -1)
     case .add(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = try broadcastOperands(a, b, values)
       return try matrixCall { try x.adding(y) }
     case .subtract(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = try broadcastOperands(a, b, values)
       return try matrixCall { try x.adding(y, scaledBy: -1) }
     case .product(let a, let b):
       let (x, tx) = try a.productOperand(values)
@@ -85,13 +85,18 @@ extension Expression {
     case .hadamard(let a, let b):
       let (x, y) = (try a.value(values), try b.value(values))
       if x.shape == y.shape { return try matrixCall { try x.hadamard(y) } }
-      return x.count == 1 ? y.scaled(by: x.storage[0]) : x.scaled(by: y.storage[0])
+      if x.count == 1 { return y.scaled(by: x.storage[0]) }
+      if y.count == 1 { return x.scaled(by: y.storage[0]) }
+      let (ex, ey) = Expression.broadcast(x, y)
+      return try matrixCall { try ex.hadamard(ey) }
     case .hadamardQuotient(let a, let b):
       let (x, y) = (try a.value(values), try b.value(values))
       try b.requireNonzero(y, in: self)
       if x.shape == y.shape { return try matrixCall { try x.hadamardQuotient(y) } }
       if y.count == 1 { return x.map { $0 / y.storage[0] } }
-      return y.map { x.storage[0] / $0 }
+      if x.count == 1 { return y.map { x.storage[0] / $0 } }
+      let (ex, ey) = Expression.broadcast(x, y)
+      return try matrixCall { try ex.hadamardQuotient(ey) }
     case .divide(let a, let s):
       let (x, y) = (try a.value(values), try s.value(values))
       try s.requireNonzero(y, in: self)
@@ -159,6 +164,21 @@ extension Expression {
       let shift = x.storage.max() ?? 0
       return .scalar(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
     }
+  }
+
+  /// Both operands of an entrywise operation, expanded to the broadcast shape (checked by
+  /// `evaluate`).
+  private func broadcastOperands(_ a: Expression, _ b: Expression, _ values: [String: Matrix])
+    throws(EvaluationError) -> (Matrix, Matrix)
+  {
+    let (x, y) = (try a.value(values), try b.value(values))
+    return Expression.broadcast(x, y)
+  }
+
+  fileprivate static func broadcast(_ x: Matrix, _ y: Matrix) -> (Matrix, Matrix) {
+    if x.shape == y.shape { return (x, y) }
+    guard let s = Shape.broadcast(x.shape, y.shape) else { return (x, y) }
+    return (x.broadcast(to: s), y.broadcast(to: s))
   }
 
   /// The operand of a product, with a transpose left to BLAS: `A'*B` multiplies with the

@@ -59,10 +59,12 @@ struct ReverseDifferentiator {
       return [(a, .transpose(g))]
     case .negate(let a):
       return [(a, -g)]
-    case .add(let a, let b):
-      return [(a, g), (b, g)]
-    case .subtract(let a, let b):
-      return [(a, g), (b, -g)]
+    case .add(let a, let b), .subtract(let a, let b):
+      // Broadcasting: an expanded operand's adjoint sums the repeated entries back.
+      let (sa, sb, s) = (try shape(a), try shape(b), try shape(e))
+      let gb: Expression = .reduced(g, from: sb, to: s)
+      if case .subtract = e { return [(a, .reduced(g, from: sa, to: s)), (b, -gb)] }
+      return [(a, .reduced(g, from: sa, to: s)), (b, gb)]
     case .product(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if sa.isScalar && !sb.isScalar { return [(a, .sum(.hadamard(g, b))), (b, a * g)] }
@@ -72,7 +74,8 @@ struct ReverseDifferentiator {
     case .hadamard(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if sa.isScalar != sb.isScalar { return try contributions(.product(a, b), g) }
-      return [(a, .hadamard(g, b)), (b, .hadamard(a, g))]
+      let s = try shape(e)
+      return [(a, .reduced(.hadamard(g, b), from: sa, to: s)), (b, .reduced(.hadamard(a, g), from: sb, to: s))]
     case .hadamardQuotient(let a, let b), .divide(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if sb.isScalar {
@@ -82,7 +85,8 @@ struct ReverseDifferentiator {
       let gOverB: Expression = .hadamardQuotient(g, b)
       let db: Expression = -.hadamardQuotient(.hadamard(g, a), .elementwisePower(b, 2))
       if sa.isScalar { return [(a, .sum(gOverB)), (b, db)] }
-      return [(a, gOverB), (b, db)]
+      let s = try shape(e)
+      return [(a, .reduced(gOverB, from: sa, to: s)), (b, .reduced(db, from: sb, to: s))]
     case .power(let a, let k):
       let sa = try shape(a)
       if sa.isScalar {

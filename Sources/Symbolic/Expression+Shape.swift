@@ -65,14 +65,15 @@ extension Expression {
 
     case .add(let a, let b), .subtract(let a, let b):
       let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
-      guard sa == sb else {
+      // Broadcasting (docs/language.md): a size 1 expands to the other operand's size.
+      guard let result = Shape.broadcast(sa, sb) else {
         let operation: String
         if case .add = self { operation = "sum" } else { operation = "difference" }
         throw .unequalShapes(
           expression: plainText, operation: operation, lhs: a.plainText, lhsShape: sa, rhs: b.plainText,
           rhsShape: sb)
       }
-      return sa
+      return result
     case .product(let a, let b):
       let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
       if sa.isScalar { return sb }
@@ -84,8 +85,7 @@ extension Expression {
       return Shape(sa.rows, sb.cols)
     case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
       let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
-      if sa == sb || sb.isScalar { return sa }
-      if sa.isScalar { return sb }
+      if let result = Shape.broadcast(sa, sb) { return result }
       let operation: String
       if case .hadamard = self { operation = "entrywise product" } else { operation = "entrywise quotient" }
       throw .unequalShapes(

@@ -90,6 +90,8 @@ public struct RandomExpressionGenerator: Sendable {
     case leaf, transpose, negate, add, subtract, product, scaling, hadamard, hadamardQuotient, divide
     case power, elementwisePower, inverse, determinant, logDeterminant, trace, sum, norm, kronecker
     case vec, diag, diagonal, elementwise, softmax, logSumExp, commutationProduct
+    /// `+`, `-`, `.*`, `./` with an operand broadcast (a 1×1, an m×1 column, a 1×n row).
+    case broadcast
   }
 
   private var isSafe: Bool { domain == .definedEverywhere }
@@ -176,6 +178,8 @@ public struct RandomExpressionGenerator: Sendable {
       case .exp where isSafe: return .elementwise(f, bounded(s, depth: d))
       default: return .elementwise(f, generate(s, depth: d))
       }
+    case .broadcast:
+      return broadcast(s, depth: d)
     case .commutationProduct:
       // K(m,n)*vec(A) = vec(A'): a commutation matrix applied to a vector of length mn.
       let m = pick(divisors(of: s.rows))
@@ -189,7 +193,25 @@ public struct RandomExpressionGenerator: Sendable {
     case .determinant, .logDeterminant, .trace, .sum, .norm, .logSumExp: return s.isScalar
     case .vec, .diagonal, .softmax: return s.cols == 1
     case .commutationProduct: return s.cols == 1 && s.rows > 1
+    case .broadcast: return !s.isScalar
     default: return true
+    }
+  }
+
+  /// An entrywise operation of shape s whose operands broadcast (docs/language.md): one full
+  /// operand and a 1×1, a column or a row; or, for a matrix, a column and a row.
+  private mutating func broadcast(_ s: Shape, depth d: Int) -> Expression {
+    var smaller = [Shape(1, 1)]
+    if s.cols > 1 { smaller.append(Shape(s.rows, 1)) }
+    if s.rows > 1 { smaller.append(Shape(1, s.cols)) }
+    var (left, right) = (s, pick(smaller))
+    if s.rows > 1 && s.cols > 1 && int(0...3) == 0 { (left, right) = (Shape(s.rows, 1), Shape(1, s.cols)) }
+    if int(0...1) == 0 { swap(&left, &right) }
+    switch int(0...3) {
+    case 0: return .add(generate(left, depth: d), generate(right, depth: d))
+    case 1: return .subtract(generate(left, depth: d), generate(right, depth: d))
+    case 2: return .hadamard(generate(left, depth: d), generate(right, depth: d))
+    default: return .hadamardQuotient(generate(left, depth: d), nonzero(right, depth: d))
     }
   }
 

@@ -41,7 +41,8 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
       return
         "in \(expression), \(lhs) is \(lhsShape) and \(rhs) is \(rhsShape): \(lhsShape.cols) ≠ \(rhsShape.rows)"
     case let .unequalShapes(expression, operation, lhs, lhsShape, rhs, rhsShape):
-      let rule = operation.hasPrefix("entrywise") ? "equal shapes or a 1×1 side" : "equal shapes"
+      // Broadcasting (docs/language.md): rows and columns each equal, or 1 on one side.
+      let rule = "equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"
       let article = operation.hasPrefix("entrywise") ? "an" : "a"
       return
         "in \(expression), \(lhs) is \(lhsShape) and \(rhs) is \(rhsShape): \(article) \(operation) needs \(rule)"

@@ -474,7 +474,10 @@ public struct Simplifier {
     for (c, t) in ordered.dropFirst() {
       result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
     }
-    return result
+    // With broadcasting, the terms left after cancelling may be smaller than the sum
+    // (`x + 1 - x` is 1 expanded to x's shape): expand them back.
+    let r = try shape(result)
+    return r == s ? result : Expression.expanded(result, from: r, to: s)
   }
 
   /// `c*(A*B)` as `(c*A)*B`, recursively: the same value, printed without parentheses.

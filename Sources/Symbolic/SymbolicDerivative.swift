@@ -106,8 +106,8 @@ struct StructuredEvaluator {
     case .commutation(let m, let n): return .commutation(m, n)
     case .zeros(let m, let n): return .zero(m, n)
     case .kronecker(let a, let b): return .kronecker(try structured(a), try structured(b))
-    case .add(let a, let b): return try structured(a) + structured(b)
-    case .subtract(let a, let b): return try structured(a) - structured(b)
+    case .add(let a, let b) where try !broadcasts(a, b): return try structured(a) + structured(b)
+    case .subtract(let a, let b) where try !broadcasts(a, b): return try structured(a) - structured(b)
     case .negate(let a): return -(try structured(a))
     case .transpose(let a) where isStructural(a): return try structured(a).transposed
     case .product(let a, let b):
@@ -138,6 +138,12 @@ struct StructuredEvaluator {
   }
 
   private mutating func scalar(_ e: Expression) throws -> Double { try value(e).storage[0] }
+
+  /// Whether a sum broadcasts an operand (docs/language.md): then it is evaluated as one dense
+  /// factor, since structured operators add only at equal sizes.
+  private func broadcasts(_ a: Expression, _ b: Expression) throws -> Bool {
+    try a.shape(in: dims, maximumEntries: .max) != b.shape(in: dims, maximumEntries: .max)
+  }
 }
 
 extension SymbolicDerivative {

@@ -206,7 +206,8 @@ struct DomainFailure: CustomTestStringConvertible, Sendable {
     DomainFailure(
       "sum(exp(big*z))", "exp(big*z) overflows at entry [0,0]: the value is too large for a double"),
     DomainFailure("x+w", "the variable w has no value: give it with --values w=FILE.npy"),
-    DomainFailure("x+S", "in x+S, x is 2×1 and S is 2×2: a sum needs equal shapes"),
+    DomainFailure(
+      "x+vec(S)", "in x+vec(S), x is 2×1 and vec(S) is 4×1: a sum needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
   ]
 
   @Test(arguments: failures)

@@ -136,6 +136,31 @@ extension Expression {
       "never generated: \(expected.subtracting(seenUnrestricted).sorted())")
   }
 
+  /// Broadcasting (docs/language.md) is generated in every entrywise operator, with a 1×1, a
+  /// column and a row operand expanded.
+  @Test func broadcastFormsAreGenerated() throws {
+    var generator = RandomExpressionGenerator(seed: 4, maxDepth: 4, variables: randomVariables)
+    var seen = Set<String>()
+    func visit(_ e: Expression) throws {
+      switch e {
+      case .add(let a, let b), .subtract(let a, let b), .hadamard(let a, let b), .hadamardQuotient(let a, let b):
+        let (sa, sb) = (try a.shape(in: randomVariables), try b.shape(in: randomVariables))
+        if sa != sb {
+          for s in [sa, sb] where s != Shape.broadcast(sa, sb) {
+            let kind = s.isScalar ? "1×1" : (s.cols == 1 ? "column" : "row")
+            seen.insert("\(e.formName) \(kind)")
+          }
+        }
+      default: break
+      }
+      for child in e.children { try visit(child) }
+    }
+    for _ in 0..<400 { try visit(generator.next().expression) }
+    for op in ["+", "-", ".*", "./"] {
+      for kind in ["1×1", "column", "row"] { #expect(seen.contains("\(op) \(kind)"), "never generated: \(op) \(kind)") }
+    }
+  }
+
   @Test func generationIsReproducibleFromTheSeed() {
     var first = RandomExpressionGenerator(seed: 42, maxDepth: 5, variables: randomVariables)
     var second = RandomExpressionGenerator(seed: 42, maxDepth: 5, variables: randomVariables)

@@ -127,6 +127,10 @@ enum Reference {
   }
 
   /// The value of `e` by the definitions, or a `ReferenceError` where it is undefined.
+  /// Entry (i, j) of m under broadcasting (MATLAB's implicit expansion): a dimension of size 1
+  /// is read at index 0 whatever the index.
+  static func at(_ m: Dense, _ i: Int, _ j: Int) -> Double { m[m.rows == 1 ? 0 : i, m.cols == 1 ? 0 : j] }
+
   static func evaluate(_ e: MatrixExpression, _ values: [String: Dense]) throws -> Dense {
     func ev(_ e: MatrixExpression) throws -> Dense { try evaluate(e, values) }
     switch e {
@@ -142,10 +146,10 @@ enum Reference {
     case .negate(let a): return try ev(a).map { -$0 }
     case .add(let a, let b):
       let (x, y) = (try ev(a), try ev(b))
-      return Dense(x.rows, x.cols) { x[$0, $1] + y[$0, $1] }
+      return Dense(max(x.rows, y.rows), max(x.cols, y.cols)) { at(x, $0, $1) + at(y, $0, $1) }
     case .subtract(let a, let b):
       let (x, y) = (try ev(a), try ev(b))
-      return Dense(x.rows, x.cols) { x[$0, $1] - y[$0, $1] }
+      return Dense(max(x.rows, y.rows), max(x.cols, y.cols)) { at(x, $0, $1) - at(y, $0, $1) }
     case .product(let a, let b):
       let (x, y) = (try ev(a), try ev(b))
       if x.rows == 1 && x.cols == 1 { return y.map { x[0, 0] * $0 } }
@@ -155,8 +159,7 @@ enum Reference {
       let (x, y) = (try ev(a), try ev(b))
       let isProduct: Bool
       if case .hadamard = e { isProduct = true } else { isProduct = false }
-      let (r, c) = x.rows * x.cols >= y.rows * y.cols ? (x.rows, x.cols) : (y.rows, y.cols)
-      func at(_ m: Dense, _ i: Int, _ j: Int) -> Double { m.rows == 1 && m.cols == 1 ? m[0, 0] : m[i, j] }
+      let (r, c) = (max(x.rows, y.rows), max(x.cols, y.cols))
       var out = Dense(r, c)
       for i in 0..<r {
         for j in 0..<c {

@@ -76,6 +76,12 @@ struct ShapeFailure: CustomTestStringConvertible, Sendable {
       ShapeCase("ones(5,2)", 5, 2),
       ShapeCase("K(3,2)*vec(X)", 6, 1),
       ShapeCase("I(10000)", 10_000, 10_000),
+      // Broadcasting (docs/language.md).
+      ShapeCase("X+s", 3, 2),
+      ShapeCase("X./x", 3, 2),
+      ShapeCase("x-r", 3, 3),
+      ShapeCase("W*x+b", 5, 1), ShapeCase("W*x*r+b", 5, 3),
+      ShapeCase("r.*A", 4, 3),
     ] + ElementwiseFunction.allCases.map { ShapeCase("\($0.name)(X)", 3, 2) }
 
   @Test(arguments: cases)
@@ -89,13 +95,13 @@ struct ShapeFailure: CustomTestStringConvertible, Sendable {
     ShapeFailure("sum(A*X)+X'*A", "in X'*A, X' is 2×3 and A is 4×3: 3 ≠ 4"),
     ShapeFailure("V*x", "the variable V has no shape: give it with --dims V=RxC"),
     ShapeFailure("X'*Y", "the variable Y has no shape: give it with --dims Y=RxC"),
-    ShapeFailure("A+X", "in A+X, A is 4×3 and X is 3×2: a sum needs equal shapes"),
-    ShapeFailure("X-X'", "in X-X', X is 3×2 and X' is 2×3: a difference needs equal shapes"),
-    ShapeFailure("X+s", "in X+s, X is 3×2 and s is 1×1: a sum needs equal shapes"),
+    ShapeFailure("A+X", "in A+X, A is 4×3 and X is 3×2: a sum needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
+    ShapeFailure("X-X'", "in X-X', X is 3×2 and X' is 2×3: a difference needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
+    ShapeFailure("X+r", "in X+r, X is 3×2 and r is 1×3: a sum needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
     ShapeFailure(
-      "A.*X", "in A.*X, A is 4×3 and X is 3×2: an entrywise product needs equal shapes or a 1×1 side"),
+      "A.*X", "in A.*X, A is 4×3 and X is 3×2: an entrywise product needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
     ShapeFailure(
-      "X./x", "in X./x, X is 3×2 and x is 3×1: an entrywise quotient needs equal shapes or a 1×1 side"),
+      "X./u", "in X./u, X is 3×2 and u is 5×1: an entrywise quotient needs equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"),
     ShapeFailure("inv(X)", "inv(X) needs a square matrix, but X is 3×2"),
     ShapeFailure("det(X'*A')", "det(X'*A') needs a square matrix, but X'*A' is 2×4"),
     ShapeFailure("logdet(X)", "logdet(X) needs a square matrix, but X is 3×2"),

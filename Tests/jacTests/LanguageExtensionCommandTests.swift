@@ -41,6 +41,26 @@ import Testing
     #expect(unknown.stderr.contains("--dimz"), "\(unknown.stderr)")
   }
 
+  /// Broadcasting at the command line: `W*X + b` with b a column; the Jacobian with respect to b
+  /// is 1ₙ ⊗ I_m, compared with NumPy's `np.kron(np.ones((n,1)), np.eye(m))`.
+  @Test func broadcastingDerivesAndChecks() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try JacRunner.run([
+      "derive", "W*X + b", "--wrt", "b", "--dims", "W=3x2,X=2x4,b=3x1", "--check", "--jacobian-out", "\(dir)/j.npy",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("⊗ I₃"), "\(r.stdout)")
+    let verdict = try JacRunner.python(
+      "import numpy as np; print(np.array_equal(np.load('\(dir)/j.npy'), np.kron(np.ones((4, 1)), np.eye(3))))")
+    #expect(verdict == "True")
+    let claim = try JacRunner.run([
+      "check", "u'*tanh(W*x+b)", "--wrt", "W", "--dims", "u=5x1,W=5x3,x=3x1,b=5x1", "--layout", "shape",
+      "--claim", "(u.*(1 - tanh(W*x+b).^2))*x'",
+    ])
+    #expect(claim.status == 0, "\(claim.stdout)\(claim.stderr)")
+  }
+
   /// `--values` with MATLAB literals mixed with `.npy` paths: the Jacobian of `A*x + c*b` with
   /// respect to x is A, with respect to c is b, at the literal point.
   @Test func inlineValuesAreThePoint() throws {
@@ -68,6 +88,7 @@ import Testing
   }
 
   @Test(arguments: [
+    (["derive", "A + b", "--wrt", "b", "--dims", "A=3x2,b=2x1"], "in A+b, A is 3×2 and b is 2×1: a sum needs"),
     (["derive", "x^2", "--wrt", "x", "--values", "x=[1 2"], "--values x: the matrix literal '[1 2' has a '['"),
     (["derive", "A*x", "--wrt", "x", "--values", "A=[1 2; 3],x=[1;1]"], "--values A: the matrix literal"),
     (["derive", "A*x", "--wrt", "x", "--values", "A=[1 a]"], "--values A: the matrix literal '[1 a]' has the entry 'a'"),
@@ -76,7 +97,7 @@ import Testing
       "--values gives x the shape 3×1 from the literal [1;2;3], but --dims says 2×1"
     ),
   ])
-  func badLiteralsExitTwoNamingTheVariable(_ arguments: [String], _ message: String) throws {
+  func badInputExitsTwoInOneSentence(_ arguments: [String], _ message: String) throws {
     let r = try JacRunner.run(arguments)
     #expect(r.status == 2)
     #expect(r.stdout.isEmpty)
