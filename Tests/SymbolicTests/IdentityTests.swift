@@ -817,7 +817,7 @@ let goldenDerivatives: [GoldenDerivative] = [
     expression: "det(X)", wrt: "X", dims: "X=3x3", jacobian: "det(X)vec(X⁻¹ᵀ)ᵀ", gradient: "det(X)X⁻¹ᵀ"),
   GoldenDerivative(
     expression: "u'*tanh(W*x+b)", wrt: "W", dims: "u=5x1,W=5x3,x=3x1,b=5x1",
-    jacobian: "uᵀdiag(ones(5,1) − tanh²(W x + b))(xᵀ ⊗ I₅)", gradient: "(u ⊙ (ones(5,1) − tanh²(W x + b)))xᵀ"),
+    jacobian: "uᵀdiag(1 − tanh²(W x + b))(xᵀ ⊗ I₅)", gradient: "(u ⊙ (1 − tanh²(W x + b)))xᵀ"),
   GoldenDerivative(
     expression: "A*X*B", wrt: "X", dims: "A=2x3,X=3x4,B=4x2", jacobian: "Bᵀ ⊗ A", gradient: nil),
   GoldenDerivative(expression: "inv(X)", wrt: "X", dims: "X=3x3", jacobian: "−(X⁻¹ᵀ ⊗ X⁻¹)", gradient: nil),
@@ -861,6 +861,6 @@ let goldenDerivatives: [GoldenDerivative] = [
     let layer = try SymbolicDerivative(
       of: MatrixExpression("u'*tanh(W*x+b)"), wrt: "W",
       dims: ["u": Shape(5, 1), "W": Shape(5, 3), "x": Shape(3, 1), "b": Shape(5, 1)])
-    #expect(layer.gradient?.plainText == "(u.*(ones(5,1)-tanh(W*x+b).^2))*x'")
+    #expect(layer.gradient?.plainText == "(u.*(1-tanh(W*x+b).^2))*x'")
   }
 }
