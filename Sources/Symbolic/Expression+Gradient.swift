@@ -51,7 +51,7 @@ struct ReverseDifferentiator {
   }
 
   /// `(child, adjoint contribution)` pairs of a node with adjoint G.
-  private func contributions(_ e: Expression, _ g: Expression) throws -> [(Expression, Expression)] {
+  func contributions(_ e: Expression, _ g: Expression) throws -> [(Expression, Expression)] {
     switch e {
     case .variable, .constant, .identity, .commutation, .zeros, .ones:
       return []

@@ -16,7 +16,9 @@ struct Check: ParsableCommand {
       Exit status 0 when the claim holds, 1 when it does not, 2 for bad input.
       """)
 
-  @Argument(help: "The expression F.") var expression: String
+  @Argument(help: "The expression F, or a program (statements name = expr).") var expression: String = ""
+  @OptionGroup var programOptions: ProgramOptions
+  @OptionGroup var programOutput: ProgramOutputOption
   @Option(help: "The variable X.") var wrt: String
   @OptionGroup var point: PointOptions
   @Option(help: "The claimed derivative, in the expression language.") var claim: String?
@@ -28,6 +30,14 @@ struct Check: ParsableCommand {
   @Option(help: "text or json.") var format: CheckFormat = .text
 
   func run() throws {
+    if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
+      // A claim about F (it may use the program's names) is checked on F written as one expression.
+      var single = self
+      (single.expression, single.claim) = try program.inlinedText(claim: claim)
+      single.programOptions.file = nil
+      single.programOutput.name = nil
+      return try single.run()
+    }
     guard (claim == nil) != (claimFile == nil) else {
       throw CLIError("give the claim either with --claim or with --claim-file, exactly one of them")
     }

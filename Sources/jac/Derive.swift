@@ -15,16 +15,26 @@ struct Derive: ParsableCommand {
       An expression or option value may start with '-': jac derive "-x'*x" --wrt x --dims x=3x1
       """)
 
-  @Argument(help: "The expression F.") var expression: String
-  @Option(help: "The variable X to differentiate with respect to.") var wrt: String
+  @Argument(help: "The expression F, or a program (statements name = expr separated by ';' or newlines).")
+  var expression: String = ""
+  @Option(help: "The variable X to differentiate with respect to (for a program: inputs W1,W2,… or all).") var wrt: String
+  @OptionGroup var programOptions: ProgramOptions
+  @OptionGroup var programOutput: ProgramOutputOption
   @OptionGroup var point: PointOptions
-  @Option(help: "numerator, denominator, or shape (1×1 F only).") var layout: DeriveLayout = .numerator
+  @Option(name: .customLong("layout"), help: "numerator, denominator, or shape (1×1 F only; for programs the default).")
+  var layoutOption: DeriveLayout?
+  var layout: DeriveLayout { layoutOption ?? .numerator }
   @Option(name: .customLong("jacobian-out"), help: "Write the dense Jacobian at the point in the chosen layout (.npy).")
   var jacobianOut: String?
   @Flag(help: "Compare with central finite differences at the point; exit 1 if they disagree.") var check = false
   @Option(help: "text, latex, or json.") var format: OutputFormat = .text
 
   func run() throws {
+    if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
+      if jacobianOut != nil { throw CLIError("--jacobian-out is for a single expression, not for a program") }
+      try ProgramDerive(prepared: program, wrt: wrt, layout: layoutOption ?? .shape, check: check, format: format).run()
+      return
+    }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     let (f, d, values) = (prepared.expression, prepared.derivative, prepared.values)
     if layout == .shape && !d.outputShape.isScalar {

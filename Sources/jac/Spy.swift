@@ -15,12 +15,19 @@ struct Spy: ParsableCommand {
       Example: jac spy "R'*R" --wrt R --dims R=3x3 -o rtr.svg
       """)
 
-  @Argument(help: "The expression F.") var expression: String
+  @Argument(help: "The expression F, or a program (its last statement is F).") var expression: String = ""
+  @OptionGroup var programOptions: ProgramOptions
   @Option(help: "The variable X.") var wrt: String
   @OptionGroup var point: PointOptions
   @Option(name: .shortAndLong, help: "The .svg file to write.") var output: String
 
   func run() throws {
+    if let program = try programOptions.resolve(argument: expression, output: nil, point: point) {
+      var single = self
+      single.expression = try program.inlinedText().expression
+      single.programOptions.file = nil
+      return try single.run()
+    }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     let (d, values) = (prepared.derivative, prepared.values)
     let rows = d.outputShape.count

@@ -1,0 +1,71 @@
+import Foundation
+import Jacobians
+import MatrixCore
+
+extension ProgramBackward {
+  /// One requested input's gradient compared with central finite differences of the program.
+  public struct GradientCheck: Sendable {
+    public let input: String
+    /// Numerator layout, (mn)×(count of the input).
+    public let comparison: JacobianComparison
+    public let passed: Bool
+  }
+
+  /// The Jacobian `∂vec F/∂(vec w)ᵀ` of each requested input w from its adjoint at the point
+  /// (numerator layout: `vec(dw)ᵀ` in the shape layout), compared with central finite
+  /// differences of the forward program (2·count(w) evaluations each).
+  /// - Parameter relativeTolerance: the largest entry error relative to the largest entry.
+  public func checkGradients(at inputs: [String: Matrix], relativeTolerance: Double = 1e-6) throws -> [GradientCheck] {
+    let forward = try program.evaluate(inputs)
+    let adjoints = try values(forward: forward)
+    let outputShape = forward[program.output]!.shape
+    return try gradients.map { stage in
+      let x = inputs[stage.name]!
+      let fd = try NumericDifferentiation.jacobian(
+        of: { xv in
+          var v = inputs
+          v[stage.name] = xv
+          return try program.value(at: v)
+        }, at: x)
+      let value = adjoints[stage.adjointName]!
+      let actual = layout == .shape ? Matrix(rows: 1, cols: value.count, columnMajor: value.storage) : value
+      let c = JacobianComparison(expected: fd, actual: actual, output: outputShape, input: x.shape)
+      return GradientCheck(input: stage.name, comparison: c, passed: c.passes(relativeTolerance: relativeTolerance))
+    }
+  }
+
+  /// The stage's equation in text: `dh1 = W2ᵀdh2 ⊙ (1 − z1²)`.
+  public func text(_ stage: Stage) -> String { "\(stage.adjointName) = \(stage.expression.unicodeText)" }
+
+  /// The stage's equation in plain ASCII text, which parses: `dh1 = (W2'*dh2).*(ones(5,1)-z1.^2)`.
+  /// In the numerator layout the adjoint names are `∂F/∂v` and do not parse.
+  public func plainText(_ stage: Stage) -> String { "\(stage.adjointName) = \(stage.expression.plainText)" }
+
+  /// The stage's equation in LaTeX, the adjoint of v written `\delta_{v}` (shape layout) or
+  /// `\frac{\partial F}{\partial v}` (numerator layout).
+  public func latex(_ stage: Stage) -> String {
+    "\(latexAdjoint(stage.name)) = \(latex(stage.expression))"
+  }
+
+  /// An expression of forward names and adjoints in LaTeX.
+  public func latex(_ e: Expression) -> String {
+    // Adjoint variables are renamed to placeholders that `latex` prints as `δ_{k}`, then the
+    // placeholders are replaced by the notation.
+    var renames: [String: Expression] = [:]
+    var placeholders: [(String, String)] = []
+    for (k, stage) in allStages.enumerated() {
+      renames[stage.adjointName] = .variable("δ\(k)")
+      placeholders.append(("δ_{\(k)}", latexAdjoint(stage.name)))
+    }
+    var text = e.substituting(renames).latex
+    for (placeholder, notation) in placeholders.reversed() {
+      text = text.replacingOccurrences(of: placeholder, with: notation)
+    }
+    return text
+  }
+
+  private func latexAdjoint(_ name: String) -> String {
+    let n = Expression.variable(name).latex
+    return layout == .shape ? "\\delta_{\(n)}" : "\\frac{\\partial F}{\\partial \(n)}"
+  }
+}

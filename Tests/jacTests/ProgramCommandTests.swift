@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+let threeLayerSource = """
+  # three-layer network, squared-error loss
+  const y
+  h1 = W1*x; z1 = tanh(h1)
+  h2 = W2*z1; z2 = tanh(h2)
+  yhat = W3*z2
+  f = norm(yhat - y)^2/2
+  """
+let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
+
+@Suite struct ProgramCommandTests {
+  @Test func deriveProgramFilePrintsOneLinePerStage() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/net.jac"
+    try threeLayerSource.write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try JacRunner.run(["derive", "--program", path, "--wrt", "all", "--dims", threeLayerDimsFlag, "--check"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    for expected in ["dz2 = W3ᵀdyhat", "dz1 = W2ᵀdh2", "dW1 = dh1 xᵀ", "dW2 = dh2 z1ᵀ", "dW3 = dyhat z2ᵀ", "dx = W1ᵀdh1"] {
+      #expect(lines.contains { $0.hasPrefix(expected + " ") }, "\(expected) in\n\(r.stdout)")
+    }
+    #expect(!lines.contains { $0.hasPrefix("dy ") }, "y is const")
+    #expect(lines.filter { $0.hasPrefix("check d") && $0.hasSuffix("passed") }.count == 4, "\(r.stdout)")
+  }
+
+  @Test func inlineProgramJSONAndNumeratorLayout() throws {
+    let r = try JacRunner.run([
+      "derive", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--dims", "W=3x2,x=2x1", "--layout", "numerator",
+      "--format", "json",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    #expect(json["layout"] as? String == "numerator")
+    let gradients = json["gradients"] as! [[String: Any]]
+    #expect(gradients.first?["adjoint"] as? String == "∂F/∂W")
+    #expect(gradients.first?["shape"] as? [Int] == [1, 6])
+  }
+
+  @Test func badProgramsExitTwoWithOneSentence() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let many = dir + "/many.jac"
+    try (0..<100_000).map { "a\($0) = x" }.joined(separator: "\n").write(toFile: many, atomically: true, encoding: .utf8)
+    let wide = dir + "/wide.jac"
+    try ("f = " + String(repeating: "x+", count: 500_000) + "x").write(toFile: wide, atomically: true, encoding: .utf8)
+    let cases: [([String], String)] = [
+      (["derive", "a = b; b = a", "--wrt", "x", "--dims", "x=2x1"], "line 1: b is used before it is defined"),
+      (["derive", "h = W*x; f = sum(h)", "--wrt", "W", "--dims", "W=2x3"], "the variable x has no shape"),
+      (["derive", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 1: h is defined twice"),
+      (["derive", "h = W*x\nsum = 2*h", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: sum is a function"),
+      (["derive", "--program", many, "--wrt", "x", "--dims", "x=1x1"], "more than 10000 statements"),
+      (["derive", "--program", wide, "--wrt", "x", "--dims", "x=1x1"], "line 1: the line is 1000005 bytes long"),
+      (["derive", "--program", dir + "/absent.jac", "--wrt", "x", "--dims", "x=1x1"], "cannot read the program file"),
+      (["derive", "h = W*x; f = sum(h)", "--wrt", "h", "--dims", "W=2x3,x=3x1"], "--wrt h names a statement"),
+    ]
+    for (arguments, message) in cases {
+      let r = try JacRunner.run(arguments)
+      #expect(r.status == 2, "\(arguments): \(r.stdout)")
+      #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1, "one sentence: \(r.stderr)")
+      #expect(r.stdout.isEmpty)
+    }
+  }
+
+  @Test func unusedStatementIsAWarning() throws {
+    let r = try JacRunner.run(["derive", "h = W*x; g = 2*h; f = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"])
+    #expect(r.status == 0)
+    #expect(r.stderr == "jac: warning: line 1: g is never used\n")
+  }
+}
