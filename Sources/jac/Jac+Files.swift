@@ -37,19 +37,21 @@ extension PointOptions {
 
 extension Derive: NamesFiles {
   var namedFiles: [NamedFile] {
-    point.namedFiles + [jacobianOut].compactMap { $0 }.map { NamedFile(path: $0, origin: "--jacobian-out") }
+    point.namedFiles + programOptions.namedFiles
+      + [jacobianOut].compactMap { $0 }.map { NamedFile(path: $0, origin: "--jacobian-out") }
   }
-  static let fileArguments = PointOptions.fileArguments.union(["jacobian-out"])
-  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt", "layout", "format"])
+  static let fileArguments = PointOptions.fileArguments.union(["jacobian-out", "program"])
+  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt", "layout", "format", "output"])
 }
 
 extension Check: NamesFiles {
   var namedFiles: [NamedFile] {
-    point.namedFiles + [claimFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-file") }
+    point.namedFiles + programOptions.namedFiles
+      + [claimFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-file") }
   }
-  static let fileArguments = PointOptions.fileArguments.union(["claim-file"])
+  static let fileArguments = PointOptions.fileArguments.union(["claim-file", "program"])
   static let otherArguments = PointOptions.otherArguments.union([
-    "expression", "wrt", "claim", "layout", "tolerance", "format",
+    "expression", "wrt", "claim", "layout", "tolerance", "format", "output",
   ])
 }
 
@@ -60,8 +62,8 @@ extension Convert: NamesFiles {
 }
 
 extension Spy: NamesFiles {
-  var namedFiles: [NamedFile] { point.namedFiles + [NamedFile(path: output, origin: "-o")] }
-  static let fileArguments = PointOptions.fileArguments.union(["output"])
+  var namedFiles: [NamedFile] { point.namedFiles + programOptions.namedFiles + [NamedFile(path: output, origin: "-o")] }
+  static let fileArguments = PointOptions.fileArguments.union(["output", "program"])
   static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt"])
 }
 
@@ -102,4 +104,9 @@ enum ValueArguments {
     guard let names = bySubcommand[name] else { return ["(its description)"] }
     return names.filter { !type.fileArguments.contains($0) && !type.otherArguments.contains($0) }
   }
+}
+
+extension ProgramOptions {
+  /// The `--program FILE`.
+  var namedFiles: [NamedFile] { [file].compactMap { $0 }.map { NamedFile(path: $0, origin: "--program") } }
 }
