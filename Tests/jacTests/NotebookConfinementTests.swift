@@ -26,6 +26,8 @@ import Testing
     ("jac check \"X\" --wrt X --dims X=2x2 --claim-file OUTER/nb/j.npy", "OUTER/nb/j.npy (--claim-file), an absolute path"),
     ("jac spy \"x'*x\" --wrt x --dims x=2x1 -o link/evil.svg", "link/evil.svg (-o), which leads out of the notebook's folder through a symbolic link"),
     ("jac convert ../j.npy t.npy --from numerator --to denominator --output-shape 2,1 --input-shape 2,1", "../j.npy (IN)"),
+    ("jac derive --program ../p.txt --wrt x --dims x=2x1", "../p.txt (--program), which leaves"),
+    ("jac check --program OUTER/p.txt --wrt x --dims x=2x1 --claim \"2*x'\"", "OUTER/p.txt (--program), an absolute path"),
   ])
   func pathsOutsideTheFolderAreRefusedBeforeAnythingRuns(command: String, message: String) throws {
     let (outer, folder) = try Self.sandbox()
