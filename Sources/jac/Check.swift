@@ -19,7 +19,13 @@ struct Check: ParsableCommand {
   @Argument(help: "The expression F, or a program (statements name = expr).") var expression: String = ""
   @OptionGroup var programOptions: ProgramOptions
   @OptionGroup var programOutput: ProgramOutputOption
-  @Option(help: "The variable X.") var wrt: String
+  @Option(help: "The variable X (not needed with --claim-program).") var wrt: String = ""
+  @Option(
+    name: .customLong("claim-program"),
+    help: "A claimed backward pass of the program: assignments such as \"dnum = invden; dx += dnum\".")
+  var claimProgram: String?
+  @Option(name: .customLong("claim-program-file"), help: "The claimed backward pass, from a file.")
+  var claimProgramFile: String?
   @OptionGroup var point: PointOptions
   @Option(help: "The claimed derivative, in the expression language.") var claim: String?
   @Option(name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file.") var claimFile: String?
@@ -31,6 +37,13 @@ struct Check: ParsableCommand {
 
   func run() throws {
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
+      if claimProgram != nil || claimProgramFile != nil {
+        guard claimProgram == nil || claimProgramFile == nil, claim == nil, claimFile == nil else {
+          throw CLIError("give the claimed backward pass with exactly one of --claim-program and --claim-program-file")
+        }
+        let source = try claimProgram ?? readProgram(claimProgramFile!)
+        return try ProgramClaimCheck(prepared: program, claimSource: source, tolerance: tolerance, format: format).run()
+      }
       // A claim about F (it may use the program's names) is checked on F written as one expression.
       var single = self
       (single.expression, single.claim) = try program.inlinedText(claim: claim)
@@ -38,6 +51,10 @@ struct Check: ParsableCommand {
       single.programOutput.name = nil
       return try single.run()
     }
+    if claimProgram != nil || claimProgramFile != nil {
+      throw CLIError("--claim-program checks the backward pass of a program: give the program inline or with --program FILE")
+    }
+    if wrt.isEmpty { throw CLIError("give the variable to differentiate with respect to with --wrt") }
     guard (claim == nil) != (claimFile == nil) else {
       throw CLIError("give the claim either with --claim or with --claim-file, exactly one of them")
     }

@@ -48,10 +48,11 @@ extension Check: NamesFiles {
   var namedFiles: [NamedFile] {
     point.namedFiles + programOptions.namedFiles
       + [claimFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-file") }
+      + [claimProgramFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-program-file") }
   }
-  static let fileArguments = PointOptions.fileArguments.union(["claim-file", "program"])
+  static let fileArguments = PointOptions.fileArguments.union(["claim-file", "program", "claim-program-file"])
   static let otherArguments = PointOptions.otherArguments.union([
-    "expression", "wrt", "claim", "layout", "tolerance", "format", "output",
+    "expression", "wrt", "claim", "layout", "tolerance", "format", "output", "claim-program",
   ])
 }
 

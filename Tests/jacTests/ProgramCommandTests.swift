@@ -71,4 +71,23 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(r.status == 0)
     #expect(r.stderr == "jac: warning: line 1: g is never used\n")
   }
+
+  @Test func checkClaimProgramReportsTheFirstWrongLine() throws {
+    let program = "sigy = sigmoid(y); num = x + sigy; sigx = sigmoid(x); xpy = x + y; xpysqr = xpy^2; den = sigx + xpysqr; invden = 1/den; f = num*invden"
+    let right = "dnum = invden; dinvden = num; dden = (-1/den^2)*dinvden; dsigx = dden; dxpysqr = dden; dxpy = 2*xpy*dxpysqr; dx = dxpy; dy = dxpy; dx += (1-sigx)*sigx*dsigx; dx += dnum; dsigy = dnum; dy += (1-sigy)*sigy*dsigy"
+    let ok = try JacRunner.run(["check", program, "--claim-program", right, "--values", "x=3,y=-4"])
+    #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+    #expect(ok.stdout.contains("verdict: every line holds"))
+    let wrong = right.replacingOccurrences(of: "dxpy = 2*xpy*dxpysqr", with: "dxpy = xpy*dxpysqr")
+    let r = try JacRunner.run(["check", program, "--claim-program", wrong, "--values", "x=3,y=-4", "--format", "json"])
+    #expect(r.status == 1, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let first = json["firstWrong"] as! [String: Any]
+    #expect(first["text"] as? String == "dxpy = xpy*dxpysqr")
+    #expect(first["expected"] as? String == "dxpy = 2*dxpysqr*xpy")
+    #expect((first["diagnoses"] as? [String])?.first?.contains("0.5 times") == true)
+    let bad = try JacRunner.run(["check", program, "--claim-program", "dq = 1", "--values", "x=3,y=-4"])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("line 1: dq is not the adjoint of a name of the program"), "\(bad.stderr)")
+  }
 }
