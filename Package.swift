@@ -45,7 +45,10 @@ let package = Package(
       name: "Layouts", dependencies: ["Jacobians", "MatrixCore"], path: "Examples/Layouts",
       exclude: ["make_tensor.py", "X.npy", "jax_XtX.npy"]
     ),
-    .target(name: "TestSupport", dependencies: ["MatrixCore"], path: "Tests/TestSupport"),
+    .target(
+      name: "TestSupport",
+      dependencies: ["MatrixCore", .product(name: "PropertyBased", package: "swift-property-based")],
+      path: "Tests/TestSupport"),
     .testTarget(
       name: "MatrixCoreTests",
       dependencies: ["MatrixCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]

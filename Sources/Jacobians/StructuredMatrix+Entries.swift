@@ -9,6 +9,8 @@ public enum JacobianError: Error, Equatable, Sendable, CustomStringConvertible {
   case indexOutOfRange(String)
   /// Shapes that do not fit (named).
   case shapeMismatch(String)
+  /// Finite differences that cannot be taken (the function is undefined at every step tried).
+  case finiteDifferences(String)
 
   public var description: String {
     switch self {
@@ -17,7 +19,7 @@ public enum JacobianError: Error, Equatable, Sendable, CustomStringConvertible {
       return "a dense \(r)×\(c) Jacobian needs \(formatBytes(bytes)), above the limit of "
         + "\(formatBytes(Double(limit))); use the matrix-free operations (apply, applyTransposed, entry, "
         + "row, column) or raise the limit"
-    case let .indexOutOfRange(m), let .shapeMismatch(m):
+    case let .indexOutOfRange(m), let .shapeMismatch(m), let .finiteDifferences(m):
       return m
     }
   }

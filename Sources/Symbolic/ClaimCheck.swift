@@ -11,7 +11,14 @@ import MatrixCore
 /// - a scalar multiple `c·J` (a factor 2, a sign),
 /// - the truth minus one of its terms (a missing term), or with one term twice,
 /// - for a gradient (shape layout), its transpose;
-/// and names the worst entries `∂F[p,q]/∂X[i,j]`.
+/// and names the worst entries `∂F[p,q]/∂X[i,j]` (only those above the tolerance).
+///
+/// The claim holds under the one rule of `Tolerance`: `max|J − C| ≤ rtol·max|J| + atol`, with
+/// `atol = 1024·ε·magnitude` (`Tolerance.claims`), where the magnitude is the largest of the
+/// terms of the truth's closed form, of the claim's terms (`claimMagnitude`) and of J and C
+/// themselves: the same verdict at every scale, and a Jacobian that is exactly zero holds only
+/// against a claim that is zero up to the rounding of what it adds up. A claim with a NaN or an
+/// infinite entry is refused (it never holds).
 public struct ClaimCheck: Sendable {
   /// What a disagreeing claim turned out to match.
   public enum Diagnosis: Sendable, Equatable {
@@ -55,13 +62,27 @@ public struct ClaimCheck: Sendable {
   /// The claim's shape and the shape expected in `layout`.
   public let claimShape: Shape
   public let expectedShape: Shape
+  /// The rule the verdict used.
+  public let tolerance: Tolerance
 
   /// Compares `claim` (read in `layout`) with the derivative at `values`.
-  /// - Throws: when the claim's shape fits neither the expected shape nor its transpose.
+  /// - Parameters:
+  ///   - tolerance: rtol of the rule (default 10⁻⁸).
+  ///   - claimMagnitude: the largest entry among the terms the claim was added up from (0 when
+  ///     unknown, e.g. a claim read from a file); see `Expression.termMagnitude(at:)`.
+  /// - Throws: when the claim's shape fits neither the expected shape nor its transpose, or the
+  ///   claim or the truth has a NaN or infinite entry.
   public init(
     claim: Matrix, layout: JacobianLayout, derivative: SymbolicDerivative, values: [String: Matrix],
-    tolerance: Double = 1e-8
+    tolerance: Double = 1e-8, claimMagnitude: Double = 0
   ) throws {
+    guard tolerance.isFinite, tolerance >= 0 else {
+      throw DerivativeError("the tolerance must be a finite non-negative number, not \(tolerance)")
+    }
+    if let bad = claim.firstNonFinite {
+      throw DerivativeError(
+        "the claim has a non-finite entry \(bad.value) at row \(bad.row), column \(bad.col): a claim must be finite")
+    }
     self.derivative = derivative
     self.layout = layout
     let (a, b) = (derivative.inputShape.rows, derivative.inputShape.cols)
@@ -78,11 +99,25 @@ public struct ClaimCheck: Sendable {
     case .shape:
       truth = try derivative.gradient(at: values)
     }
+    if let bad = truth.firstNonFinite {
+      throw DerivativeError(
+        "the true derivative is not finite at the point (\(bad.value) at row \(bad.row), column \(bad.col))")
+    }
     claimShape = claim.shape
     expectedShape = truth.shape
-    func close(_ x: Matrix, _ y: Matrix) -> Bool {
-      x.shape == y.shape && x.maxAbsDifference(y) <= tolerance * max(1, x.maxAbs, y.maxAbs)
+    // The magnitudes involved: the truth's terms, the claim's terms, both matrices.
+    var evaluator = StructuredEvaluator(values: values, dims: derivative.dims)
+    var evaluatedTerms: [(Double, Expression, Matrix)] = []
+    let terms = derivative.jacobian.topLevelTerms
+    if terms.count >= 2 {
+      for (sign, term) in terms {
+        evaluatedTerms.append((sign, term, try evaluator.structured(term).materialized()))
+      }
     }
+    let magnitude = ([truth.maxAbs, claim.maxAbs, claimMagnitude] + evaluatedTerms.map { $0.2.maxAbs }).max() ?? 0
+    let rule = Tolerance.claims(relative: tolerance, magnitude: magnitude)
+    self.tolerance = rule
+    func close(_ x: Matrix, _ y: Matrix) -> Bool { rule.accepts(expected: y, actual: x) }
     if claim.shape == truth.shape {
       holds = close(claim, truth)
       // Compare in numerator layout, so that entries are labelled ∂F[p,q]/∂X[i,j].
@@ -98,7 +133,8 @@ public struct ClaimCheck: Sendable {
       case .numerator: claimNumerator = claim
       }
       comparison = JacobianComparison(
-        expected: truthNumerator, actual: claimNumerator, output: derivative.outputShape, input: derivative.inputShape)
+        expected: truthNumerator, actual: claimNumerator, output: derivative.outputShape, input: derivative.inputShape,
+        tolerance: rule)
     } else if claim.shape == truth.shape.transposed {
       holds = false
       comparison = nil
@@ -128,14 +164,10 @@ public struct ClaimCheck: Sendable {
       }
       if claim.shape == truth.shape {
         // Terms of the closed form.
-        let terms = derivative.jacobian.topLevelTerms
-        if terms.count >= 2 {
-          var evaluator = StructuredEvaluator(values: values, dims: derivative.dims)
-          for (sign, term) in terms {
-            let t = toLayout(try evaluator.structured(term).materialized().scaled(by: sign))
-            if close(claim, truth - t) { found.append(.missingTerm(term.unicodeText)) }
-            if close(claim, truth + t) { found.append(.doubledTerm(term.unicodeText)) }
-          }
+        for (sign, term, value) in evaluatedTerms {
+          let t = toLayout(value.scaled(by: sign))
+          if close(claim, truth - t) { found.append(.missingTerm(term.unicodeText)) }
+          if close(claim, truth + t) { found.append(.doubledTerm(term.unicodeText)) }
         }
       }
     }
@@ -144,7 +176,7 @@ public struct ClaimCheck: Sendable {
       let tt = truth.storage.reduce(0) { $0 + $1 * $1 }
       if tt > 0 {
         let c = zip(claim.storage, truth.storage).reduce(0) { $0 + $1.0 * $1.1 } / tt
-        if abs(c - 1) > 1e-6, abs(c) > 1e-12, close(claim, truth.scaled(by: c)) {
+        if abs(c - 1) > 1e-6, abs(c) > 1e-12, c.isFinite, close(claim, truth.scaled(by: c)) {
           found.append(.scalarMultiple((c * 1e6).rounded() / 1e6))
         }
       }
@@ -158,6 +190,18 @@ public struct ClaimCheck: Sendable {
 }
 
 extension Expression {
+  /// The largest absolute entry among the values of this expression's top-level terms (and of
+  /// the whole), the "magnitude involved" of `Tolerance.claims`: `A − B` with A ≈ B has the
+  /// magnitude of A, not of the small difference.
+  public func termMagnitude(at values: [String: Matrix]) throws -> Double {
+    var m = try evaluate(values).maxAbs
+    let terms = topLevelTerms
+    if terms.count >= 2 {
+      for (_, t) in terms { m = max(m, try t.evaluate(values).maxAbs) }
+    }
+    return m
+  }
+
   /// The terms of a sum with their signs (`A - B` gives `[(1, A), (−1, B)]`); `[(1, self)]` otherwise.
   public var topLevelTerms: [(Double, Expression)] {
     switch self {

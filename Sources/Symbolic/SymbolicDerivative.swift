@@ -55,11 +55,14 @@ public struct SymbolicDerivative: Sendable {
   /// diagonal; every other subexpression is evaluated to a dense matrix labelled by its text.
   /// - Throws: `EvaluationError` when F itself is undefined at the point (`log` of a negative
   ///   entry), even where the closed form would evaluate (`sum(log(x))` has the Jacobian
-  ///   `vec(x.^-1)ᵀ`, finite at x = −2).
+  ///   `vec(x.^-1)ᵀ`, finite at x = −2); `DerivativeError` naming the function of F whose
+  ///   derivative is undefined at the point (`norm(x)` at x = 0, `det(A)` at a singular A).
   public func jacobian(at values: [String: Matrix]) throws -> Jacobian {
     try requireDefined(at: values)
-    var evaluator = StructuredEvaluator(values: values, dims: dims)
-    let m = try evaluator.structured(jacobian)
+    let m = try namingTheUsersFunction(at: values) {
+      var evaluator = StructuredEvaluator(values: values, dims: dims)
+      return try evaluator.structured(jacobian)
+    }
     return Jacobian(output: outputShape, input: inputShape, matrix: m)
   }
 
@@ -71,7 +74,7 @@ public struct SymbolicDerivative: Sendable {
         "a gradient shaped like \(variable) exists only for a 1×1 expression, but \(expression.plainText) is \(outputShape)")
     }
     try requireDefined(at: values)
-    return try g.evaluate(values)
+    return try namingTheUsersFunction(at: values) { try g.evaluate(values) }
   }
 
   /// A derivative exists only where F is defined: evaluates F and reports the sub-expression
@@ -116,7 +119,12 @@ struct StructuredEvaluator {
       if sb.isScalar && !sa.isScalar { return try scalar(b) * structured(a) }
       return try structured(a) * structured(b)
     case .divide(let a, let s):
-      return (1 / (try scalar(s))) * (try structured(a))
+      let divisor = try scalar(s)
+      guard divisor != 0, (1 / divisor).isFinite else {
+        throw EvaluationError.divisionByZero(
+          expression: e.plainText, divisor: s.plainText, divisorShape: Shape(1, 1), row: 0, col: 0)
+      }
+      return (1 / divisor) * (try structured(a))
     case .diag(let v):
       return .diagonal(try value(v).storage)
     default:

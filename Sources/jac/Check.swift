@@ -31,7 +31,10 @@ struct Check: ParsableCommand {
   @Option(name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file.") var claimFile: String?
   @Option(help: "Layout of the claim: numerator, denominator, numerator-rowmajor, tensor, sympy, shape.")
   var layout: LayoutName = LayoutName(argument: "numerator")!
-  @Option(help: "Largest entry error, relative to the largest entry, for the claim to hold.")
+  @Option(
+    help: ArgumentHelp(
+      "rtol: the claim holds when max|J − C| ≤ rtol·max|J| + atol (J the true Jacobian, C the claim).",
+      discussion: "atol = 1024·ε·(largest term added up in J or C), never a fixed number: the same verdict at every scale."))
   var tolerance: Double = 1e-8
   @Option(help: "text or json.") var format: CheckFormat = .text
 
@@ -67,8 +70,10 @@ struct Check: ParsableCommand {
       throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape)")
     }
     var claimed: Matrix
+    var claimMagnitude = 0.0
     if let c = claimExpression {
       claimed = try c.evaluate(values)
+      claimMagnitude = try c.termMagnitude(at: values)
     } else {
       let array = try NPYArray(contentsOf: claimFile!)
       if readLayout == .tensor || readLayout == .sympy {
@@ -83,7 +88,8 @@ struct Check: ParsableCommand {
     if readLayout == .tensor || readLayout == .sympy { readLayout = .numeratorRowMajor }
     guard tolerance > 0, tolerance < 1 else { throw CLIError("--tolerance must be between 0 and 1, not \(tolerance)") }
     let result = try ClaimCheck(
-      claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance)
+      claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance,
+      claimMagnitude: claimMagnitude)
     let v = wrt
     switch format {
     case .text:
@@ -98,7 +104,9 @@ struct Check: ParsableCommand {
       } else {
         print("verdict: the claim is WRONG \(prepared.pointDescription)")
         if let c = result.comparison {
-          print("largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries:")
+          print(
+            "largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
+              + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):")
           for w in c.worst {
             print(
               "  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
@@ -122,6 +130,14 @@ struct Check: ParsableCommand {
       if let c = result.comparison {
         fields.append(("maxAbsError", .number(c.maxAbsError)))
         fields.append(("maxRelError", .number(c.maxRelError)))
+        fields.append(
+          (
+            "tolerance",
+            .object([
+              ("relative", .number(c.tolerance.relative)), ("absolute", .number(c.tolerance.absolute)),
+              ("bound", .number(c.tolerance.bound(scale: c.scale))),
+            ])
+          ))
         fields.append(
           (
             "worst",

@@ -21,7 +21,8 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 }
 
 /// Bad inputs; `DIR` in an argument is replaced by a fresh temporary directory holding
-/// `singular.npy` (a singular 2×2) and `negative.npy` (a 3×1 column with a negative entry).
+/// `singular.npy` (a singular 2×2), `negative.npy` (a 3×1 column with a negative entry),
+/// `zero.npy` (a 3×1 zero column), `nan.npy` and `inf.npy` (4×6 claims with a NaN / an infinity).
 let badInputs: [BadInput] = [
   BadInput(
     "unknown variable", ["derive", "W*X", "--wrt", "X", "--dims", "X=3x2"], "the variable W has no shape"),
@@ -94,6 +95,31 @@ let badInputs: [BadInput] = [
     "check: missing claim file",
     ["check", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--claim-file", "DIR/none.npy"],
     "none.npy"),
+  BadInput(
+    "--check of an expression without the variable", ["derive", "A*A", "--wrt", "X", "--dims", "A=2x2,X=2x2", "--check"],
+    "A*A does not contain X: its Jacobian is zero everywhere"),
+  BadInput(
+    "norm at zero", ["derive", "norm(x)", "--wrt", "x", "--values", "x=DIR/zero.npy"],
+    "norm(x) is not differentiable where x = 0"),
+  BadInput(
+    "norm at zero, gradient", ["derive", "2*norm(x)", "--wrt", "x", "--values", "x=DIR/zero.npy", "--layout", "shape"],
+    "norm(x) is not differentiable where x = 0"),
+  BadInput(
+    "det at a singular matrix", ["derive", "det(X)", "--wrt", "X", "--values", "X=DIR/singular.npy"],
+    "det(X) has no closed-form derivative in jac where X is singular"),
+  BadInput(
+    "check of det at a singular matrix",
+    ["check", "det(X)", "--wrt", "X", "--values", "X=DIR/singular.npy", "--claim", "X", "--layout", "shape"],
+    "det(X) has no closed-form derivative in jac where X is singular"),
+  BadInput(
+    "NaN in a claim file", ["check", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--claim-file", "DIR/nan.npy"],
+    "the claim has a non-finite entry nan"),
+  BadInput(
+    "infinity in a claim file", ["check", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--claim-file", "DIR/inf.npy"],
+    "the claim has a non-finite entry inf"),
+  BadInput(
+    "NaN in the values", ["check", "X'*X", "--wrt", "X", "--values", "X=DIR/nan.npy", "--claim", "X"],
+    "has a non-finite entry"),
 ]
 
 /// NumPy's construction of ∂vec(XᵀX)/∂(vec X)ᵀ, independent of jac: the commutation matrix by
@@ -122,6 +148,9 @@ let numpyGramJacobian = """
       import numpy as np
       np.save('\(dir)/singular.npy', np.array([[1.0, 2.0], [2.0, 4.0]]))
       np.save('\(dir)/negative.npy', np.array([1.0, -2.0, 3.0]))
+      np.save('\(dir)/zero.npy', np.zeros((3, 1)))
+      a = np.ones((4, 6)); a[1, 2] = np.nan; np.save('\(dir)/nan.npy', a)
+      a = np.ones((4, 6)); a[3, 5] = np.inf; np.save('\(dir)/inf.npy', a)
       """)
     var arguments = input.arguments.map { $0.replacingOccurrences(of: "DIR", with: dir) }
     let out = "\(dir)/out.npy"
@@ -354,5 +383,82 @@ let numpyGramJacobian = """
       print(all(ok), [k for k, v in enumerate(ok) if not v])
       """)
     #expect(fields == "True []", "\(scalar.stdout)\n\(matrix.stdout)\n\(claim.stdout)")
+  }
+}
+
+/// The one tolerance rule through the command line: verdicts at extreme scales, the issue's
+/// cases of `derive --check`, and `worst` lists that hold only entries above the tolerance.
+@Suite struct ToleranceCommandTests {
+  /// `jac check` at R scaled by 1e-9 and 1e12 (values written by NumPy): the right claim holds
+  /// (exit 0), a factor, a sign, a missing term and the row-major look-alike do not (exit 1).
+  @Test(arguments: [1e-12, 1e-9, 1.0, 1e12])
+  func checkVerdictsAtScales(_ scale: Double) throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try JacRunner.python(
+      "import numpy as np; np.save('\(dir)/R.npy', \(scale) * np.random.default_rng(3).standard_normal((3, 2)))")
+    let right = "kron(I(2),R') + kron(R',I(2))*K(3,2)"
+    for (claim, status) in [
+      (right, Int32(0)), ("2*(\(right))", 1), ("-(\(right))", 1), ("kron(I(2),R')", 1),
+      ("kron(I(2),R')*K(2,3) + kron(R',I(2))", 1), ("0*kron(I(2),R')", 1),
+    ] {
+      let r = try JacRunner.run(["check", "R'*R", "--wrt", "R", "--values", "R=\(dir)/R.npy", "--claim=\(claim)"])
+      #expect(r.status == status, "scale \(scale), claim \(claim): \(r.stdout)\(r.stderr)")
+    }
+  }
+
+  /// The issue's reproduction: a tiny Jacobian is not excused by an absolute floor of 1.
+  @Test func tinyJacobiansAreJudgedByTheirOwnScale() throws {
+    let r = try JacRunner.run([
+      "check", "1e-9*R'*R", "--wrt", "R", "--dims", "R=3x2", "--claim", "0*kron(I(2),R')",
+    ])
+    #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("verdict: the claim is WRONG"))
+    let scaledRowMajor = try JacRunner.run([
+      "check", "1e-9*R'*R", "--wrt", "R", "--dims", "R=3x2", "--claim", "1e-9*(kron(I(2),R')*K(2,3) + kron(R',I(2)))",
+    ])
+    #expect(scaledRowMajor.status == 1, "\(scaledRowMajor.stdout)")
+  }
+
+  /// `derive --check` passes right derivatives where finite differences used to fail them.
+  @Test(arguments: [["sum(X.^2)", "X=40x40"], ["sum(exp(X))", "X=200x200"], ["sum(X.^2)", "X=30x30"]])
+  func deriveCheckPassesAtSize(_ args: [String]) throws {
+    let r = try JacRunner.run(["derive", args[0], "--wrt", "X", "--dims", args[1], "--check", "--format", "json"])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    let verdict = try JacRunner.python(
+      """
+      import json
+      c = json.loads(r'''\(r.stdout)''')['check']
+      print(c['verdict'], c['passed'], c['maxRelError'] < 1e-7, c['estimatedFiniteDifferenceError'] >= 0)
+      """)
+    #expect(verdict == "passed True True True", "\(r.stdout)")
+  }
+
+  /// JSON and text `worst` lists hold only entries whose error exceeds the tolerance: a claim
+  /// wrong in one entry lists exactly that entry.
+  @Test func worstListsOnlyEntriesAboveTheTolerance() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try JacRunner.python(
+      numpyGramJacobian + """
+        X = np.random.default_rng(4).standard_normal((3, 2))
+        np.save('\(dir)/X.npy', X)
+        J = gram_jacobian(X)
+        J = J * (1 + 1e-13)          # last-digit noise everywhere: below the tolerance
+        J[2, 5] += 0.75              # one wrong entry: dF[0,1]/dX[2,1]
+        np.save('\(dir)/claim.npy', J)
+        """)
+    let args = ["check", "X'*X", "--wrt", "X", "--values", "X=\(dir)/X.npy", "--claim-file", "\(dir)/claim.npy"]
+    let json = try JacRunner.run(args + ["--format", "json"])
+    #expect(json.status == 1, "\(json.stdout)\(json.stderr)")
+    let listed = try JacRunner.python(
+      """
+      import json
+      c = json.loads(r'''\(json.stdout)''')
+      print(len(c['worst']), c['worst'][0]['output'], c['worst'][0]['input'], c['tolerance']['bound'] < 1e-6)
+      """)
+    #expect(listed == "1 [0, 1] [2, 1] True", "\(json.stdout)")
+    let text = try JacRunner.run(args)
+    #expect(text.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("  ∂F[") }.count == 1, "\(text.stdout)")
   }
 }
