@@ -45,7 +45,7 @@ public enum NumericDifferentiation {
 
   /// The dense numerator Jacobian of `f` at `x` with its estimated error: column `i + j·a` by
   /// Ridders' extrapolation of central differences along `Eᵢⱼ`, starting from the step
-  /// `0.1·max(|xᵢⱼ|, rms(X))` (0.1 at X = 0) and shrinking it where f is undefined.
+  /// `0.05·max(|xᵢⱼ|, rms(X))` (0.05 at X = 0) and shrinking it where f is undefined.
   /// `estimatedError` is the largest column error (largest-entry norm). Costs about 10–30
   /// evaluations of f per entry of X.
   /// - Throws: when f fails at every step tried, or changes its output shape.
@@ -56,7 +56,7 @@ public enum NumericDifferentiation {
     let rms = x.count == 0 ? 0 : x.frobeniusNorm / Double(x.count).squareRoot()
     for c in 0..<x.count {
       let scale = max(abs(x.storage[c]), rms)
-      let estimate = try ridders(initialStep: 0.1 * (scale > 0 ? scale : 1), norm: \.maxAbs) { h in
+      let estimate = try ridders(initialStep: 0.05 * (scale > 0 ? scale : 1), norm: \.maxAbs) { h in
         var plus = x
         var minus = x
         plus.storage[c] += h
@@ -76,7 +76,7 @@ public enum NumericDifferentiation {
   }
 
   /// The directional derivative `vec(F(X+tV) − F(X−tV))/2t → J·vec V` along V, by Ridders'
-  /// extrapolation starting from `t = 0.1·max(‖X‖_F, ‖V‖_F)/‖V‖_F` (shrunk where f is
+  /// extrapolation starting from `t = 0.05·max(‖X‖_F, ‖V‖_F)/‖V‖_F` (shrunk where f is
   /// undefined); the estimated error is in the Frobenius norm.
   public static func directionalEstimate(
     of f: (Matrix) throws -> Matrix, at x: Matrix, along v: Matrix
@@ -89,7 +89,7 @@ public enum NumericDifferentiation {
       throw JacobianError.finiteDifferences("the direction of a directional derivative must be nonzero and finite")
     }
     let xNorm = x.frobeniusNorm
-    let t0 = 0.1 * (xNorm > 0 && xNorm.isFinite ? max(xNorm, vNorm) : vNorm) / vNorm
+    let t0 = 0.05 * (xNorm > 0 && xNorm.isFinite ? max(xNorm, vNorm) : vNorm) / vNorm
     var outputShape: Shape?
     return try ridders(initialStep: t0, norm: \.frobeniusNorm) { t in
       guard let fp = try? f(x + v.scaled(by: t)), let fm = try? f(x - v.scaled(by: t)) else { return nil }
@@ -142,7 +142,9 @@ public enum NumericDifferentiation {
           best = extrapolated
         }
       }
-      if norm(current[i] - previous[i - 1]) >= safety * error { break }
+      // NR's early stop, once three extrapolations deep: a start that is not yet in the
+      // asymptotic regime (a step too large for F's curvature) must not stop the tableau.
+      if i >= 3, norm(current[i] - previous[i - 1]) >= safety * error { break }
       previous = current
     }
     if !error.isFinite {
