@@ -25,7 +25,7 @@ test: deps
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
-	./.build/debug/jac notebook test Notebooks-md
+	./scripts/test-notebooks.sh .build/debug/jac
 	@./scripts/worktree-guard.sh check
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
