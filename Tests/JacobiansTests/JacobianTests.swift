@@ -110,7 +110,7 @@ private func fdCheck(_ j: Jacobian, _ f: (Matrix) -> Matrix, at x: Matrix, tol: 
   }
 
   @Test func roundTripsAreExact() async {
-    await propertyCheck(count: 60, input: Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...4)) { m, n, a, b in
+    await seededPropertyCheck(count: 60, input: Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...4), Gen.int(in: 1...4)) { m, n, a, b in
       let out = Shape(m, n)
       let inp = Shape(a, b)
       let j = Matrix.randomNormal(m * n, a * b, seed: UInt64(m * 1000 + n * 100 + a * 10 + b))

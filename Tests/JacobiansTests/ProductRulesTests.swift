@@ -10,8 +10,40 @@ import Testing
 
 private func rand(_ r: Int, _ c: Int, _ seed: UInt64) -> Matrix { .randomNormal(r, c, seed: seed) }
 
-/// Dense reference of an operator built independently of the library's materialisation.
-private func dense(_ a: StructuredMatrix) throws -> Matrix { try a.materialized() }
+/// Dense reference of an operator built by definition from its structure, independently of the
+/// library's `materialized()` (and of BLAS): every kind from its mathematical definition, entry
+/// by entry — `diag(d)[i,i] = dᵢ`, `(s·Iₙ)[i,i] = s`, `(A⊗B)[i·p+r, j·q+s] = A[i,j]·B[r,s]`,
+/// `K(m,n)[j+i·n, i+j·m] = 1`, sums entrywise, products as Σₖ A[i,k]·B[k,j] (`Reference`).
+private func dense(_ a: StructuredMatrix) throws -> Matrix { byDefinition(a.storage) }
+
+private func byDefinition(_ s: StructuredMatrix.Storage) -> Matrix {
+  switch s {
+  case .dense(let m, _):
+    return m
+  case .diagonal(let d):
+    var r = Matrix.zeros(d.count, d.count)
+    for i in 0..<d.count { r[i, i] = d[i] }
+    return r
+  case .identity(let n, let scale):
+    var r = Matrix.zeros(n, n)
+    for i in 0..<n { r[i, i] = scale }
+    return r
+  case .zero(let rows, let cols):
+    return Matrix.zeros(rows, cols)
+  case .kronecker(let a, let b):
+    return Reference.kron(byDefinition(a), byDefinition(b))
+  case .commutation(let k):
+    return Reference.commutation(k.m, k.n)
+  case .scaled(let c, let a):
+    var r = byDefinition(a)
+    for i in 0..<r.rows { for j in 0..<r.cols { r[i, j] = c * r[i, j] } }
+    return r
+  case .sum(let terms):
+    return terms.dropFirst().reduce(byDefinition(terms[0])) { Reference.sum($0, byDefinition($1)) }
+  case .product(let factors):
+    return factors.dropFirst().reduce(byDefinition(factors[0])) { Reference.product($0, byDefinition($1)) }
+  }
+}
 
 private func close(_ a: Matrix, _ b: Matrix, _ tol: Double = 1e-12) -> Bool {
   a.shape == b.shape && Reference.relativeError(a, b) <= tol
@@ -192,10 +224,12 @@ private func close(_ a: Matrix, _ b: Matrix, _ tol: Double = 1e-12) -> Bool {
   }
 
   @Test func applyTransposeAndEntriesAgreeWithTheMaterialisedMatrix() async throws {
-    await propertyCheck(count: 150, input: Gen.int(in: 0...100_000), Gen.int(in: 0...2)) { seed, shapeChoice in
+    await seededPropertyCheck(count: 150, input: Gen.int(in: 0...100_000), Gen.int(in: 0...2)) { seed, shapeChoice in
       let (r, c) = [(6, 6), (4, 6), (6, 3)][shapeChoice]
       let a = PropertyTests.randomOperator(r, c, seed: UInt64(seed))
-      guard let d = try? a.materialized() else { Issue.record("materialise failed"); return }
+      let d = byDefinition(a.storage)
+      // The library's own materialisation agrees with the definition.
+      #expect(close((try? a.materialized()) ?? .zeros(0, 0), d, 1e-12))
       let x = Matrix.randomNormal(c, 3, seed: UInt64(seed + 1))
       let u = Matrix.randomNormal(r, 2, seed: UInt64(seed + 2))
       #expect(close(a.apply(x), Reference.product(d, x), 1e-12))
@@ -210,12 +244,15 @@ private func close(_ a: Matrix, _ b: Matrix, _ tol: Double = 1e-12) -> Bool {
   }
 
   @Test func productsAndSumsOfRandomOperatorsAgreeWithDenseAlgebra() async {
-    await propertyCheck(count: 100, input: Gen.int(in: 0...100_000)) { seed in
+    await seededPropertyCheck(count: 100, input: Gen.int(in: 0...100_000)) { seed in
       let a = PropertyTests.randomOperator(6, 6, seed: UInt64(seed))
       let b = PropertyTests.randomOperator(6, 6, seed: UInt64(seed) &* 7 &+ 1)
-      guard let da = try? a.materialized(), let db = try? b.materialized(),
-        let p = try? (a * b).materialized(), let s = try? (a + b).materialized()
-      else { Issue.record("materialise failed"); return }
+      let (da, db) = (byDefinition(a.storage), byDefinition(b.storage))
+      let (p, s) = (byDefinition((a * b).storage), byDefinition((a + b).storage))
+      // The structure-preserving rules (a * b, a + b) against dense algebra on the definitions,
+      // and the library's materialisation of the results against the same.
+      #expect(close((try? (a * b).materialized()) ?? .zeros(0, 0), p, 1e-11))
+      #expect(close((try? (a + b).materialized()) ?? .zeros(0, 0), s, 1e-12))
       #expect(close(p, Reference.product(da, db), 1e-11))
       #expect(close(s, Reference.sum(da, db), 1e-12))
     }

@@ -261,7 +261,7 @@ func regression(
       }
     }
     for f in failures.prefix(40) { Issue.record(Comment(rawValue: f)) }
-    #expect(failures.isEmpty, "\(failures.count) of \(total) failed")
+    #expect(failures.isEmpty, "\(failures.count) of \(total) failed (seed \(seed); replay with DIFFERENTIAL_SEED=\(seed))")
     // Bounds on the skips: kinks are common in expressions full of relu and abs; the others rare.
     let kinks = skipped[.kink, default: 0]
     let singular = skipped[.singularDeterminant, default: 0]

@@ -1,5 +1,6 @@
 import MatrixCore
 import PropertyBased
+import TestSupport
 import Testing
 
 @testable import Symbolic
@@ -51,7 +52,7 @@ extension Expression {
 
 @Suite struct RandomExpressionTests {
   @Test func printersRoundTripThroughTheParser() async {
-    await propertyCheck(count: 400, input: Gen.int(in: 0...1_000_000)) { seed in
+    await seededPropertyCheck(count: 400, input: Gen.int(in: 0...1_000_000)) { seed in
       var generator = RandomExpressionGenerator(seed: UInt64(seed), maxDepth: 4, variables: randomVariables)
       let (e, _) = generator.next()
       #expect((try? Expression(e.plainText)) == e, "plain: \(e.plainText)")
@@ -61,7 +62,7 @@ extension Expression {
   }
 
   @Test func generatedShapesAreInferred() async {
-    await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000)) { seed in
+    await seededPropertyCheck(count: 300, input: Gen.int(in: 0...1_000_000)) { seed in
       var generator = RandomExpressionGenerator(
         seed: UInt64(seed), maxDepth: 5, variables: randomVariables, domain: .anywhere)
       let (e, shape) = generator.next()
@@ -72,7 +73,7 @@ extension Expression {
   /// The main differential test: MatrixCore's evaluation against the naive reference written
   /// by definition, at random points, for expressions that are defined everywhere.
   @Test func evaluationMatchesTheDefinitionsAndIsFinite() async {
-    await propertyCheck(count: 400, input: Gen.int(in: 0...1_000_000)) { seed in
+    await seededPropertyCheck(count: 400, input: Gen.int(in: 0...1_000_000)) { seed in
       var generator = RandomExpressionGenerator(seed: UInt64(seed), maxDepth: 4, variables: randomVariables)
       let (e, shape) = generator.next()
       let values = generator.randomValues()
@@ -92,7 +93,7 @@ extension Expression {
   /// Without guards, evaluation either gives finite values or a domain error naming a
   /// sub-expression; never a shape error, never a trap. The reference agrees where defined.
   @Test func unrestrictedExpressionsFailOnlyWithDomainErrors() async {
-    await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000)) { seed in
+    await seededPropertyCheck(count: 300, input: Gen.int(in: 0...1_000_000)) { seed in
       var generator = RandomExpressionGenerator(
         seed: UInt64(seed), maxDepth: 4, variables: randomVariables, domain: .anywhere)
       let (e, shape) = generator.next()
