@@ -20,13 +20,6 @@ def save(name, rows):
 # 03-rtr.md: an integer R, so that the entries of dF/dR can be read off by hand.
 save("r32.npy", [[1, 2], [3, 4], [5, 6]])
 
-# 07-staged-computation.md: the sigmoid neuron f(w, x) = sigmoid(w0*x0 + w1*x1 + w2).
-save("neuron_w.npy", [[2], [-3], [-3]])
-save("neuron_x.npy", [[-1], [-2]])
-# The augmented input [x0, x1, 1] = E x + e (the bias trick without concatenation).
-save("augment_E.npy", [[1, 0], [0, 1], [0, 0]])
-save("augment_e.npy", [[0], [0], [1]])
-
 # 07-staged-computation.md: f(x, y) = (x + sigmoid(y)) / (sigmoid(x) + (x + y)^2) at (3, -4).
 save("fxy_x.npy", [[3]])
 save("fxy_y.npy", [[-4]])

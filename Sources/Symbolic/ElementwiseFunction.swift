@@ -15,12 +15,24 @@ public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
   /// Extensions of the language, the derivatives of `relu` and `abs`: `heaviside(x)` is 1 for
   /// x > 0 and 0 otherwise (so relu′(0) = 0); `sign(x)` is −1, 0 or 1.
   case heaviside, sign
+  /// Extensions of the language (docs/language.md): `tan`, and the inverse functions
+  /// `arcsin`/`asin`, `arccos`/`acos` (defined on [−1, 1]) and `arctan`/`atan`.
+  case tan, arcsin, arccos, arctan
 
   /// The function's name in the expression language (`"tanh"`).
   public var name: String { rawValue }
 
-  /// The function with this name in the expression language, or nil.
-  public init?(name: String) { self.init(rawValue: name) }
+  /// Other names the language accepts for a function: MATLAB's `asin`, `acos`, `atan`.
+  public static let aliases: [String: ElementwiseFunction] = ["asin": .arcsin, "acos": .arccos, "atan": .arctan]
+
+  /// The function with this name (or alias) in the expression language, or nil.
+  public init?(name: String) {
+    if let f = ElementwiseFunction.aliases[name] {
+      self = f
+    } else {
+      self.init(rawValue: name)
+    }
+  }
 
   /// f(x), computed stably:
   /// - `sigmoid(x) = 1/(1+e^-x)`, as `e^x/(1+e^x)` for x < 0;
@@ -45,6 +57,10 @@ public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
     case .abs: return Swift.abs(x)
     case .heaviside: return x > 0 ? 1 : 0
     case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
+    case .tan: return Foundation.tan(x)
+    case .arcsin: return Foundation.asin(x)
+    case .arccos: return Foundation.acos(x)
+    case .arctan: return Foundation.atan(x)
     }
   }
 
@@ -54,6 +70,7 @@ public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
     switch self {
     case .log: return x > 0
     case .sqrt: return x >= 0
+    case .arcsin, .arccos: return x >= -1 && x <= 1
     default: return true
     }
   }
@@ -63,6 +80,7 @@ public enum ElementwiseFunction: String, CaseIterable, Hashable, Sendable {
     switch self {
     case .log: return "positive entries"
     case .sqrt: return "non-negative entries"
+    case .arcsin, .arccos: return "entries in [-1, 1]"
     default: return "real entries"
     }
   }

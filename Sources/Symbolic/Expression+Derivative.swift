@@ -133,6 +133,30 @@ struct ForwardDifferentiator {
       return try jacobian(a).map { .transpose(weights) * $0 }
     case .reshape(let a, _, _):
       return try jacobian(a)
+    case .maximum(let a, let b), .minimum(let a, let b):
+      var isMax = false
+      if case .maximum = e { isMax = true }
+      let (sa, sb, s) = (try shape(a), try shape(b), try shape(e))
+      let (ia, ib) = Expression.extremumIndicators(a, b, maximum: isMax)
+      func through(_ indicator: Expression, _ j: Expression, _ from: Shape) -> Expression {
+        s.isScalar ? indicator * j : .diag(.vec(indicator)) * expanding(j, from: from, to: s)
+      }
+      return sum(try jacobian(a).map { through(ia, $0, sa) }, try jacobian(b).map { through(ib, $0, sb) })
+    case .norm1(let a):
+      // d Σ|aᵢ| = sign(vec A)ᵀ d vec A (0 at a zero entry, as abs′).
+      let sa = try shape(a)
+      return try jacobian(a).map { sa.isScalar ? .elementwise(.sign, a) * $0 : .transpose(.vec(.elementwise(.sign, a))) * $0 }
+    case .concatenation(let blockRows):
+      // vec [A B; C D] = Σ (E_c ⊗ E_r) vec(block), each placement a Kronecker of selections.
+      let layout = try Expression.blockLayout(blockRows, shape: shape)
+      var total: Expression? = nil
+      for (block, r0, c0, s) in layout.blocks {
+        guard let j = try jacobian(block) else { continue }
+        let placement = Expression.blockPlacement(
+          rows: layout.rows, cols: layout.cols, r0: r0, rb: s.rows, c0: c0, cb: s.cols)
+        total = sum(total, placement * j)
+      }
+      return total
     }
   }
 
@@ -152,6 +176,10 @@ struct ForwardDifferentiator {
     case .sqrt: return 0.5 * .elementwisePower(.sqrt(a), -1)
     case .abs: return .elementwise(.sign, a)
     case .heaviside, .sign: return s.isScalar ? 0 : .zeros(s.rows, s.cols)
+    case .tan: return one + .elementwisePower(.elementwise(.tan, a), 2)
+    case .arcsin: return .elementwisePower(one - .elementwisePower(a, 2), -0.5)
+    case .arccos: return -.elementwisePower(one - .elementwisePower(a, 2), -0.5)
+    case .arctan: return .elementwisePower(one + .elementwisePower(a, 2), -1)
     }
   }
 

@@ -159,6 +159,36 @@ extension Expression {
       let e = x.map { Foundation.exp($0 - shift) }
       let total = e.sum
       return e.map { $0 / total }
+    case .maximum(let a, let b), .minimum(let a, let b):
+      let (x, y) = try broadcastOperands(a, b, values)
+      var isMax = false
+      if case .maximum = self { isMax = true }
+      var out = x
+      for k in 0..<out.storage.count {
+        out.storage[k] = isMax ? Swift.max(x.storage[k], y.storage[k]) : Swift.min(x.storage[k], y.storage[k])
+      }
+      return out
+    case .norm1(let a):
+      return .scalar(try a.value(values).storage.reduce(0) { $0 + Swift.abs($1) })
+    case .concatenation(let blockRows):
+      let blocks = try blockRows.map { row throws(EvaluationError) in
+        try row.map { block throws(EvaluationError) in try block.value(values) }
+      }
+      let rows = blocks.reduce(0) { $0 + $1[0].rows }
+      let cols = blocks[0].reduce(0) { $0 + $1.cols }
+      var out = Matrix.zeros(rows, cols)
+      var r0 = 0
+      for row in blocks {
+        var c0 = 0
+        for block in row {
+          for j in 0..<block.cols {
+            for i in 0..<block.rows { out.storage[(r0 + i) + (c0 + j) * rows] = block.storage[i + j * block.rows] }
+          }
+          c0 += block.cols
+        }
+        r0 += row[0].rows
+      }
+      return out
     case .logSumExp(let a):
       let x = try a.value(values)
       let shift = x.storage.max() ?? 0

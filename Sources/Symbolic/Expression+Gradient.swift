@@ -154,6 +154,24 @@ struct ReverseDifferentiator {
       // x̄ = (diag(s) − s·sᵀ)·G = s ⊙ G − s·(sᵀG)
       let s = Expression.softmax(x)
       return [(x, .hadamard(s, g) - s * (.transpose(s) * g))]
+    case .maximum(let a, let b), .minimum(let a, let b):
+      var isMax = false
+      if case .maximum = e { isMax = true }
+      let (sa, sb, s) = (try shape(a), try shape(b), try shape(e))
+      let (ia, ib) = Expression.extremumIndicators(a, b, maximum: isMax)
+      return [
+        (a, .reduced(.hadamard(g, ia), from: sa, to: s)), (b, .reduced(.hadamard(g, ib), from: sb, to: s)),
+      ]
+    case .norm1(let a):
+      return [(a, g * .elementwise(.sign, a))]
+    case .concatenation(let blockRows):
+      // The adjoint of a block is its part of G: E_rᵀ·G·E_c.
+      let layout = try Expression.blockLayout(blockRows, shape: shape)
+      return layout.blocks.map { block, r0, c0, s in
+        let er = Expression.selection(total: layout.rows, start: r0, count: s.rows)
+        let ec = Expression.selection(total: layout.cols, start: c0, count: s.cols)
+        return (block, .transpose(er) * g * ec)
+      }
     case .logSumExp(let a):
       let sa = try shape(a)
       let weights: Expression = sa.cols == 1 ? .softmax(a) : .reshape(.softmax(.vec(a)), sa.rows, sa.cols)

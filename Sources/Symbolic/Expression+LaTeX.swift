@@ -41,7 +41,7 @@ extension Expression {
       case .sigmoid: return "\\sigma(\(a.latex))"
       case .relu, .softplus, .heaviside: return "\\operatorname{\(f.name)}(\(a.latex))"
       case .sign: return "\\operatorname{sign}(\(a.latex))"
-      case .exp, .log, .sin, .cos, .tanh: return "\\\(f.name)(\(a.latex))"
+      case .exp, .log, .sin, .cos, .tanh, .tan, .arcsin, .arccos, .arctan: return "\\\(f.name)(\(a.latex))"
       }
     case .determinant(let a): return "\\det(\(a.latex))"
     case .logDeterminant(let a): return "\\log\\lvert\\det(\(a.latex))\\rvert"
@@ -54,6 +54,12 @@ extension Expression {
     case .diagonal(let a): return "\\operatorname{diagonal}(\(a.latex))"
     case .softmax(let a): return "\\operatorname{softmax}(\(a.latex))"
     case .logSumExp(let a): return "\\operatorname{logsumexp}(\(a.latex))"
+    case .maximum(let a, let b): return "\\max(\(a.latex), \(b.latex))"
+    case .minimum(let a, let b): return "\\min(\(a.latex), \(b.latex))"
+    case .norm1(let a): return "\\lVert \(a.latex) \\rVert_{1}"
+    case .concatenation(let rows):
+      return "\\begin{bmatrix} " + rows.map { $0.map(\.latex).joined(separator: " & ") }.joined(separator: " \\\\ ")
+        + " \\end{bmatrix}"
     }
   }
 

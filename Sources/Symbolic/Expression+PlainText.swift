@@ -45,6 +45,11 @@ extension Expression: CustomStringConvertible {
     case .diagonal(let a): return "diagonal(\(a.plainText))"
     case .softmax(let a): return "softmax(\(a.plainText))"
     case .logSumExp(let a): return "logsumexp(\(a.plainText))"
+    case .maximum(let a, let b): return "max(\(a.plainText),\(b.plainText))"
+    case .minimum(let a, let b): return "min(\(a.plainText),\(b.plainText))"
+    case .norm1(let a): return "norm1(\(a.plainText))"
+    case .concatenation(let rows):
+      return "[" + rows.map { $0.map(\.plainText).joined(separator: ",") }.joined(separator: ";") + "]"
     }
   }
 

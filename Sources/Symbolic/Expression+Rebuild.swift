@@ -29,6 +29,18 @@ extension Expression {
     case .power: return .power(c[0], c[1])
     case .elementwisePower: return .elementwisePower(c[0], c[1])
     case .kronecker: return .kronecker(c[0], c[1])
+    case .maximum: return .maximum(c[0], c[1])
+    case .minimum: return .minimum(c[0], c[1])
+    case .norm1: return .norm1(c[0])
+    case .concatenation(let rows):
+      var k = 0
+      return .concatenation(
+        rows.map { row in
+          row.map { _ in
+            defer { k += 1 }
+            return c[k]
+          }
+        })
     }
   }
 }

@@ -138,6 +138,53 @@ extension Expression {
         throw .invalidSize(expression: plainText, rows: m, cols: n)
       }
       return Shape(m, n)
+    case .maximum(let a, let b), .minimum(let a, let b):
+      let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
+      if let result = Shape.broadcast(sa, sb) { return result }
+      let operation: String
+      if case .maximum = self { operation = "entrywise maximum" } else { operation = "entrywise minimum" }
+      throw .unequalShapes(
+        expression: plainText, operation: operation, lhs: a.plainText, lhsShape: sa, rhs: b.plainText,
+        rhsShape: sb)
+    case .norm1(let a):
+      _ = try a.shape(in: dims, maximumEntries: limit)
+      return scalar
+    case .concatenation(let blockRows):
+      var total: (rows: Int, cols: Int)? = nil
+      var firstRow: (text: String, shape: Shape)? = nil
+      for row in blockRows {
+        var first: (text: String, shape: Shape)? = nil
+        var cols = 0
+        for block in row {
+          let s = try block.shape(in: dims, maximumEntries: limit)
+          if let f = first, f.shape.rows != s.rows {
+            throw .blocksDoNotFit(
+              expression: plainText, first: f.text, firstShape: f.shape, second: block.plainText, secondShape: s,
+              side: "rows")
+          }
+          if first == nil { first = (block.plainText, s) }
+          let (sum, overflow) = cols.addingReportingOverflow(s.cols)
+          guard !overflow else { throw .tooLarge(expression: plainText, rows: Int.max, cols: Int.max) }
+          cols = sum
+        }
+        guard let f = first else { throw .invalidSize(expression: plainText, rows: 0, cols: 0) }
+        let rowText = "[" + row.map(\.plainText).joined(separator: ",") + "]"
+        if let t = total, let fr = firstRow {
+          guard t.cols == cols else {
+            throw .blocksDoNotFit(
+              expression: plainText, first: fr.text, firstShape: fr.shape, second: rowText,
+              secondShape: Shape(f.shape.rows, cols), side: "cols")
+          }
+          let (sum, overflow) = t.rows.addingReportingOverflow(f.shape.rows)
+          guard !overflow else { throw .tooLarge(expression: plainText, rows: Int.max, cols: Int.max) }
+          total = (sum, cols)
+        } else {
+          total = (f.shape.rows, cols)
+          firstRow = (rowText, Shape(f.shape.rows, cols))
+        }
+      }
+      guard let t = total else { throw .invalidSize(expression: plainText, rows: 0, cols: 0) }
+      return Shape(t.rows, t.cols)
     case .softmax(let x):
       let sx = try x.shape(in: dims, maximumEntries: limit)
       guard sx.cols == 1 else { throw .notColumn(expression: plainText, operand: x.plainText, shape: sx) }

@@ -63,6 +63,13 @@ extension Expression {
     case .diagonal(let a): return "diagonal(\(a.unicodeText))"
     case .softmax(let a): return "softmax(\(a.unicodeText))"
     case .logSumExp(let a): return "logsumexp(\(a.unicodeText))"
+    case .maximum(let a, let b): return "max(\(a.unicodeText), \(b.unicodeText))"
+    case .minimum(let a, let b): return "min(\(a.unicodeText), \(b.unicodeText))"
+    case .norm1(let a): return "norm1(\(a.unicodeText))"
+    case .concatenation(let rows):
+      return Expression.$insideBlockMatrix.withValue(true) {
+        "[" + rows.map { $0.map(\.unicodeText).joined(separator: ", ") }.joined(separator: "; ") + "]"
+      }
     }
   }
 
@@ -104,10 +111,14 @@ extension Expression {
   static func juxtaposition(_ left: String, _ right: String) -> String {
     guard let last = left.last, let first = right.first else { return "·" }
     let closesCleanly = last == ")" || last == "ᵀ" || last.superscriptDigit != nil
-    if first == "(" { return closesCleanly ? "" : "·" }
-    if first.isIdentifierHead { return closesCleanly ? "" : " " }
+    if first == "(" || first == "[" { return closesCleanly ? "" : "·" }
+    // Inside a block matrix a space would separate blocks (`[W x]` is refused), so `W·x`.
+    if first.isIdentifierHead { return closesCleanly ? "" : (insideBlockMatrix ? "·" : " ") }
     return "·"
   }
+
+  /// Whether the text being printed is a block of `[A, B; C, D]`.
+  @TaskLocal static var insideBlockMatrix = false
 
   static func superscriptDigits(_ n: Int) -> String {
     let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]

@@ -88,6 +88,19 @@ public indirect enum Expression: Hashable, Sendable {
   /// `reshape(A,m,n)` (an extension of the language): the entries of A in column-major order,
   /// read as an m×n matrix, as MATLAB's `reshape`; `reshape(vec(A),m,n) = A`.
   case reshape(Expression, Int, Int)
+
+  // MARK: Extensions (docs/language.md)
+
+  /// `max(A,B)`: the entrywise maximum; the operands broadcast as in `+`. At a tie the
+  /// derivative follows the first operand (the max gate routes the gradient to one input).
+  case maximum(Expression, Expression)
+  /// `min(A,B)`: the entrywise minimum; broadcasting and ties as `max`.
+  case minimum(Expression, Expression)
+  /// `norm1(A)`: the sum of the absolute values of all entries (the ℓ1 norm of vec A), 1×1.
+  case norm1(Expression)
+  /// `[A, B; C, D]`: a block matrix, rows of blocks separated by `;`, blocks by `,`. The blocks
+  /// of a row have equal row counts; every row of blocks has the same column count.
+  case concatenation([[Expression]])
 }
 
 /// `Expression` under a name that does not clash with Foundation's `Expression` (the type of
@@ -103,8 +116,13 @@ extension Expression {
       return []
     case .transpose(let a), .negate(let a), .inverse(let a), .determinant(let a),
       .logDeterminant(let a), .trace(let a), .sum(let a), .norm(let a), .vec(let a), .diag(let a),
-      .diagonal(let a), .elementwise(_, let a), .softmax(let a), .logSumExp(let a), .reshape(let a, _, _):
+      .diagonal(let a), .elementwise(_, let a), .softmax(let a), .logSumExp(let a), .reshape(let a, _, _),
+      .norm1(let a):
       return [a]
+    case .maximum(let a, let b), .minimum(let a, let b):
+      return [a, b]
+    case .concatenation(let rows):
+      return rows.flatMap { $0 }
     case .add(let a, let b), .subtract(let a, let b), .product(let a, let b), .hadamard(let a, let b),
       .hadamardQuotient(let a, let b), .divide(let a, let b), .power(let a, let b),
       .elementwisePower(let a, let b), .kronecker(let a, let b):

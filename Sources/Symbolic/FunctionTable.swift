@@ -31,7 +31,13 @@ extension Expression {
     table += ElementwiseFunction.allCases.map {
       FunctionSignature(name: $0.name, arity: 1, takesSizes: false, usage: "\($0.name)(A)")
     }
+    table += ElementwiseFunction.aliases.keys.sorted().map {
+      FunctionSignature(name: $0, arity: 1, takesSizes: false, usage: "\($0)(A)")
+    }
     table += [
+      FunctionSignature(name: "max", arity: 2, takesSizes: false, usage: "max(A,B)"),
+      FunctionSignature(name: "min", arity: 2, takesSizes: false, usage: "min(A,B)"),
+      FunctionSignature(name: "norm1", arity: 1, takesSizes: false, usage: "norm1(A)"),
       FunctionSignature(name: "softmax", arity: 1, takesSizes: false, usage: "softmax(x)"),
       FunctionSignature(name: "logsumexp", arity: 1, takesSizes: false, usage: "logsumexp(A)"),
       FunctionSignature(name: "I", arity: 1, takesSizes: true, usage: "I(n)"),
@@ -62,6 +68,7 @@ extension Expression {
     case "diagonal": return .diagonal(argument)
     case "softmax": return .softmax(argument)
     case "logsumexp": return .logSumExp(argument)
+    case "norm1": return .norm1(argument)
     default: return nil
     }
   }

@@ -42,6 +42,8 @@ struct Parser {
   private let tokens: [Token]
   private var position = 0
   private var nesting = 0
+  /// Whether the innermost bracket or parenthesis being read is a `[ ]` (no implicit products).
+  private var insideBrackets = false
 
   init(_ source: String) throws(ParseError) {
     self.source = source
@@ -96,7 +98,11 @@ struct Parser {
     case .rightParen:
       throw unexpected(current, "it closes no '('")
     case .comma:
-      throw unexpected(current, "commas only separate the arguments of a function")
+      throw unexpected(current, "commas only separate the arguments of a function and the blocks of [A, B]")
+    case .rightBracket:
+      throw unexpected(current, "it closes no '['")
+    case .semicolon:
+      throw unexpected(current, "semicolons only separate the rows of a block matrix [A, B; C, D]")
     default:
       throw unexpected(current, "an operator is missing before it")
     }
@@ -163,6 +169,11 @@ struct Parser {
         lhs = .kronecker(lhs, try parseUnary())
       default:
         guard current.beginsImplicitFactor else { return lhs }
+        if insideBrackets, let before = previous, before.offset + before.text.count < current.offset {
+          // `[x y]` means two blocks in MATLAB: a space between operands inside [ ] is refused
+          // rather than read as a product (`[2x; 1]` and `[(A+B)C, D]` are products).
+          throw unexpected(current, "separate the blocks of [ ] with ',' (or write * for a product)")
+        }
         lhs = .product(lhs, try parseUnary())
       }
     }
@@ -241,11 +252,48 @@ struct Parser {
       return try parseIdentifier(name)
     case .leftParen:
       let open = advance()
+      let saved = insideBrackets
+      insideBrackets = false
       let inner = try parseSum()
+      insideBrackets = saved
       try expectClosing(open, of: nil)
       return inner
+    case .leftBracket:
+      return try parseBlockMatrix()
     default:
       throw unexpected(token, missingOperandHint())
+    }
+  }
+
+  /// `[A, B; C, D]`: rows of blocks separated by `;`, blocks by `,` (docs/language.md).
+  private mutating func parseBlockMatrix() throws(ParseError) -> Expression {
+    let open = advance()
+    try enter(open)
+    defer { leave() }
+    let saved = insideBrackets
+    insideBrackets = true
+    defer { insideBrackets = saved }
+    if current.kind == .rightBracket {
+      throw error("the block matrix is empty", "write blocks such as [x; 1] or [A, B]", at: open.offset)
+    }
+    var rows: [[Expression]] = [[]]
+    while true {
+      rows[rows.count - 1].append(try parseSum())
+      switch current.kind {
+      case .comma:
+        _ = advance()
+      case .semicolon:
+        _ = advance()
+        if current.kind == .rightBracket { continue }  // `[1; 2;]` as MATLAB
+        rows.append([])
+      case .rightBracket:
+        _ = advance()
+        return .concatenation(rows)
+      case .end:
+        throw error("missing ']'", "the '[' at position \(open.offset + 1) is never closed", at: current.offset)
+      default:
+        throw unexpected(current, "expected ',' ';' or ']' in the block matrix opened at position \(open.offset + 1)")
+      }
     }
   }
 
@@ -329,6 +377,9 @@ struct Parser {
     -> Expression
   {
     let open = advance()
+    let saved = insideBrackets
+    insideBrackets = false
+    defer { insideBrackets = saved }
     var arguments: [Expression] = []
     var sizes: [Int] = []
     if current.kind != .rightParen {
@@ -357,6 +408,8 @@ struct Parser {
     case "zeros": return .zeros(sizes[0], sizes[1])
     case "ones": return .ones(sizes[0], sizes[1])
     case "kron": return .kronecker(arguments[0], arguments[1])
+    case "max": return .maximum(arguments[0], arguments[1])
+    case "min": return .minimum(arguments[0], arguments[1])
     case "reshape": return .reshape(arguments[0], sizes[0], sizes[1])
     default:
       guard let call = Expression.applying(signature.name, to: arguments[0]) else {

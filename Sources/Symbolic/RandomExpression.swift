@@ -93,6 +93,8 @@ public struct RandomExpressionGenerator: Sendable {
     case vec, diag, diagonal, elementwise, softmax, logSumExp, commutationProduct
     /// `+`, `-`, `.*`, `./` with an operand broadcast (a 1×1, an m×1 column, a 1×n row).
     case broadcast
+    /// The extensions `max`, `min` (possibly broadcast), `norm1`, and `[A, B; C, D]`.
+    case extremum, norm1, concatenation
   }
 
   private var isSafe: Bool { domain == .definedEverywhere }
@@ -181,10 +183,24 @@ public struct RandomExpressionGenerator: Sendable {
       switch f {
       case .log, .sqrt: return .elementwise(f, positive(s, depth: d))
       case .exp where isSafe: return .elementwise(f, bounded(s, depth: d))
+      // tan of an argument in [−1, 1] stays away from its poles; arcsin, arccos get (−0.9, 0.9).
+      case .tan where isSafe: return .elementwise(f, bounded(s, depth: d))
+      case .arcsin where isSafe, .arccos where isSafe:
+        return .elementwise(f, .product(.constant(0.9), .tanh(generate(s, depth: d))))
       default: return .elementwise(f, generate(s, depth: d))
       }
     case .broadcast:
       return broadcast(s, depth: d)
+    case .extremum:
+      var (left, right) = (s, s)
+      if int(0...2) == 0 { right = Shape(1, 1) }
+      if int(0...1) == 0 { swap(&left, &right) }
+      let (a, b) = (generate(left, depth: d), generate(right, depth: d))
+      return int(0...1) == 0 ? .maximum(a, b) : .minimum(a, b)
+    case .norm1:
+      return .norm1(generate(small(), depth: d))
+    case .concatenation:
+      return concatenation(s, depth: d)
     case .commutationProduct:
       // K(m,n)*vec(A) = vec(A'): a commutation matrix applied to a vector of length mn.
       let m = pick(divisors(of: s.rows))
@@ -195,7 +211,8 @@ public struct RandomExpressionGenerator: Sendable {
   private func applies(_ production: Production, to s: Shape) -> Bool {
     switch production {
     case .power, .inverse, .diag: return s.isSquare
-    case .determinant, .logDeterminant, .trace, .sum, .norm, .logSumExp: return s.isScalar
+    case .determinant, .logDeterminant, .trace, .sum, .norm, .logSumExp, .norm1: return s.isScalar
+    case .concatenation: return s.count > 1
     case .vec, .diagonal, .softmax: return s.cols == 1
     case .commutationProduct: return s.cols == 1 && s.rows > 1
     case .broadcast: return !s.isScalar
@@ -218,6 +235,22 @@ public struct RandomExpressionGenerator: Sendable {
     case 2: return .hadamard(generate(left, depth: d), generate(right, depth: d))
     default: return .hadamardQuotient(generate(left, depth: d), nonzero(right, depth: d))
     }
+  }
+
+  /// A block matrix of shape s: the rows split into one or two bands, each band's columns into
+  /// one or two blocks (at least two blocks in all).
+  private mutating func concatenation(_ s: Shape, depth d: Int) -> Expression {
+    func split(_ n: Int) -> [Int] { n > 1 && int(0...1) == 0 ? { let k = int(1...(n - 1)); return [k, n - k] }() : [n] }
+    var bands = split(s.rows)
+    var widths = bands.count == 1 && s.cols > 1 ? [int(1...(s.cols - 1))] : [s.cols]
+    if widths[0] < s.cols { widths.append(s.cols - widths[0]) }
+    if bands.count == 1 && widths.count == 1 { bands = [1, s.rows - 1] }
+    return .concatenation(
+      bands.map { h in
+        // Each band may split its columns differently.
+        let w = widths.count > 1 || s.cols == 1 ? widths : split(s.cols)
+        return w.map { generate(Shape(h, $0), depth: d) }
+      })
   }
 
   private mutating func power(_ s: Shape, depth d: Int) -> Expression {

@@ -32,6 +32,9 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A matrix with more than `Expression.maximumEntryCount` entries; `rows` or `cols` is
   /// `Int.max` when the size itself overflows.
   case tooLarge(expression: String, rows: Int, cols: Int)
+  /// `[A, B; C, D]` whose blocks do not fit: blocks side by side with different row counts, or
+  /// rows of blocks with different column counts.
+  case blocksDoNotFit(expression: String, first: String, firstShape: Shape, second: String, secondShape: Shape, side: String)
 
   public var description: String {
     switch self {
@@ -62,6 +65,9 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
         + "\(baseShape), not 1×1; use .^ for an entrywise power"
     case let .invalidSize(expression, rows, cols):
       return "\(expression) is \(rows)×\(cols), but sizes must be positive"
+    case let .blocksDoNotFit(expression, first, firstShape, second, secondShape, side):
+      let what = side == "rows" ? "blocks side by side need equal row counts" : "rows of blocks need equal column counts"
+      return "in \(expression), \(first) is \(firstShape) and \(second) is \(secondShape): \(what)"
     case let .tooLarge(expression, rows, cols):
       let limit = Expression.maximumEntryCount
       if rows == Int.max || cols == Int.max {

@@ -32,6 +32,10 @@ struct Token: Equatable, Sendable {
     case leftParen
     case rightParen
     case comma
+    /// `[`, `]`, `;`: a block matrix `[A, B; C, D]` (docs/language.md).
+    case leftBracket
+    case rightBracket
+    case semicolon
     case end
   }
 
@@ -51,7 +55,7 @@ struct Token: Equatable, Sendable {
   /// `(A+B)C` or `XᵀX`: an implicit product.
   var beginsImplicitFactor: Bool {
     switch kind {
-    case .identifier, .leftParen: return true
+    case .identifier, .leftParen, .leftBracket: return true
     default: return false
     }
   }

@@ -19,7 +19,9 @@ struct Check: ParsableCommand {
   @Argument(help: "The expression F, or a program (statements name = expr).") var expression: String = ""
   @OptionGroup var programOptions: ProgramOptions
   @OptionGroup var programOutput: ProgramOutputOption
-  @Option(help: "The variable X (not needed with --claim-program).") var wrt: String = ""
+  @Option(
+    help: "The variable X, or several: W1,W2 (then one claim per variable, in this order); not needed with --claim-program.")
+  var wrt: String = ""
   @Option(
     name: .customLong("claim-program"),
     help: "A claimed backward pass of the program: assignments such as \"dnum = invden; dx += dnum\".")
@@ -27,8 +29,11 @@ struct Check: ParsableCommand {
   @Option(name: .customLong("claim-program-file"), help: "The claimed backward pass, from a file.")
   var claimProgramFile: String?
   @OptionGroup var point: PointOptions
-  @Option(help: "The claimed derivative, in the expression language.") var claim: String?
-  @Option(name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file.") var claimFile: String?
+  @Option(help: "The claimed derivative, in the expression language; repeat it for each variable of --wrt.")
+  var claim: [String] = []
+  @Option(
+    name: .customLong("claim-file"), help: "The claimed derivative as a dense .npy file; repeat it for each variable of --wrt.")
+  var claimFile: [String] = []
   @Option(help: "Layout of the claim: numerator, denominator, numerator-rowmajor, tensor, sympy, shape.")
   var layout: LayoutName = LayoutName(argument: "numerator")!
   @Option(
@@ -41,7 +46,7 @@ struct Check: ParsableCommand {
   func run() throws {
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
       if claimProgram != nil || claimProgramFile != nil {
-        guard claimProgram == nil || claimProgramFile == nil, claim == nil, claimFile == nil else {
+        guard claimProgram == nil || claimProgramFile == nil, claim.isEmpty, claimFile.isEmpty else {
           throw CLIError("give the claimed backward pass with exactly one of --claim-program and --claim-program-file")
         }
         let source = try claimProgram ?? readProgram(claimProgramFile!)
@@ -49,7 +54,8 @@ struct Check: ParsableCommand {
       }
       // A claim about F (it may use the program's names) is checked on F written as one expression.
       var single = self
-      (single.expression, single.claim) = try program.inlinedText(claim: claim)
+      single.expression = try program.inlinedText().expression
+      single.claim = try claim.map { try program.inlinedText(claim: $0).claim ?? $0 }
       single.programOptions.file = nil
       single.programOutput.name = nil
       return try single.run()
@@ -58,13 +64,52 @@ struct Check: ParsableCommand {
       throw CLIError("--claim-program checks the backward pass of a program: give the program inline or with --program FILE")
     }
     if wrt.isEmpty { throw CLIError("give the variable to differentiate with respect to with --wrt") }
-    guard (claim == nil) != (claimFile == nil) else {
-      throw CLIError("give the claim either with --claim or with --claim-file, exactly one of them")
+    guard claim.isEmpty != claimFile.isEmpty else {
+      throw CLIError("give the claims either with --claim or with --claim-file (one per variable of --wrt), not both")
     }
-    let claimExpression = try claim.map { try parseExpression($0, role: "claim") }
-    let prepared = try PreparedDerivative(
-      expression, wrt: wrt, point: point, extra: claimExpression.map { [$0] } ?? [])
-    let (d, values) = (prepared.derivative, prepared.values)
+    let claimExpressions = try claim.map { try parseExpression($0, role: "claim") }
+    let prepared = try PreparedDerivative(expression, wrt: wrt, point: point, extra: claimExpressions)
+    let given = claim.isEmpty ? claimFile : claim
+    guard given.count == prepared.derivatives.count else {
+      let n = prepared.derivatives.count
+      throw CLIError(
+        "--wrt names \(n) variable\(n == 1 ? "" : "s") but \(given.count) claim\(given.count == 1 ? " was" : "s were") given: "
+          + "give one claim per variable, in the order of --wrt")
+    }
+    // Several variables (--wrt W1,W2): each claim checked in turn; JSON wraps the
+    // single-variable objects in "checks" (docs/language.md).
+    var objects: [JSON] = []
+    var allHold = true
+    for (k, d) in prepared.derivatives.enumerated() {
+      let (object, holds) = try checkOne(
+        d, prepared, claimExpression: claim.isEmpty ? nil : claimExpressions[k],
+        claimText: claim.isEmpty ? nil : claim[k], claimFile: claimFile.isEmpty ? nil : claimFile[k])
+      objects.append(object)
+      allHold = allHold && holds
+    }
+    if format == .json {
+      if objects.count == 1 {
+        print(objects[0].rendered)
+      } else {
+        print(
+          JSON.object([
+            ("expression", .string(expression)), ("wrt", .array(prepared.derivatives.map { .string($0.variable) })),
+            ("holds", .bool(allHold)), ("checks", .array(objects)),
+          ]).rendered)
+      }
+    }
+    if !allHold { throw CheckFailed() }
+  }
+
+  /// Checks the claim for one variable: prints the text report, or returns the JSON object;
+  /// and whether the claim holds.
+  private func checkOne(
+    _ d: SymbolicDerivative, _ prepared: PreparedDerivative, claimExpression: MatrixExpression?, claimText: String?,
+    claimFile: String?
+  ) throws -> (JSON, Bool) {
+    let values = prepared.values
+    let wrt = d.variable
+    let claim = claimText
     var readLayout = layout.layout
     if readLayout == .shape && !d.outputShape.isScalar {
       throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape)")
@@ -75,7 +120,7 @@ struct Check: ParsableCommand {
       claimed = try c.evaluate(values)
       claimMagnitude = try c.termMagnitude(at: values)
     } else {
-      let array = try NPYArray(contentsOf: claimFile!)
+      let array = try NPYArray(contentsOf: claimFile ?? "")
       if readLayout == .tensor || readLayout == .sympy {
         claimed = try JacobianLayout.convert(
           array, from: readLayout, to: .numerator, output: d.outputShape, input: d.inputShape
@@ -96,7 +141,7 @@ struct Check: ParsableCommand {
       print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
       print("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
       if let g = d.gradient { print("gradient (shape convention): \(g.unicodeText)") }
-      print("claim (\(layout.layout.rawValue) layout, \(claimed.rows)×\(claimed.cols)): \(claim ?? claimFile!)")
+      print("claim (\(layout.layout.rawValue) layout, \(claimed.rows)×\(claimed.cols)): \(claim ?? claimFile ?? "")")
       if result.holds {
         print("verdict: the claim holds \(prepared.pointDescription)" + (result.comparison.map { c in
           " (largest absolute error \(sci(c.maxAbsError)))"
@@ -150,9 +195,9 @@ struct Check: ParsableCommand {
               })
           ))
       }
-      print(JSON.object(fields).rendered)
+      return (JSON.object(fields), result.holds)
     }
-    if !result.holds { throw CheckFailed() }
+    return (.null, result.holds)
   }
 
   static func number(_ x: Double) -> String {

@@ -17,7 +17,9 @@ struct Derive: ParsableCommand {
 
   @Argument(help: "The expression F, or a program (statements name = expr separated by ';' or newlines).")
   var expression: String = ""
-  @Option(help: "The variable X to differentiate with respect to (for a program: inputs W1,W2,… or all).") var wrt: String
+  @Option(
+    help: "The variable X to differentiate with respect to, or several: W1,W2,W3 (for a program: inputs W1,W2,… or all).")
+  var wrt: String
   @OptionGroup var programOptions: ProgramOptions
   @OptionGroup var programOutput: ProgramOutputOption
   @OptionGroup var point: PointOptions
@@ -43,7 +45,38 @@ struct Derive: ParsableCommand {
       return
     }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
-    let (d, values) = (prepared.derivative, prepared.values)
+    if jacobianOut != nil && prepared.derivatives.count > 1 {
+      throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
+    }
+    // Several variables (--wrt W1,W2): each derivative in turn; JSON wraps the single-variable
+    // objects in "derivatives" (docs/language.md).
+    var objects: [JSON] = []
+    var allPassed = true
+    for d in prepared.derivatives {
+      let (object, passed) = try report(d, prepared)
+      objects.append(object)
+      allPassed = allPassed && passed
+    }
+    if format == .json {
+      if objects.count == 1 {
+        print(objects[0].rendered)
+      } else {
+        print(
+          JSON.object([
+            ("expression", .string(expression)),
+            ("wrt", .array(prepared.derivatives.map { .string($0.variable) })),
+            ("derivatives", .array(objects)),
+          ]).rendered)
+      }
+    }
+    if !allPassed { throw CheckFailed() }
+  }
+
+  /// Prints (text, LaTeX) or returns (JSON) the derivative with respect to one variable, and
+  /// whether its check passed (true without --check).
+  private func report(_ d: SymbolicDerivative, _ prepared: PreparedDerivative) throws -> (JSON, Bool) {
+    let (f, values) = (prepared.expression, prepared.values)
+    let wrt = d.variable
     if layout == .shape && !d.outputShape.isScalar {
       throw CLIError(
         "--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape); use numerator or denominator")
@@ -112,9 +145,9 @@ struct Derive: ParsableCommand {
           ))
       }
       if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }
-      print(JSON.object(fields).rendered)
+      return (JSON.object(fields), checked?.passed ?? true)
     }
-    if let c = checked, !c.passed { throw CheckFailed() }
+    return (.null, checked?.passed ?? true)
   }
 
   static func verdictText(_ v: CheckVerdict) -> String {

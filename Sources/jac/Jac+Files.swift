@@ -47,7 +47,7 @@ extension Derive: NamesFiles {
 extension Check: NamesFiles {
   var namedFiles: [NamedFile] {
     point.namedFiles + programOptions.namedFiles
-      + [claimFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-file") }
+      + claimFile.map { NamedFile(path: $0, origin: "--claim-file") }
       + [claimProgramFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--claim-program-file") }
   }
   static let fileArguments = PointOptions.fileArguments.union(["claim-file", "program", "claim-program-file"])

@@ -71,22 +71,49 @@ struct PointOptions: ParsableArguments {
 /// `check` and `spy` all start.
 struct PreparedDerivative {
   let expression: MatrixExpression
-  let derivative: SymbolicDerivative
+  /// One derivative per variable of `--wrt`, in its order.
+  let derivatives: [SymbolicDerivative]
   let values: [String: Matrix]
   /// How the point was chosen ("at a random point (seed 1)").
   let pointDescription: String
 
-  /// - Parameter extra: further expressions whose variables need shapes and values (a claim).
+  /// The derivative with respect to the first (or only) variable.
+  var derivative: SymbolicDerivative { derivatives[0] }
+
+  /// - Parameters:
+  ///   - wrt: `--wrt` as given: one variable, or several separated by commas (`W1,W2,W3`).
+  ///   - extra: further expressions whose variables need shapes and values (claims).
   init(_ text: String, wrt: String, point: PointOptions, extra: [MatrixExpression] = []) throws {
     expression = try parseExpression(text, role: "expression")
     let (dims, values, description) = try point.resolve(for: [expression] + extra)
     pointDescription = description
-    guard dims[wrt] != nil else {
-      throw CLIError("--wrt \(wrt) names no variable with a shape: give it with --dims \(wrt)=RxC")
+    let f = expression
+    derivatives = try parseVariableList(wrt).map { v in
+      guard dims[v] != nil else {
+        throw CLIError("--wrt \(v) names no variable with a shape: give it with --dims \(v)=RxC")
+      }
+      return try SymbolicDerivative(of: f, wrt: v, dims: dims)
     }
-    derivative = try SymbolicDerivative(of: expression, wrt: wrt, dims: dims)
     self.values = values
   }
+}
+
+/// `--wrt W1,W2,W3` as names, each once; one sentence naming the flag when malformed.
+func parseVariableList(_ text: String) throws -> [String] {
+  let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+    $0.trimmingCharacters(in: .whitespaces)
+  }
+  for name in names {
+    guard let first = name.first, first.isLetter || first == "_",
+      name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+    else {
+      throw CLIError("--wrt expects variable names separated by commas (W1,W2), but got '\(text)'")
+    }
+  }
+  if let repeated = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+    throw CLIError("--wrt names \(repeated) twice; give each variable once")
+  }
+  return names
 }
 
 /// `A=1,B=2` into ordered pairs, with a one-sentence error naming the flag. Commas inside

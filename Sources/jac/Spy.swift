@@ -29,6 +29,9 @@ struct Spy: ParsableCommand {
       return try single.run()
     }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
+    if prepared.derivatives.count > 1 {
+      throw CLIError("spy draws one Jacobian: give one variable with --wrt, not \(wrt)")
+    }
     let (d, values) = (prepared.derivative, prepared.values)
     let rows = d.outputShape.count
     let cols = d.inputShape.count

@@ -178,6 +178,10 @@ extension MatrixExpression {
     if case .elementwise(let f, let a) = self, [.relu, .abs, .heaviside, .sign].contains(f) {
       found.append(a)
     }
+    // max/min have their kink where the operands tie, norm1 where an entry is 0.
+    if case .maximum(let a, let b) = self { found.append(.subtract(a, b)) }
+    if case .minimum(let a, let b) = self { found.append(.subtract(a, b)) }
+    if case .norm1(let a) = self { found.append(a) }
     return found + children.flatMap(\.kinkArguments)
   }
 }

@@ -122,19 +122,24 @@ private func value(_ source: String, at values: [String: Matrix] = point) throws
 
   @Test(arguments: ElementwiseFunction.allCases)
   func elementwiseFunctions(_ f: ElementwiseFunction) throws {
-    let input = dense([[0.5, 1], [2, 3]])
+    // arcsin and arccos are defined on [−1, 1] only.
+    let inUnitInterval = f == .arcsin || f == .arccos
+    let input = inUnitInterval ? dense([[0.5, 1], [0.25, 0.75]]) : dense([[0.5, 1], [2, 3]])
     let definitions: [ElementwiseFunction: (Double) -> Double] = [
       .exp: { exp($0) }, .log: { log($0) }, .sin: { sin($0) }, .cos: { cos($0) },
       .tanh: { (exp($0) - exp(-$0)) / (exp($0) + exp(-$0)) }, .sigmoid: { 1 / (1 + exp(-$0)) },
       .relu: { max($0, 0) }, .softplus: { log(1 + exp($0)) }, .sqrt: { pow($0, 0.5) },
       .abs: { $0 < 0 ? -$0 : $0 }, .heaviside: { $0 > 0 ? 1 : 0 }, .sign: { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) },
+      // By identities: tan = sin/cos, arcsin x = atan2(x, √(1−x²)), arccos = π/2 − arcsin.
+      .tan: { sin($0) / cos($0) }, .arcsin: { atan2($0, (1 - $0 * $0).squareRoot()) },
+      .arccos: { Double.pi / 2 - atan2($0, (1 - $0 * $0).squareRoot()) }, .arctan: { atan2($0, 1) },
     ]
     let definition = try #require(definitions[f])
     let got = try Expression("\(f.name)(P)").evaluate(["P": input.matrix])
     #expect(close(got, input.map(definition), 1e-14))
     // Negative entries, where the domain allows.
     if f != .log && f != .sqrt {
-      let negative = dense([[-0.5, -1], [-2, 0]])
+      let negative = inUnitInterval ? dense([[-0.5, -1], [-0.2, 0]]) : dense([[-0.5, -1], [-2, 0]])
       let got = try Expression("\(f.name)(P)").evaluate(["P": negative.matrix])
       #expect(close(got, negative.map(definition), 1e-14))
     }

@@ -127,6 +127,10 @@ func derivativeByHand(_ f: ElementwiseFunction, _ x: Double) -> Double {
   case .sqrt: return 0.5 / x.squareRoot()
   case .abs: return x > 0 ? 1 : -1
   case .heaviside, .sign: return 0
+  case .tan: return 1 / (Foundation.cos(x) * Foundation.cos(x))
+  case .arcsin: return 1 / (1 - x * x).squareRoot()
+  case .arccos: return -1 / (1 - x * x).squareRoot()
+  case .arctan: return 1 / (1 + x * x)
   }
 }
 
@@ -150,6 +154,8 @@ enum PointKind: Sendable {
   case positive
   /// `±(|z| + 0.3)`: far from the kinks of relu, abs, heaviside and sign at 0.
   case awayFromZero
+  /// `0.9·tanh(z)`: inside (−1, 1), the domain of arcsin and arccos, away from its ends.
+  case insideUnitInterval
   /// A column with a single 1 (a class label).
   case oneHot
 
@@ -163,6 +169,7 @@ enum PointKind: Sendable {
       if self == .negativeDeterminant { for j in 0..<s.cols { a[0, j] = -a[0, j] } }
       return a
     case .positive: return z.map { Swift.abs($0) + 0.5 }
+    case .insideUnitInterval: return z.map { 0.9 * Foundation.tanh($0) }
     case .awayFromZero: return z.map { ($0 < 0 ? -1 : 1) * (Swift.abs($0) + 0.3) }
     case .oneHot:
       var e = Matrix.zeros(s.rows, s.cols)
@@ -502,6 +509,7 @@ let elementwiseIdentities: [MatrixIdentity] =
     switch f {
     case .log, .sqrt: kind = .positive
     case .relu, .abs, .heaviside, .sign: kind = .awayFromZero
+    case .arcsin, .arccos, .tan: kind = .insideUnitInterval
     default: kind = .normal
     }
     return .jacobian(

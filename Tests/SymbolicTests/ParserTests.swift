@@ -154,8 +154,11 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
       "sin", "cos", "tanh", "sigmoid", "relu", "softplus", "sqrt", "abs", "softmax", "logsumexp", "I", "K",
       "zeros", "ones",
     ]
-    // The extensions: the derivatives of relu and abs, and column-major reshape.
-    let extensions = ["heaviside", "sign", "reshape"]
+    // The extensions: the derivatives of relu and abs, column-major reshape, and those of
+    // docs/language.md.
+    let extensions = [
+      "heaviside", "sign", "reshape", "tan", "arcsin", "arccos", "arctan", "asin", "acos", "atan", "max", "min", "norm1",
+    ]
     #expect(names == Set(spec + extensions))
   }
 
@@ -204,6 +207,7 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
       "x+frobenius(x)",
       "unknown function 'frobenius' at position 3: write frobenius*(…) for a product; the functions are transpose, inv, det, logdet, tr, sum, norm, "
         + "kron, vec, diag, diagonal, exp, log, sin, cos, tanh, sigmoid, relu, softplus, sqrt, abs, heaviside, sign, "
+        + "tan, arcsin, arccos, arctan, acos, asin, atan, max, min, norm1, "
         + "softmax, logsumexp, I, K, zeros, ones, reshape", offset: 2),
     ParseFailure(
       "kron(A)",
@@ -234,7 +238,7 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     ParseFailure("   ", "the expression is empty: write a matrix expression such as X'*X", offset: 0),
     ParseFailure("A 3", "unexpected '3' at position 3: an operator is missing before it", offset: 2),
     ParseFailure(
-      "A,B", "unexpected ',' at position 2: commas only separate the arguments of a function", offset: 1),
+      "A,B", "unexpected ',' at position 2: commas only separate the arguments of a function and the blocks of [A, B]", offset: 1),
     ParseFailure("A+", "unexpected end of input at position 3: an operand is missing after '+'", offset: 2),
     ParseFailure("A+*B", "unexpected '*' at position 3: an operand is missing after '+'", offset: 2),
     ParseFailure("*B", "unexpected '*' at position 1: an operand is missing before it", offset: 0),

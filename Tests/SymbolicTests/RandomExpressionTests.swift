@@ -44,6 +44,10 @@ extension Expression {
     case .softmax: return "softmax"
     case .logSumExp: return "logsumexp"
     case .reshape: return "reshape"
+    case .maximum: return "max"
+    case .minimum: return "min"
+    case .norm1: return "norm1"
+    case .concatenation: return "[ ]"
     }
   }
 
@@ -128,7 +132,7 @@ extension Expression {
       "variable", "constant", "I", "K", "zeros", "ones", "transpose", "negate", "+", "-", "*", ".*", "./",
       "/", "^",
       ".^", "inv", "det", "logdet", "tr", "sum", "norm", "kron", "vec", "diag", "diagonal", "softmax",
-      "logsumexp",
+      "logsumexp", "max", "min", "norm1", "[ ]",
     ]
     let expected = all.union(ElementwiseFunction.allCases.map(\.name))
     #expect(expected.subtracting(seen).isEmpty, "never generated: \(expected.subtracting(seen).sorted())")

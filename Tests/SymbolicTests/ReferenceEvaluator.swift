@@ -123,6 +123,23 @@ enum Reference {
     case .abs: return x < 0 ? -x : x
     case .heaviside: return x > 0 ? 1 : 0
     case .sign: return x > 0 ? 1 : (x < 0 ? -1 : 0)
+    // By identities rather than the libm calls the evaluator uses.
+    case .tan: return Foundation.sin(x) / Foundation.cos(x)
+    case .arcsin:
+      guard x >= -1 && x <= 1 else { throw ReferenceError.undefined("arcsin") }
+      return Foundation.atan2(x, Foundation.sqrt(1 - x * x))
+    case .arccos:
+      guard x >= -1 && x <= 1 else { throw ReferenceError.undefined("arccos") }
+      return Foundation.atan2(Foundation.sqrt(1 - x * x), x)
+    case .arctan: return Foundation.atan2(x, 1)
+    }
+  }
+
+  /// max/min entrywise under broadcasting.
+  static func extremum(_ x: Dense, _ y: Dense, max isMax: Bool) -> Dense {
+    Dense(Swift.max(x.rows, y.rows), Swift.max(x.cols, y.cols)) { i, j in
+      let (p, q) = (at(x, i, j), at(y, i, j))
+      return isMax ? (p >= q ? p : q) : (p <= q ? p : q)
     }
   }
 
@@ -223,6 +240,17 @@ enum Reference {
       let x = try ev(a).entries
       let top = x.max() ?? 0
       return scalar(top + Foundation.log(x.reduce(0) { $0 + Foundation.exp($1 - top) }))
+    case .maximum(let a, let b): return extremum(try ev(a), try ev(b), max: true)
+    case .minimum(let a, let b): return extremum(try ev(a), try ev(b), max: false)
+    case .norm1(let a): return scalar(try ev(a).entries.reduce(0) { $0 + ($1 < 0 ? -$1 : $1) })
+    case .concatenation(let blockRows):
+      // Row by row: each band's rows are the blocks' rows laid side by side.
+      var rows: [[Double]] = []
+      for band in blockRows {
+        let blocks = try band.map { try ev($0) }
+        for i in 0..<blocks[0].rows { rows.append(blocks.flatMap { $0.a[i] }) }
+      }
+      return Dense(rows.count, rows[0].count) { rows[$0][$1] }
     }
   }
 

@@ -61,6 +61,70 @@ import Testing
     #expect(claim.status == 0, "\(claim.stdout)\(claim.stderr)")
   }
 
+  /// `--wrt W1,W2`: one derivative per variable (text and JSON), each checked against finite
+  /// differences; `jac check` with one claim per variable (closed forms written here).
+  @Test func severalVariables() throws {
+    let dims = "x=3x1,W1=4x3,W2=2x4,y=2x1"
+    let text = try JacRunner.run([
+      "derive", "norm(W2*tanh(W1*x) - y)^2", "--wrt", "W1,W2", "--dims", dims, "--check",
+    ])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.components(separatedBy: ": passed").count == 3, "\(text.stdout)")
+    #expect(text.stdout.contains("W1 4×3") && text.stdout.contains("W2 2×4"))
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let json = try JacRunner.run([
+      "derive", "norm(W2*tanh(W1*x) - y)^2", "--wrt", "W1,W2", "--dims", dims, "--check", "--format", "json",
+    ])
+    #expect(json.status == 0, "\(json.stderr)")
+    try json.stdout.write(toFile: "\(dir)/d.json", atomically: true, encoding: .utf8)
+    let fields = try JacRunner.python(
+      """
+      import json
+      d = json.load(open('\(dir)/d.json', encoding='utf-8'))
+      e = d['derivatives']
+      print(d['wrt'], len(e), [x['wrt'] for x in e], [x['inputShape'] for x in e],
+            all(x['check']['passed'] for x in e), all('gradient' in x for x in e))
+      """)
+    #expect(fields == "['W1', 'W2'] 2 ['W1', 'W2'] [[4, 3], [2, 4]] True True")
+
+    let both = ["check", "x'*A*y", "--wrt", "x,y", "--dims", "x=3x1,A=3x3,y=3x1", "--layout", "shape"]
+    let holds = try JacRunner.run(both + ["--claim", "A*y", "--claim", "A'*x"])
+    #expect(holds.status == 0, "\(holds.stdout)\(holds.stderr)")
+    #expect(holds.stdout.components(separatedBy: "the claim holds").count == 3)
+    let secondWrong = try JacRunner.run(both + ["--claim", "A*y", "--claim", "A*x"])
+    #expect(secondWrong.status == 1, "\(secondWrong.stdout)")
+    #expect(secondWrong.stdout.contains("the claim holds") && secondWrong.stdout.contains("WRONG"))
+    let jsonCheck = try JacRunner.run(both + ["--claim", "A*y", "--claim", "A*x", "--format", "json"])
+    try jsonCheck.stdout.write(toFile: "\(dir)/c.json", atomically: true, encoding: .utf8)
+    let verdicts = try JacRunner.python(
+      """
+      import json
+      c = json.load(open('\(dir)/c.json', encoding='utf-8'))
+      print(c['holds'], [x['wrt'] for x in c['checks']], [x['holds'] for x in c['checks']])
+      """)
+    #expect(verdicts == "False ['x', 'y'] [True, False]")
+    let missing = try JacRunner.run(both + ["--claim", "A*y"])
+    #expect(missing.status == 2)
+    #expect(missing.stderr.contains("--wrt names 2 variables but 1 claim was given"), "\(missing.stderr)")
+  }
+
+  /// Block concatenation and max at the command line: the bias trick `w'*[x; 1]` and a
+  /// hinge `sum(max(1 - y.*(X*w), 0))`, checked against gradients written here.
+  @Test func concatenationAndMaxClaims() throws {
+    let bias = try JacRunner.run([
+      "check", "sigmoid(w'*[x; 1])", "--wrt", "x", "--values", "w=[2;-3;-3],x=[-1;-2]", "--layout", "shape",
+      "--claim", "sigmoid(w'*[x; 1])*(1-sigmoid(w'*[x; 1]))*[I(2), zeros(2,1)]*w",
+    ])
+    #expect(bias.status == 0, "\(bias.stdout)\(bias.stderr)")
+    let hinge = try JacRunner.run([
+      "check", "sum(max(1 - y.*(X*w), 0))", "--wrt", "w", "--dims", "X=6x3,w=3x1",
+      "--values", "y=[1;-1;1;1;-1;-1]", "--layout", "shape",
+      "--claim", "-X'*(y.*heaviside(1 - y.*(X*w)))",
+    ])
+    #expect(hinge.status == 0, "\(hinge.stdout)\(hinge.stderr)")
+  }
+
   /// `--values` with MATLAB literals mixed with `.npy` paths: the Jacobian of `A*x + c*b` with
   /// respect to x is A, with respect to c is b, at the literal point.
   @Test func inlineValuesAreThePoint() throws {
