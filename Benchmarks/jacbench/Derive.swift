@@ -57,6 +57,17 @@ let deriveExpressions: [(text: String, wrt: String, dims: String)] = [
   ("-y'*log(softmax(W3*tanh(W2*tanh(W1*x))))", "W1", "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"),
   ("sum(exp(X))/sum(X.^2)", "X", "X=3x2"),
   ("(A*x-b)'*(A*x-b)", "x", "A=4x3,x=3x1,b=4x1"),
+  // Broadcasting, the added functions and block matrices (docs/language.md).
+  ("W*X+b", "b", "W=4x3,X=3x5,b=4x1"),
+  ("tanh(W*X+b)", "W", "W=4x3,X=3x5,b=4x1"),
+  ("1-tanh(z).^2", "z", "z=5x1"),
+  ("X-m", "m", "X=4x3,m=1x3"),
+  ("sum(log(1+exp(-y.*(X*w))))", "w", "X=6x3,w=3x1,y=6x1"),
+  ("sum(max(1-y.*(X*w),0))", "w", "X=6x3,w=3x1,y=6x1"),
+  ("arctan(X).*tan(X)", "X", "X=3x2"),
+  ("norm1(A*x-b)", "x", "A=4x3,x=3x1,b=4x1"),
+  ("sigmoid(w'*[x;1])", "w", "w=4x1,x=3x1"),
+  ("[A,B;C,D]", "B", "A=2x3,B=2x2,C=3x3,D=3x2"),
 ]
 
 /// `"X=3x2,A=2x3"` as shapes; the list above is fixed, so a malformed entry is a programmer error.
@@ -72,8 +83,8 @@ private func benchmarkDims(_ text: String) -> [String: Shape] {
 }
 
 /// `derive`: parse + differentiate (the Jacobian forward, for a 1×1 F also the gradient in
-/// reverse mode) + simplify, for each of the 50 expressions; one line per expression with its
-/// median seconds, then a summary line with the median over expressions (target < 2 ms).
+/// reverse mode) + simplify, for each of the 60 expressions; one line per expression with its
+/// median seconds, then a summary line with the median over expressions (target < 0.1 ms).
 let deriveCase = BenchmarkCase(name: "derive") {
   var medians: [Double] = []
   for (text, wrt, dimsText) in deriveExpressions {

@@ -84,12 +84,27 @@ EXPRESSIONS = [
     ("sum(exp(X))/sum(X.^2)", "X", "X=3x2",
      "Trace(OneMatrix(2,3)*X.applyfunc(exp))/Trace(OneMatrix(2,3)*HadamardPower(X, 2))"),
     ("(A*x-b)'*(A*x-b)", "x", "A=4x3,x=3x1,b=4x1", "(A*x-b).T*(A*x-b)"),
+    # Broadcasting written out with OneMatrix (SymPy has no implicit expansion); the added
+    # functions; block matrices (BlockMatrix).
+    ("W*X+b", "b", "W=4x3,X=3x5,b=4x1", "W*X+b*OneMatrix(1,5)"),
+    ("tanh(W*X+b)", "W", "W=4x3,X=3x5,b=4x1", "(W*X+b*OneMatrix(1,5)).applyfunc(tanh)"),
+    ("1-tanh(z).^2", "z", "z=5x1", "OneMatrix(5,1)-HadamardPower(z.applyfunc(tanh), 2)"),
+    ("X-m", "m", "X=4x3,m=1x3", "X-OneMatrix(4,1)*m"),
+    ("sum(log(1+exp(-y.*(X*w))))", "w", "X=6x3,w=3x1,y=6x1",
+     "Trace(OneMatrix(1,6)*(OneMatrix(6,1)+HadamardProduct(-y, X*w).applyfunc(exp)).applyfunc(log))"),
+    ("sum(max(1-y.*(X*w),0))", "w", "X=6x3,w=3x1,y=6x1",
+     "Trace(OneMatrix(1,6)*(OneMatrix(6,1)-HadamardProduct(y, X*w)).applyfunc(Lambda(t_, Max(t_, 0))))"),
+    ("arctan(X).*tan(X)", "X", "X=3x2", "HadamardProduct(X.applyfunc(atan), X.applyfunc(tan))"),
+    ("norm1(A*x-b)", "x", "A=4x3,x=3x1,b=4x1", "Trace(OneMatrix(1,4)*(A*x-b).applyfunc(Abs))"),
+    ("sigmoid(w'*[x;1])", "w", "w=4x1,x=3x1", None),
+    ("[A,B;C,D]", "B", "A=2x3,B=2x2,C=3x3,D=3x2", "BlockMatrix([[A, B], [C, D]])"),
 ]
 
 FUNCTIONS = dict(Abs=Abs, Determinant=Determinant, DiagMatrix=DiagMatrix, DiagonalOf=DiagonalOf,
                  HadamardPower=HadamardPower, HadamardProduct=HadamardProduct, Inverse=Inverse,
                  KroneckerProduct=KroneckerProduct, Lambda=Lambda, Max=Max, OneMatrix=OneMatrix,
-                 Trace=Trace, exp=exp, log=log, sqrt=sqrt, sin=sp.sin, cos=sp.cos, tanh=sp.tanh, t_=t_)
+                 Trace=Trace, exp=exp, log=log, sqrt=sqrt, sin=sp.sin, cos=sp.cos, tanh=sp.tanh, t_=t_,
+                 tan=sp.tan, atan=sp.atan, BlockMatrix=sp.BlockMatrix)
 
 
 def namespace(dims):

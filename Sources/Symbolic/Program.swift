@@ -57,9 +57,29 @@ public struct Program: Sendable {
   let index: [String: Int]
 
   /// Whether a command-line argument is a program rather than a single expression: it contains
-  /// `=`, `;` or a newline (no expression of the language does).
+  /// `=`, a newline, or a `;` outside brackets (the `;` of a block matrix `[x; 1]` belongs to the
+  /// expression, docs/language.md).
   public static func looksLikeProgram(_ text: String) -> Bool {
-    text.contains { $0 == "=" || $0 == ";" || $0.isNewline }
+    text.contains { $0 == "=" || $0.isNewline } || splitOutsideBrackets(Substring(text)).count > 1
+  }
+
+  /// The pieces of a line between the `;` that stand outside `[ ]`.
+  static func splitOutsideBrackets(_ code: Substring) -> [Substring] {
+    var pieces: [Substring] = []
+    var depth = 0
+    var start = code.startIndex
+    for i in code.indices {
+      switch code[i] {
+      case "[": depth += 1
+      case "]": depth = max(0, depth - 1)
+      case ";" where depth == 0:
+        pieces.append(code[start..<i])
+        start = code.index(after: i)
+      default: break
+      }
+    }
+    pieces.append(code[start...])
+    return pieces
   }
 
   /// Parses a forward program.
@@ -95,7 +115,7 @@ public struct Program: Sendable {
           "the line is \(rawLine.utf8.count) bytes long; at most \(Program.maximumLineLength) are accepted")
       }
       let code = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-      for piece in code.split(separator: ";", omittingEmptySubsequences: false) {
+      for piece in Program.splitOutsideBrackets(code) {
         let text = piece.trimmedWhitespace
         if text.isEmpty { continue }
         if let names = Program.constDeclaration(text) {
