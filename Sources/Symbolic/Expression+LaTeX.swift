@@ -18,6 +18,7 @@ extension Expression {
     case .commutation(let m, let n): return "K_{\(m),\(n)}"
     case .zeros(let m, let n): return "\\mathbf{0}_{\(m) \\times \(n)}"
     case .ones(let m, let n): return "\\mathbf{1}_{\(m) \\times \(n)}"
+    case .transpose(.inverse(let a)): return a.latexBase() + "^{-\\top}"
     case .transpose(let a): return a.latexBase() + "^{\\top}"
     case .inverse(let a): return a.latexBase() + "^{-1}"
     case .power(let a, let k): return a.latexBase() + "^{\(k.latex)}"

@@ -23,10 +23,12 @@ extension Expression: CustomStringConvertible {
     case .negate(let a): return "-" + a.plain(atLeast: .unary)
     case .add(let a, let b): return a.plain(atLeast: .sum) + "+" + b.plain(above: .sum)
     case .subtract(let a, let b): return a.plain(atLeast: .sum) + "-" + b.plain(above: .sum)
-    case .divide(let a, let b): return a.plain(atLeast: .division) + "/" + b.plain(above: .division)
+    case .divide(let a, let b):
+      // A product after `/` is parenthesized although `*` binds tighter: `1/(2*x)`, as people read it.
+      return a.plain(atLeast: .division) + "/" + b.plain(atLeast: .unary)
     case .hadamard(let a, let b): return a.plain(atLeast: .hadamard) + ".*" + b.plain(above: .hadamard)
     case .hadamardQuotient(let a, let b):
-      return a.plain(atLeast: .hadamard) + "./" + b.plain(above: .hadamard)
+      return a.plain(atLeast: .hadamard) + "./" + b.plain(atLeast: .unary)
     case .product(let a, let b): return a.plain(atLeast: .product) + "*" + b.plain(above: .product)
     case .power(let a, let k): return a.plain(atLeast: .postfix) + "^" + k.plainExponent(.power)
     case .elementwisePower(let a, let p):

@@ -22,15 +22,16 @@ extension Expression {
       return "K" + Expression.subscriptDigits(m) + "," + Expression.subscriptDigits(n)
     case .zeros(let m, let n): return "zeros(\(m),\(n))"
     case .ones(let m, let n): return "ones(\(m),\(n))"
+    case .transpose(.inverse(let a)): return a.unicode(atLeast: .postfix) + "⁻ᵀ"
     case .transpose(let a): return a.unicode(atLeast: .postfix) + "ᵀ"
     case .inverse(let a): return a.unicode(atLeast: .postfix) + "⁻¹"
     case .negate(let a): return "−" + a.unicode(atLeast: .unary)
     case .add(let a, let b): return a.unicode(atLeast: .sum) + " + " + b.unicode(above: .sum)
     case .subtract(let a, let b): return a.unicode(atLeast: .sum) + " − " + b.unicode(above: .sum)
-    case .divide(let a, let b): return a.unicode(atLeast: .division) + " / " + b.unicode(above: .division)
+    case .divide(let a, let b): return a.unicode(atLeast: .division) + " / " + b.unicode(atLeast: .unary)
     case .hadamard(let a, let b): return a.unicode(atLeast: .hadamard) + " ⊙ " + b.unicode(above: .hadamard)
     case .hadamardQuotient(let a, let b):
-      return a.unicode(atLeast: .hadamard) + " ⊘ " + b.unicode(above: .hadamard)
+      return a.unicode(atLeast: .hadamard) + " ⊘ " + b.unicode(atLeast: .unary)
     case .kronecker(let a, let b): return a.unicode(above: .product) + " ⊗ " + b.unicode(above: .product)
     case .product(let a, let b):
       let (l, r) = (a.unicode(atLeast: .product), b.unicode(above: .product))

@@ -137,6 +137,10 @@ struct Lexer {
       negative = true
       index += 1
     }
+    if negative && peek() == "ᵀ" {
+      // `X⁻ᵀ` is `X⁻¹ᵀ`: the inverse, and the `ᵀ` left for the transpose that follows.
+      return Token(kind: .superscript(-1), offset: start, text: text(from: start))
+    }
     var digits = ""
     while let d = peek()?.superscriptDigit {
       digits.append(d)

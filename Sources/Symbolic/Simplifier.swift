@@ -14,8 +14,8 @@ import MatrixCore
 /// numerically (`DifferentialTests`).
 public struct Simplifier {
   let dims: [String: Shape]
-  private var shapes: [Expression: Shape] = [:]
-  private var memo: [Expression: Expression] = [:]
+  var shapes: [Expression: Shape] = [:]
+  var memo: [Expression: Expression] = [:]
 
   public init(dims: [String: Shape]) { self.dims = dims }
 
@@ -24,10 +24,10 @@ public struct Simplifier {
     var current = e
     for _ in 0..<8 {
       let next = try pass(current)
-      if next == current { return next }
+      if next == current { break }
       current = next
     }
-    return current
+    return try present(current)
   }
 
   mutating func shape(_ e: Expression) throws -> Shape {
@@ -37,7 +37,7 @@ public struct Simplifier {
     return s
   }
 
-  private mutating func pass(_ e: Expression) throws -> Expression {
+  mutating func pass(_ e: Expression) throws -> Expression {
     if let m = memo[e] { return m }
     let children = try e.children.map { try pass($0) }
     let rebuilt = e.replacingChildren(children)
@@ -46,7 +46,7 @@ public struct Simplifier {
     return result
   }
 
-  private func isZero(_ e: Expression) -> Bool {
+  func isZero(_ e: Expression) -> Bool {
     switch e {
     case .zeros: return true
     case .constant(let c): return c == 0
@@ -54,15 +54,15 @@ public struct Simplifier {
     }
   }
 
-  private func zero(_ s: Shape) -> Expression { s.isScalar ? .constant(0) : .zeros(s.rows, s.cols) }
+  func zero(_ s: Shape) -> Expression { s.isScalar ? .constant(0) : .zeros(s.rows, s.cols) }
 
-  private func one(_ s: Shape) -> Expression { s.isScalar ? .constant(1) : .ones(s.rows, s.cols) }
+  func one(_ s: Shape) -> Expression { s.isScalar ? .constant(1) : .ones(s.rows, s.cols) }
 
   /// `f` of a constant argument as a constant, where the result is exact: `f(0)` and `f(1)`
   /// when they are 0 or 1 (`exp(zeros) = ones`, `log(ones) = zeros`, `tanh(0) = 0`), and
   /// `relu`, `abs`, `heaviside`, `sign` of any number (`abs(-2) = 2`). Nil otherwise
   /// (`sigmoid(0)` stays, rather than printing 0.5 where the reader expects the function).
-  private func foldElementwise(_ f: ElementwiseFunction, _ a: Expression) -> Expression? {
+  func foldElementwise(_ f: ElementwiseFunction, _ a: Expression) -> Expression? {
     let exact: Set<ElementwiseFunction> = [.relu, .abs, .heaviside, .sign]
     switch a {
     case .constant(let x):
@@ -83,7 +83,7 @@ public struct Simplifier {
 
   // MARK: Rewrite rules of one node whose children are simplified.
 
-  private mutating func rewrite(_ e: Expression) throws -> Expression {
+  mutating func rewrite(_ e: Expression) throws -> Expression {
     switch e {
     case .transpose(let a):
       let s = try shape(a)
@@ -125,11 +125,16 @@ public struct Simplifier {
       if case .ones = a, sa == sb { return b }
       if case .ones = b, sa == sb { return a }
       if sa.isScalar || sb.isScalar { return try simplifyProduct(.product(a, b)) }
-      return e
+      return try simplifyHadamard(e)
     case .hadamardQuotient(let a, let b):
       if isZero(a) { return zero(try shape(e)) }
       if case .ones = b, try shape(a) == shape(b) { return a }
       if try shape(b).isScalar { return try rewrite(.divide(a, b)) }
+      if try shape(a) == shape(b) { return try simplifyHadamard(e) }
+      if try shape(a).isScalar {
+        // s./B = s·B.^-1
+        return try simplifyProduct(.product(a, try rewrite(.elementwisePower(b, .constant(-1)))))
+      }
       return e
     case .divide(let a, let b):
       if isZero(a) { return zero(try shape(e)) }
@@ -137,7 +142,9 @@ public struct Simplifier {
         if case .constant(let x) = a { return .constant(x / c) }
         return try simplifyProduct(.product(.constant(1 / c), a))
       }
-      return e
+      // A/s = s⁻¹·A: the reciprocal joins the other 1×1 factors (powers of equal bases add up).
+      if case .constant = b { return e }
+      return try simplifyProduct(e)
     case .kronecker(let a, let b):
       let (sa, sb) = (try shape(a), try shape(b))
       if isZero(a) || isZero(b) { return zero(try shape(e)) }
@@ -165,6 +172,8 @@ public struct Simplifier {
       return foldElementwise(f, a) ?? e
     case .inverse(let a):
       if case .identity = a { return a }
+      // inv(Aᵀ) = inv(A)ᵀ, written A⁻ᵀ.
+      if case .transpose(let x) = a { return try rewrite(.transpose(.inverse(x))) }
       if case .constant(let c) = a, c != 0 { return .constant(1 / c) }
       return e
     case .logDeterminant(.identity):
@@ -183,6 +192,8 @@ public struct Simplifier {
       if isZero(a) { return .zeros(m, n) }
       return e
     case .elementwisePower(let a, let p):
+      // For a 1×1 base, a.^p is the power a^p (printed x², and merged with other powers of x).
+      if try shape(a).isScalar { return try rewrite(.power(a, p)) }
       if case .constant(let c) = p {
         if c == 1 { return a }
         // A.^0 is ones (0⁰ = 1, as `pow`); zeros.^p is zeros and ones.^p ones for p > 0.
@@ -196,6 +207,24 @@ public struct Simplifier {
       return e
     case .power(let a, let k):
       if case .constant(let c) = k, c == 1 { return a }
+      if case .constant(let c) = k, c == c.rounded(), try shape(a).isScalar {
+        // (2s²)⁻² = s⁻⁴/4 and (b^j)^k = b^(jk) for an integer k: the factors join the product.
+        switch a {
+        case .product, .divide, .negate, .power:
+          var form = ProductForm()
+          try collectScalar(a, into: &form)
+          let factors = form.scalars.map { f -> Expression in
+            let (b, j) = powerParts(f)
+            return Simplifier.raised(b, j * c)
+          }
+          let scale = Foundation_pow(form.coefficient, c)
+          if scale.isFinite {
+            return try simplifyProduct(factors.reduce(Expression.constant(scale)) { .product($0, $1) })
+          }
+        default:
+          break
+        }
+      }
       if case .constant(0) = k {
         let n = try shape(a).rows
         return n == 1 ? .constant(1) : .identity(n)
@@ -231,13 +260,13 @@ public struct Simplifier {
 
   /// A product in normal form: a numeric coefficient, 1×1 factors, and a chain of true matrix
   /// products (no factor of which is 1×1 unless the whole chain is).
-  private struct ProductForm {
+  struct ProductForm {
     var coefficient: Double = 1
     var scalars: [Expression] = []
     var chain: [Expression] = []
   }
 
-  private mutating func collect(_ e: Expression, into form: inout ProductForm) throws {
+  mutating func collect(_ e: Expression, into form: inout ProductForm) throws {
     switch e {
     case .constant(let c):
       form.coefficient *= c
@@ -261,15 +290,36 @@ public struct Simplifier {
       }
     case .identity(1), .ones(1, 1):
       break
+    case .divide(let a, let d):
+      // A/s = A·s⁻¹: the reciprocal of s joins the 1×1 factors.
+      try collect(a, into: &form)
+      try collectReciprocal(d, into: &form)
     default:
+      // −a − b = −(a + b): the sign of a sum of negative terms joins the coefficient.
+      if let positive = Simplifier.negatedSum(e) {
+        form.coefficient = -form.coefficient
+        try collect(positive, into: &form)
+        return
+      }
       if try shape(e).isScalar { form.scalars.append(e) } else { form.chain.append(e) }
+    }
+  }
+
+  /// `a + b + …` for the sum `−a − b − …` (every term negative), nil otherwise.
+  static func negatedSum(_ e: Expression) -> Expression? {
+    switch e {
+    case .subtract(let rest, let b):
+      if case .negate(let a) = rest { return .add(a, b) }
+      return negatedSum(rest).map { .add($0, b) }
+    default:
+      return nil
     }
   }
 
   /// A 1×1 factor of a scaling: constants go into the coefficient, scalings of 1×1 values are
   /// split further, and anything else, a 1×1 matrix product `u'*v` included, stays one scalar
   /// factor (its factors must not join the chain of the matrix it scales).
-  private mutating func collectScalar(_ e: Expression, into form: inout ProductForm) throws {
+  mutating func collectScalar(_ e: Expression, into form: inout ProductForm) throws {
     switch e {
     case .constant(let c):
       form.coefficient *= c
@@ -281,12 +331,15 @@ public struct Simplifier {
       try collectScalar(b, into: &form)
     case .identity(1), .ones(1, 1):
       break
+    case .divide(let a, let d):
+      try collectScalar(a, into: &form)
+      try collectReciprocal(d, into: &form)
     default:
       form.scalars.append(e)
     }
   }
 
-  private mutating func simplifyProduct(_ e: Expression) throws -> Expression {
+  mutating func simplifyProduct(_ e: Expression) throws -> Expression {
     let resultShape = try shape(e)
     var form = ProductForm()
     try collect(e, into: &form)
@@ -294,6 +347,9 @@ public struct Simplifier {
       return zero(resultShape)
     }
     try cancelDivisions(&form)
+    form.scalars = try mergePowers(form.scalars)
+    if form.scalars.contains(where: isZero) { return zero(resultShape) }
+    form.scalars = sortedForReading(form.scalars)
     // Pairwise chain rules until none applies.
     var chain = form.chain.filter { if case .identity = $0 { return false } else { return true } }
     var changed = true
@@ -341,7 +397,7 @@ public struct Simplifier {
 
   /// `s·(A/s) = A`: a 1×1 factor cancels a division by the same value elsewhere in the product
   /// (`2 norm(X)(X / norm(X))` is `2X`).
-  private func cancelDivisions(_ form: inout ProductForm) throws {
+  func cancelDivisions(_ form: inout ProductForm) throws {
     func dividend(_ e: Expression, by s: Expression) -> Expression? {
       if case .divide(let a, let d) = e, d == s { return a }
       return nil
@@ -368,10 +424,22 @@ public struct Simplifier {
   }
 
   /// A rule for two adjacent factors of a true matrix product, or nil.
-  private mutating func mergePair(_ x: Expression, _ y: Expression) throws -> [Expression]? {
+  mutating func mergePair(_ x: Expression, _ y: Expression) throws -> [Expression]? {
     switch (x, y) {
     case (.identity, _): return [y]
     case (_, .identity): return [x]
+    case (.commutation(let p, let m), .kronecker(let a, let b)):
+      // K(p,m)(A ⊗ B)K(n,q) = B ⊗ A with K(n,q) = I when A (m×n) or B (p×q) has one column.
+      let (sa, sb) = (try shape(a), try shape(b))
+      guard sa.rows == m, sb.rows == p, sa.cols == 1 || sb.cols == 1 else { return nil }
+      return [.kronecker(b, a)]
+    case (.kronecker(let a, let b), .commutation(let n, let q)):
+      // (A ⊗ B)K(n,q) = K(m,p)(B ⊗ A) = B ⊗ A when A (m×n) or B (p×q) has one row.
+      let (sa, sb) = (try shape(a), try shape(b))
+      guard sa.cols == n, sb.cols == q, sa.rows == 1 || sb.rows == 1 else { return nil }
+      return [.kronecker(b, a)]
+    case (.transpose(let u), .hadamard):
+      return try innerProductWithReciprocal(u, y).map { [$0] }
     case (.kronecker(let a, let b), .kronecker(let c, let d)) where try shape(a).cols == shape(c).rows:
       let ac = try simplifyProduct(.product(a, c))
       let bd = try simplifyProduct(.product(b, d))
@@ -408,14 +476,14 @@ public struct Simplifier {
   // MARK: Sums
 
   /// `(c, rest)` when the leftmost factor of a product chain is the constant c.
-  private func splitCoefficient(_ e: Expression) -> (Double, Expression)? {
+  func splitCoefficient(_ e: Expression) -> (Double, Expression)? {
     guard case .product(let a, let b) = e else { return nil }
     if case .constant(let c) = a { return (c, b) }
     guard let (c, rest) = splitCoefficient(a) else { return nil }
     return (c, .product(rest, b))
   }
 
-  private mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)])
+  mutating func collectTerms(_ e: Expression, sign: Double, into terms: inout [(Double, Expression)])
     throws
   {
     switch e {
@@ -444,7 +512,7 @@ public struct Simplifier {
     }
   }
 
-  private mutating func simplifySum(_ e: Expression) throws -> Expression {
+  mutating func simplifySum(_ e: Expression) throws -> Expression {
     let s = try shape(e)
     var raw: [(Double, Expression)] = []
     try collectTerms(e, sign: 1, into: &raw)
@@ -456,14 +524,25 @@ public struct Simplifier {
     terms.removeAll { $0.0 == 0 }
     terms = try factorCommon(terms)
     if terms.isEmpty { return zero(s) }
+    if terms.count == 1, terms[0].0 != 1 || terms[0].1 != .constant(1) {
+      let single = try simplifyProduct(.product(.constant(terms[0].0), terms[0].1))
+      let r = try shape(single)
+      return r == s ? single : Expression.expanded(single, from: r, to: s)
+    }
     // Terms in order of appearance, except that terms with a commutation matrix come last, as
     // the textbooks write (I ⊗ Xᵀ) + (Xᵀ ⊗ I)K.
-    let ordered = terms.enumerated().sorted { l, r in
+    var ordered = terms.enumerated().sorted { l, r in
       let (cl, cr) = (l.element.1.containsCommutation, r.element.1.containsCommutation)
       if cl != cr { return !cl }
       let (tl, tr) = (l.element.1.isTranspose, r.element.1.isTranspose)
       return tl != tr ? !tl : l.offset < r.offset
     }.map(\.element)
+    // a − b rather than −b + a: a positive term of the same kind goes first.
+    if ordered[0].0 < 0,
+      let k = ordered.firstIndex(where: { $0.0 > 0 && $0.1.containsCommutation == ordered[0].1.containsCommutation })
+    {
+      ordered.insert(ordered.remove(at: k), at: 0)
+    }
     func term(_ c: Double, _ t: Expression) -> Expression {
       if case .constant(1) = t { return .constant(abs(c)) }
       return abs(c) == 1 ? t : Simplifier.scaled(.constant(abs(c)), t)
@@ -473,6 +552,9 @@ public struct Simplifier {
       ? Expression.negate(term(ordered[0].0, ordered[0].1)) : term(ordered[0].0, ordered[0].1)
     for (c, t) in ordered.dropFirst() {
       result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
+    }
+    if let factored = try factorCommonScalars(terms), factored.plainText.count <= result.plainText.count {
+      result = factored
     }
     // With broadcasting, the terms left after cancelling may be smaller than the sum
     // (`x + 1 - x` is 1 expanded to x's shape): expand them back.
@@ -488,7 +570,7 @@ public struct Simplifier {
 
   /// `A*C + B*C = (A+B)*C` and `C*A + C*B = C*(A+B)` for true matrix products with a shared
   /// last (first) factor.
-  private mutating func factorCommon(_ terms: [(Double, Expression)]) throws -> [(Double, Expression)] {
+  mutating func factorCommon(_ terms: [(Double, Expression)]) throws -> [(Double, Expression)] {
     guard terms.count >= 2 else { return terms }
     for side in [true, false] {
       var groups: [Expression: [Int]] = [:]
@@ -555,7 +637,7 @@ extension Simplifier {
   }
 
   /// The factors of a chain of true matrix products, left to right.
-  private mutating func chainFactors(_ e: Expression) -> [Expression] {
+  mutating func chainFactors(_ e: Expression) -> [Expression] {
     if case .product(let a, let b) = e, let sa = try? shape(a), let sb = try? shape(b), !sa.isScalar,
       !sb.isScalar
     {
@@ -564,7 +646,7 @@ extension Simplifier {
     return [e]
   }
 
-  private func areTransposes(_ x: Expression, _ y: Expression) -> Bool {
+  func areTransposes(_ x: Expression, _ y: Expression) -> Bool {
     if case .transpose(let a) = x, a == y { return true }
     if case .transpose(let b) = y, b == x { return true }
     return false

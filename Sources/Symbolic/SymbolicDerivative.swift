@@ -40,14 +40,28 @@ public struct SymbolicDerivative: Sendable {
     self.dims = dims
     self.outputShape = outputShape
     self.inputShape = inputShape
-    self.jacobian = try simplifier.simplify(raw)
+    var jacobian = try simplifier.simplify(raw)
     if outputShape.isScalar {
       let reverse = ReverseDifferentiator(variable: variable, dims: dims)
       let g = try reverse.gradient(of: expression) ?? .zeros(inputShape.rows, inputShape.cols)
-      self.gradient = try simplifier.simplify(g)
+      var gradient = try simplifier.simplify(g)
+      // One derivative, two layouts (J = vec(G)ᵀ): both are printed in the shorter of the
+      // forms that forward and reverse differentiation found.
+      if inputShape.isScalar {
+        if gradient.plainText.count < jacobian.plainText.count { jacobian = gradient } else { gradient = jacobian }
+      } else if inputShape.cols == 1 {
+        // For a column x the Jacobian is the row gᵀ. (For a matrix X the Kronecker form of the
+        // forward Jacobian stays: it is what the vec calculus teaches.)
+        let fromGradient = try simplifier.simplify(.transpose(gradient))
+        let fromJacobian = try simplifier.simplify(.transpose(jacobian))
+        if fromGradient.plainText.count < jacobian.plainText.count { jacobian = fromGradient }
+        if fromJacobian.plainText.count < gradient.plainText.count { gradient = fromJacobian }
+      }
+      self.gradient = gradient
     } else {
       self.gradient = nil
     }
+    self.jacobian = jacobian
   }
 
   /// The Jacobian at a point as a structured operator (never dense unless a factor is): `kron`

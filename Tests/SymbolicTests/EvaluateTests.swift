@@ -200,8 +200,8 @@ struct DomainFailure: CustomTestStringConvertible, Sendable {
     DomainFailure("A⁻¹", "inv(A) is undefined because A is singular"),
     DomainFailure("logdet(A)", "logdet(A) is undefined because A is singular"),
     DomainFailure("x/zero", "x/zero divides by zero: zero = 0"),
-    // `*` binds tighter than `/`, so the minimal printout of x/(2*zero) is x/2*zero.
-    DomainFailure("x/(2*zero)", "x/2*zero divides by zero: 2*zero = 0"),
+    // `*` binds tighter than `/`, but a product after `/` is printed in parentheses, as people read it.
+    DomainFailure("x/(2*zero)", "x/(2*zero) divides by zero: 2*zero = 0"),
     DomainFailure("x./z", "x./z divides by zero: entry [1,0] of z is 0"),
     DomainFailure("m^0.5", "m^0.5 is undefined at entry [0,0], where m = -4"),
     DomainFailure("zero^-1", "zero^-1 is undefined at entry [0,0], where zero = 0"),

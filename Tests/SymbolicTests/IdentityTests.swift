@@ -820,20 +820,20 @@ let goldenDerivatives: [GoldenDerivative] = [
   GoldenDerivative(
     expression: "x'*A*x", wrt: "x", dims: "A=3x3,x=3x1", jacobian: "xᵀ(A + Aᵀ)", gradient: "(A + Aᵀ)x"),
   GoldenDerivative(
-    expression: "logdet(X)", wrt: "X", dims: "X=3x3", jacobian: "vec(X⁻¹ᵀ)ᵀ", gradient: "X⁻¹ᵀ"),
+    expression: "logdet(X)", wrt: "X", dims: "X=3x3", jacobian: "vec(X⁻ᵀ)ᵀ", gradient: "X⁻ᵀ"),
   GoldenDerivative(
-    expression: "det(X)", wrt: "X", dims: "X=3x3", jacobian: "det(X)vec(X⁻¹ᵀ)ᵀ", gradient: "det(X)X⁻¹ᵀ"),
+    expression: "det(X)", wrt: "X", dims: "X=3x3", jacobian: "det(X)vec(X⁻ᵀ)ᵀ", gradient: "det(X)X⁻ᵀ"),
   GoldenDerivative(
     expression: "u'*tanh(W*x+b)", wrt: "W", dims: "u=5x1,W=5x3,x=3x1,b=5x1",
     jacobian: "uᵀdiag(1 − tanh²(W x + b))(xᵀ ⊗ I₅)", gradient: "(u ⊙ (1 − tanh²(W x + b)))xᵀ"),
   GoldenDerivative(
     expression: "A*X*B", wrt: "X", dims: "A=2x3,X=3x4,B=4x2", jacobian: "Bᵀ ⊗ A", gradient: nil),
-  GoldenDerivative(expression: "inv(X)", wrt: "X", dims: "X=3x3", jacobian: "−(X⁻¹ᵀ ⊗ X⁻¹)", gradient: nil),
+  GoldenDerivative(expression: "inv(X)", wrt: "X", dims: "X=3x3", jacobian: "−(X⁻ᵀ ⊗ X⁻¹)", gradient: nil),
   GoldenDerivative(
     expression: "X^2", wrt: "X", dims: "X=3x3", jacobian: "(Xᵀ ⊗ I₃) + (I₃ ⊗ X)", gradient: nil),
   GoldenDerivative(
-    expression: "a'*inv(X)*b", wrt: "X", dims: "a=3x1,X=3x3,b=3x1", jacobian: "−vec(X⁻¹ᵀa bᵀX⁻¹ᵀ)ᵀ",
-    gradient: "−(X⁻¹ᵀa bᵀX⁻¹ᵀ)"),
+    expression: "a'*inv(X)*b", wrt: "X", dims: "a=3x1,X=3x3,b=3x1", jacobian: "−vec(X⁻ᵀa bᵀX⁻ᵀ)ᵀ",
+    gradient: "−X⁻ᵀa bᵀX⁻ᵀ"),
   GoldenDerivative(expression: "norm(X)^2", wrt: "X", dims: "X=3x2", jacobian: "2 vec(X)ᵀ", gradient: "2 X"),
   GoldenDerivative(
     expression: "logdet(X'*X)", wrt: "X", dims: "X=4x2", jacobian: nil, gradient: "2 X·(XᵀX)⁻¹"),

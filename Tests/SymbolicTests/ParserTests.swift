@@ -84,6 +84,7 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
     ParseCase("X⁻²", .power(X, .negate(2))),
     ParseCase("X¹⁰", .power(X, 10)),
     ParseCase("X⁻¹ᵀ", .transpose(.inverse(X))),
+    ParseCase("X⁻ᵀ", .transpose(.inverse(X))),
     ParseCase("−a", .negate(a)),
     ParseCase("a − b", .subtract(a, b)),
     ParseCase("A ⊙ B ⊘ C", .hadamardQuotient(.hadamard(A, B), C)),
