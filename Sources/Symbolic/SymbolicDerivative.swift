@@ -45,17 +45,19 @@ public struct SymbolicDerivative: Sendable {
       let reverse = ReverseDifferentiator(variable: variable, dims: dims)
       let g = try reverse.gradient(of: expression) ?? .zeros(inputShape.rows, inputShape.cols)
       var gradient = try simplifier.simplify(g)
-      // One derivative, two layouts (J = vec(G)ᵀ): both are printed in the shorter of the
-      // forms that forward and reverse differentiation found.
+      // One derivative, two layouts (J = vec(G)ᵀ). For a 1×1 X both lines print the shorter of
+      // the forms that forward and reverse differentiation found. Otherwise the forward form
+      // (`uᵀdiag(f′(z))`, `(xᵀ ⊗ I)`) stays, as the vec calculus teaches it, unless the other
+      // form is less than 3/4 of its length (the softmax cross-entropy: `(sum(p)softmax(z) − p)ᵀ`).
       if inputShape.isScalar {
         if gradient.plainText.count < jacobian.plainText.count { jacobian = gradient } else { gradient = jacobian }
-      } else if inputShape.cols == 1 {
-        // For a column x the Jacobian is the row gᵀ. (For a matrix X the Kronecker form of the
-        // forward Jacobian stays: it is what the vec calculus teaches.)
-        let fromGradient = try simplifier.simplify(.transpose(gradient))
-        let fromJacobian = try simplifier.simplify(.transpose(jacobian))
-        if fromGradient.plainText.count < jacobian.plainText.count { jacobian = fromGradient }
-        if fromJacobian.plainText.count < gradient.plainText.count { gradient = fromJacobian }
+      } else {
+        let fromGradient = try simplifier.simplify(.transpose(.vec(gradient)))
+        if 4 * fromGradient.plainText.count < 3 * jacobian.plainText.count { jacobian = fromGradient }
+        if inputShape.cols == 1 {
+          let fromJacobian = try simplifier.simplify(.transpose(jacobian))
+          if 4 * fromJacobian.plainText.count < 3 * gradient.plainText.count { gradient = fromJacobian }
+        }
       }
       self.gradient = gradient
     } else {
