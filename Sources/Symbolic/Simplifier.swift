@@ -516,6 +516,16 @@ public struct Simplifier {
     let s = try shape(e)
     var raw: [(Double, Expression)] = []
     try collectTerms(e, sign: 1, into: &raw)
+    // A broadcast constant is a scalar: `ones(n,1) − t` is `1 − t` when another term has the
+    // sum's shape (broadcasting expands the 1 to it).
+    if !s.isScalar, raw.contains(where: { if case .ones = $0.1 { return true } else { return false } }) {
+      var full: [Bool] = []
+      for (_, t) in raw { full.append(try shape(t) == s) }
+      for k in raw.indices {
+        guard case .ones(let m, let n) = raw[k].1, Shape(m, n) == s else { continue }
+        if full.indices.contains(where: { $0 != k && full[$0] && raw[$0].1 != raw[k].1 }) { raw[k].1 = .constant(1) }
+      }
+    }
     // Merge equal terms, keeping first-appearance order.
     var terms: [(Double, Expression)] = []
     for (c, t) in raw {

@@ -81,8 +81,8 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("logsumexp(x)", "x", "x=4x1", "softmax(x)"),
     ReadabilityCase("-p'*log(softmax(z))", "z", "p=4x1,z=4x1", "sum(p)*softmax(z)-p"),
     ReadabilityCase("-p'*log(softmax(W*x))", "W", "p=4x1,W=4x3,x=3x1", "(sum(p)*softmax(W*x)-p)*x'"),
-    ReadabilityCase("u'*tanh(W*x+b)", "W", "u=5x1,W=5x3,x=3x1,b=5x1", "(u.*(ones(5,1)-tanh(W*x+b).^2))*x'"),
-    ReadabilityCase("u'*sigmoid(z)", "z", "u=4x1,z=4x1", "u.*sigmoid(z).*(ones(4,1)-sigmoid(z))"),
+    ReadabilityCase("u'*tanh(W*x+b)", "W", "u=5x1,W=5x3,x=3x1,b=5x1", "(u.*(1-tanh(W*x+b).^2))*x'"),
+    ReadabilityCase("u'*sigmoid(z)", "z", "u=4x1,z=4x1", "u.*sigmoid(z).*(1-sigmoid(z))"),
     // Scalar functions of a matrix.
     ReadabilityCase("a'*X*b", "X", "a=3x1,X=3x2,b=2x1", "a*b'"),
     ReadabilityCase("tr(A*X)", "X", "A=3x3,X=3x3", "A'"),
@@ -101,7 +101,9 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("inv(X)", "X", "X=3x3", "-kron(inv(X)',inv(X))"),
     ReadabilityCase("x.*x", "x", "x=3x1", "diag(2*x)"),
     ReadabilityCase("exp(x)", "x", "x=3x1", "diag(exp(x))"),
-    ReadabilityCase("tanh(x)", "x", "x=3x1", "diag(ones(3,1)-tanh(x).^2)"),
+    ReadabilityCase("tanh(x)", "x", "x=3x1", "diag(1-tanh(x).^2)"),
+    ReadabilityCase("sigmoid(x)", "x", "x=3x1", "diag(sigmoid(x).*(1-sigmoid(x)))"),
+    ReadabilityCase("u'*tanh(W*x+b)", "b", "u=5x1,W=5x3,x=3x1,b=5x1", "u.*(1-tanh(W*x+b).^2)"),
     ReadabilityCase("x/norm(x)", "x", "x=3x1", "(I(3)-x*x'/(x'*x))/norm(x)", budget: 1.5,
       why: "jac writes I/‖x‖ − xxᵀ/‖x‖³ with the norm cubed rather than a projector over ‖x‖"),
   ]
