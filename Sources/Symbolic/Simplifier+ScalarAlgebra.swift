@@ -205,6 +205,15 @@ extension Simplifier {
     return .sum(parts.dropFirst().reduce(parts[0]) { .hadamard($0, $1) })
   }
 
+  /// `vᵀu` for the 1×1 inner product `uᵀv` of two columns (or `v'*u` for `u'*v` written with
+  /// the transpose on the right factor's side), nil for anything else.
+  mutating func swappedInnerProduct(_ t: Expression) throws -> Expression? {
+    guard case .product(.transpose(let u), let v) = t, try shape(u).cols == 1, try shape(v) == shape(u) else {
+      return nil
+    }
+    return .product(.transpose(v), u)
+  }
+
   // MARK: Common factors of sums
 
   /// The terms `c·t` of a sum with their common factors taken out: a common coefficient (all

@@ -526,10 +526,16 @@ public struct Simplifier {
         if full.indices.contains(where: { $0 != k && full[$0] && raw[$0].1 != raw[k].1 }) { raw[k].1 = .constant(1) }
       }
     }
-    // Merge equal terms, keeping first-appearance order.
+    // Merge equal terms, keeping first-appearance order; a 1×1 inner product equals its
+    // transpose (`uᵀv + vᵀu = 2uᵀv`).
     var terms: [(Double, Expression)] = []
     for (c, t) in raw {
-      if let k = terms.firstIndex(where: { $0.1 == t }) { terms[k].0 += c } else { terms.append((c, t)) }
+      let swapped = try swappedInnerProduct(t)
+      if let k = terms.firstIndex(where: { $0.1 == t || (swapped != nil && $0.1 == swapped) }) {
+        terms[k].0 += c
+      } else {
+        terms.append((c, t))
+      }
     }
     terms.removeAll { $0.0 == 0 }
     terms = try factorCommon(terms)

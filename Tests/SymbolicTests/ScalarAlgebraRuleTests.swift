@@ -49,6 +49,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("common coefficient of a sum", "0.5*inv(S)+0.5*inv(S)'", "S=3x3", "(inv(S)+inv(S)')/2"),
     RuleCase("broadcast ones as the scalar 1", "ones(3,1)-tanh(v).^2", "v=3x1", "1-tanh(v).^2"),
     RuleCase("ones that set the shape stay", "ones(3,1)-t", "t=1x1", "ones(3,1)-t"),
+    RuleCase("an inner product equals its transpose", "u'*v+v'*u", "u=3x1,v=3x1", "2*u'*v"),
     RuleCase("equal terms merged", "A*x+A*x", "A=2x3,x=3x1", "2*A*x"),
     RuleCase("sigmoid from exp(t)/(1+exp(t))", "exp(t)/(1+exp(t))", "t=1x1", "sigmoid(t)"),
     RuleCase("sigmoid from 1/(1+exp(-t))", "1/(1+exp(-t))", "t=1x1", "sigmoid(t)"),
