@@ -82,7 +82,7 @@ extension Simplifier {
 
   /// `±p·N/(q·D)` for the coefficient c = ±p/q: the sign on the first factor of the numerator,
   /// the numerator 1 only when it has no other factor, a decimal when c is not a small ratio.
-  private func fraction(_ c: Double, _ numerator: [Expression], _ denominator: [Expression]) -> Expression {
+  private mutating func fraction(_ c: Double, _ numerator: [Expression], _ denominator: [Expression]) -> Expression {
     var top = numerator
     var bottom = denominator
     let size = Swift.abs(c)
@@ -95,7 +95,21 @@ extension Simplifier {
     if c < 0 {
       if case .constant(let v) = top[0] { top[0] = .constant(-v) } else { top[0] = .negate(top[0]) }
     }
-    let n = top.dropFirst().reduce(top[0]) { .product($0, $1) }
+    // A 1×1 inner product after 1×1 factors joins the chain: `2uᵀv`, not `2(uᵀv)` (the running
+    // product stays 1×1 after each such factor, so every partial product is well shaped).
+    var n = top[0]
+    var scalarSoFar = (try? shape(top[0]))?.isScalar ?? false
+    for f in top.dropFirst() {
+      if scalarSoFar, case .product = f, (try? shape(f))?.isScalar == true {
+        let parts = chainFactors(f)
+        if parts.count > 1 {
+          n = parts.reduce(n) { .product($0, $1) }
+          continue
+        }
+      }
+      n = .product(n, f)
+      scalarSoFar = scalarSoFar && ((try? shape(f))?.isScalar ?? false)
+    }
     guard let first = bottom.first else { return n }
     return .divide(n, bottom.dropFirst().reduce(first) { .product($0, $1) })
   }
@@ -114,7 +128,8 @@ extension Simplifier {
         try visit(b, -k)
       case .elementwisePower(let a, .constant(let j)) where j == j.rounded() && k == k.rounded():
         try visit(a, j * k)
-      case .constant(1), .ones:
+      case .constant(1):
+        // (A `ones(m,n)` factor stays: with broadcasting it may set the shape.)
         break
       default:
         if k > 0 {
@@ -127,6 +142,9 @@ extension Simplifier {
     try visit(e, 1)
     func join(_ xs: [Expression]) -> Expression { xs.dropFirst().reduce(xs[0]) { .hadamard($0, $1) } }
     let top = numerator.isEmpty ? Expression.constant(1) : join(numerator)
-    return denominator.isEmpty ? top : .hadamardQuotient(top, join(denominator))
+    let written = denominator.isEmpty ? top : .hadamardQuotient(top, join(denominator))
+    // Broadcasting: the factors written in another order must still make the same shape.
+    if try shape(written) != shape(e) { return e.replacingChildren(try e.children.map { try present($0) }) }
+    return written
   }
 }
