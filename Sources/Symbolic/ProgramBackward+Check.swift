@@ -8,20 +8,26 @@ extension ProgramBackward {
     public let input: String
     /// Numerator layout, (mn)×(count of the input).
     public let comparison: JacobianComparison
-    public let passed: Bool
+    /// The finite differences' own estimated error (Ridders), the atol of the comparison (×4).
+    public let estimatedFiniteDifferenceError: Double
+    public let verdict: CheckVerdict
+    public var passed: Bool { verdict == .passed }
   }
 
   /// The Jacobian `∂vec F/∂(vec w)ᵀ` of each requested input w from its adjoint at the point
-  /// (numerator layout: `vec(dw)ᵀ` in the shape layout), compared with central finite
-  /// differences of the forward program (2·count(w) evaluations each).
-  /// - Parameter relativeTolerance: the largest entry error relative to the largest entry.
+  /// (numerator layout: `vec(dw)ᵀ` in the shape layout), compared with Richardson-extrapolated
+  /// central finite differences of the forward program that estimate their own error
+  /// (`NumericDifferentiation.jacobianEstimate`, some 10–30 evaluations per entry of w), under
+  /// the one rule `Tolerance.finiteDifferences`; inconclusive where the finite differences are
+  /// too noisy to decide (as `DerivativeCheck`).
+  /// - Parameter relativeTolerance: rtol of the rule.
   public func checkGradients(at inputs: [String: Matrix], relativeTolerance: Double = 1e-6) throws -> [GradientCheck] {
     let forward = try program.evaluate(inputs)
     let adjoints = try values(forward: forward)
     let outputShape = forward[program.output]!.shape
     return try gradients.map { stage in
       let x = inputs[stage.name]!
-      let fd = try NumericDifferentiation.jacobian(
+      let fd = try NumericDifferentiation.jacobianEstimate(
         of: { xv in
           var v = inputs
           v[stage.name] = xv
@@ -29,8 +35,13 @@ extension ProgramBackward {
         }, at: x)
       let value = adjoints[stage.adjointName]!
       let actual = layout == .shape ? Matrix(rows: 1, cols: value.count, columnMajor: value.storage) : value
-      let c = JacobianComparison(expected: fd, actual: actual, output: outputShape, input: x.shape)
-      return GradientCheck(input: stage.name, comparison: c, passed: c.passes(relativeTolerance: relativeTolerance))
+      let rule = Tolerance.finiteDifferences(
+        relative: relativeTolerance, estimatedError: fd.estimatedError, magnitude: max(fd.value.maxAbs, actual.maxAbs))
+      let c = JacobianComparison(expected: fd.value, actual: actual, output: outputShape, input: x.shape, tolerance: rule)
+      let verdict: CheckVerdict =
+        !c.holds ? .failed : (FiniteDifferenceEstimate.isTooNoisy(fd.estimatedError, scale: c.scale) ? .inconclusive : .passed)
+      return GradientCheck(
+        input: stage.name, comparison: c, estimatedFiniteDifferenceError: fd.estimatedError, verdict: verdict)
     }
   }
 

@@ -1,4 +1,5 @@
 import MatrixCore
+import Jacobians
 
 /// A claimed backward pass checked stage by stage against the true adjoints of a program.
 ///
@@ -57,7 +58,8 @@ public struct StagedClaimCheck: Sendable {
   public var firstWrong: Finding? { findings.first { $0.verdict == .wrong } }
 
   /// Checks `claim` against `program` at the point `inputs`.
-  /// - Parameter tolerance: the largest entry error relative to the largest entry of the two.
+  /// - Parameter tolerance: rtol of the one rule of `Tolerance` (`Tolerance.claims`), the truth as
+  ///   the expected value.
   /// - Throws: `ProgramError` for a claim line that assigns no adjoint or cannot be evaluated.
   public init(program: Program, claim: Program, dims: [String: Shape], inputs: [String: Matrix], tolerance: Double = 1e-8)
     throws
@@ -89,13 +91,11 @@ public struct StagedClaimCheck: Sendable {
     var findings: [Finding] = []
     var reported: Set<String> = []  // adjoints already blamed for being incomplete
 
+    // The one rule of `Tolerance` (b the expected value): max|b − a| ≤ rtol·max|b| + 1024·ε·magnitude;
+    // NaN or an infinity is never close.
     func close(_ a: Matrix, _ b: Matrix) -> Bool {
       guard a.shape == b.shape else { return false }
-      let scale = max(a.maxAbs, b.maxAbs)
-      if scale == 0 { return true }
-      var worst = 0.0
-      for k in 0..<a.count { worst = max(worst, abs(a.storage[k] - b.storage[k])) }
-      return worst <= tolerance * scale
+      return Tolerance.claims(relative: tolerance, magnitude: max(a.maxAbs, b.maxAbs)).accepts(expected: b, actual: a)
     }
     func total(_ terms: [Matrix], shape: Shape) -> Matrix {
       var sum = Matrix.zeros(shape.rows, shape.cols)

@@ -50,8 +50,9 @@ struct ProgramDerive {
       for c in checks {
         print(
           "check \(backward.gradients.first { $0.name == c.input }!.adjointName) against central finite differences "
-            + "\(prepared.pointDescription): largest absolute error \(sci(c.comparison.maxAbsError)), relative "
-            + "\(sci(c.comparison.maxRelError)): " + (c.passed ? "passed" : "FAILED"))
+            + "(Richardson-extrapolated) \(prepared.pointDescription): largest absolute error "
+            + "\(sci(c.comparison.maxAbsError)), relative \(sci(c.comparison.maxRelError)), finite differences' estimated "
+            + "error \(sci(c.estimatedFiniteDifferenceError)): " + Derive.verdictText(c.verdict))
       }
     case .json:
       func stageJSON(_ s: ProgramBackward.Stage) -> JSON {
@@ -108,7 +109,9 @@ struct ProgramDerive {
               checks.map {
                 .object([
                   ("wrt", .string($0.input)), ("maxAbsError", .number($0.comparison.maxAbsError)),
-                  ("maxRelError", .number($0.comparison.maxRelError)), ("passed", .bool($0.passed)),
+                  ("maxRelError", .number($0.comparison.maxRelError)),
+                  ("estimatedFiniteDifferenceError", .number($0.estimatedFiniteDifferenceError)),
+                  ("verdict", .string($0.verdict.rawValue)), ("passed", .bool($0.passed)),
                 ])
               })
           ))
