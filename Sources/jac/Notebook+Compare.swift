@@ -1,11 +1,13 @@
 import Foundation
+import Jacobians
 
 /// How recorded notebook output is compared with a fresh run: as numbers, not as text.
 ///
 /// Each output line is split into text and numbers. The text must be identical; the numbers
 /// are compared by value:
 /// - integers (no `.` and no exponent: sizes, indices, seeds, exit statuses) exactly;
-/// - other numbers with `|actual − expected| ≤ rtol·|expected| + atol`;
+/// - other numbers with `|actual − expected| ≤ rtol·|expected| + atol` (the toolkit's one rule,
+///   `Tolerance` in Jacobians, applied to each number);
 /// - error magnitudes (a number right after the word `error`, `relative` or `residual`, or the
 ///   value of a JSON key containing `error` or `residual`, such as `maxAbsError`) below
 ///   `errorFloor` by order of magnitude: both are raised to at least `noise` and must lie within
@@ -101,7 +103,8 @@ struct OutputTolerance: Equatable {
       return "the error magnitude \(shown.1) is not within a factor of 10 of the recorded \(shown.0) "
         + "(both raised to at least \(noise))"
     }
-    if abs(a - e) <= rtol * abs(e) + atol { return nil }
+    // The toolkit's one rule (`Tolerance`), entry by entry: |a − e| ≤ rtol·|e| + atol.
+    if Tolerance(relative: rtol, absolute: atol).accepts(error: abs(a - e), scale: abs(e)) { return nil }
     return "\(shown.1) differs from the recorded \(shown.0) by more than rtol \(rtol)·|recorded| + atol \(atol)"
   }
 
