@@ -206,6 +206,23 @@ import Testing
     print("ToleranceTests: directional checks at X \(size.0)×\(size.1) took \(Date().timeIntervalSince(start)) s")
   }
 
+  /// A check that would pass only thanks to finite differences noisier than 10⁻³ of the scale
+  /// decides nothing (inconclusive); an infinite estimate (a single usable step) never decides.
+  @Test func tooNoisyFiniteDifferencesDecideNothing() {
+    #expect(!FiniteDifferenceEstimate.isTooNoisy(1e-12, scale: 1))
+    #expect(!FiniteDifferenceEstimate.isTooNoisy(2e-4, scale: 1))
+    #expect(FiniteDifferenceEstimate.isTooNoisy(3e-4, scale: 1))
+    #expect(FiniteDifferenceEstimate.isTooNoisy(.infinity, scale: 1))
+    #expect(FiniteDifferenceEstimate.isTooNoisy(.nan, scale: 1))
+    #expect(!FiniteDifferenceEstimate.isTooNoisy(0, scale: 0))
+    #expect(FiniteDifferenceEstimate.isTooNoisy(2e-16, scale: 1e-14))
+    // Scale-free: the same verdict at 10⁻¹² and 10¹².
+    for s in [1e-12, 1.0, 1e12] {
+      #expect(!FiniteDifferenceEstimate.isTooNoisy(1e-9 * s, scale: s))
+      #expect(FiniteDifferenceEstimate.isTooNoisy(1e-3 * s, scale: s))
+    }
+  }
+
   /// Where F is undefined a step away (sqrt near 0), the step shrinks until it is defined.
   @Test func stepsShrinkWhereTheFunctionIsUndefined() throws {
     let x = Matrix(column: [1e-3, 2, 3])
