@@ -47,8 +47,8 @@ for c in 0..<(m * n) {
   let h = 1e-5 * max(1, abs(R.storage[c]))
   var plus = R
   var minus = R
-  plus.storage[c] += h
-  minus.storage[c] -= h
+  plus[linear: c] += h
+  minus[linear: c] -= h
   let column = (f(plus) - f(minus)).scaled(by: 1 / (2 * h))
   for r in 0..<(n * n) { finiteDifferences[r, c] = column.storage[r] }
 }

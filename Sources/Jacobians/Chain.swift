@@ -83,8 +83,14 @@ public struct JacobianChain: Sendable {
   public var count: Int { factors.count }
 
   /// Checks sizes: at least one factor, every size ≥ 1, neighbouring sizes equal.
+  /// The longest chain that is planned or evaluated: 10,000 factors. (The optimal order is
+  /// exact up to `ChainPlanner.exactDenseLimit` dense or `exactStructuredLimit` structured
+  /// factors and greedy beyond; see `ChainPlanner.greedyTree`.)
+  public static let maximumFactors = 10_000
+
   static func validate(_ s: [FactorSignature]) throws {
     guard !s.isEmpty else { throw ChainError.empty }
+    guard s.count <= maximumFactors else { throw ChainError.tooManyFactors(s.count) }
     for (i, f) in s.enumerated() where f.rows < 1 || f.cols < 1 {
       throw ChainError.nonPositiveSize(factor: i + 1, shape: f.shape)
     }
@@ -132,6 +138,8 @@ public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidFactorSpec(spec: String, reason: String)
   /// A measurement request outside its range (repeats below 1, a negative warm-up).
   case invalidMeasurement(String)
+  /// More factors than `JacobianChain.maximumFactors`.
+  case tooManyFactors(Int)
 
   public var description: String {
     switch self {
@@ -152,6 +160,9 @@ public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
       return m
     case let .invalidFactorSpec(spec, reason):
       return "factor “\(spec)” \(reason)"
+    case let .tooManyFactors(k):
+      return "a chain of \(k) factors is longer than the limit of \(JacobianChain.maximumFactors); "
+        + "plan it in parts of at most that many"
     }
   }
 

@@ -32,9 +32,9 @@ public struct Parenthesization: Hashable, Sendable, CustomStringConvertible {
   /// The number of factors k (leaves).
   public let factorCount: Int
 
-  /// The deepest nesting accepted (1000 groups, enough for a fully skewed chain of 1001 factors),
+  /// The deepest nesting accepted (as many groups as the longest chain has factors),
   /// so that no input can exhaust the stack of the recursive walks over the tree.
-  public static let maximumDepth = 1000
+  public static let maximumDepth = JacobianChain.maximumFactors
 
   /// A parenthesisation from its tree.
   /// - Throws: `ChainError.parse` (offset 0) when the leaves are not 1, 2, …, k in order.
@@ -405,7 +405,10 @@ enum ChainPlanner {
   /// The cheapest (or dearest) tree. Dense chains use the classic O(k³) recurrence on plain
   /// numbers; others keep, for every interval, the cheapest way to reach each result structure,
   /// which is exact because a product's cost depends only on its operands' structures.
+  /// Past `exactDenseLimit` dense or `exactStructuredLimit` structured factors the O(k³)
+  /// dynamic programming is replaced by the O(k²) greedy pairing of `greedyTree`.
   static func bestTree(_ f: [Sig], maximize: Bool) -> Node {
+    guard isExact(f) else { return greedyTree(f, maximize: maximize) }
     if f.allSatisfy({ if case .dense = $0.structure { return true } else { return false } }) {
       return denseTree(f.map(\.rows) + [f[f.count - 1].cols], maximize: maximize)
     }
@@ -670,6 +673,9 @@ public struct ChainReport: Sendable, CustomStringConvertible, Encodable {
     var n = 0
     entries = try orders.map { order in
       var name = order.name
+      if case .optimal = order, !ChainPlanner.isExact(factors) {
+        name = "greedy"  // the exact optimum is not computed for chains this long
+      }
       if case .custom = order, customCount > 1 {
         n += 1
         name += " \(n)"

@@ -56,8 +56,15 @@ extension JacobianLayout {
       throw JacobianError.shapeMismatch(
         "the shape layout exists only for a scalar function (1×1), but F is \(output); use numerator or denominator")
     }
+    guard let m = output.checkedCount, let a = input.checkedCount, m > 0, a > 0,
+      case let (count, false) = m.multipliedReportingOverflow(by: a),
+      count <= StructuredMatrix.defaultMaterializationLimit / 8
+    else {
+      throw JacobianError.shapeMismatch(
+        "a derivative of a \(output) function of a \(input) variable has too many entries to convert "
+          + "(at most \(StructuredMatrix.defaultMaterializationLimit / 8), as for any dense Jacobian)")
+    }
     let expected = from.arrayShape(output: output, input: input)
-    let count = expected.reduce(1, *)
     let acceptable: [[Int]] =
       switch from {
       case .tensor: [expected, [output.count, input.count]]

@@ -29,8 +29,8 @@ public enum NumericDifferentiation {
       let h = step(x.storage[c])
       var plus = x
       var minus = x
-      plus.storage[c] += h
-      minus.storage[c] -= h
+      plus[linear: c] += h
+      minus[linear: c] -= h
       // The actual difference of the representable arguments, not the nominal 2h.
       let width = plus.storage[c] - minus.storage[c]
       let fp = try f(plus)
@@ -38,7 +38,7 @@ public enum NumericDifferentiation {
       guard fp.shape == f0.shape, fm.shape == f0.shape else {
         throw JacobianError.shapeMismatch("the function changed its output shape near the point")
       }
-      for r in 0..<f0.count { j.storage[r + c * f0.count] = (fp.storage[r] - fm.storage[r]) / width }
+      for r in 0..<f0.count { j[linear: r + c * f0.count] = (fp.storage[r] - fm.storage[r]) / width }
     }
     return j
   }

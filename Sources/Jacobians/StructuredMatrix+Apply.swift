@@ -37,7 +37,7 @@ extension StructuredMatrix.Storage {
     case .diagonal(let d):
       var y = x
       let n = d.count
-      y.storage.withUnsafeMutableBufferPointer { py in
+      y.withUnsafeMutableEntries { py in
         for c in 0..<k {
           for i in 0..<n { py[i + c * n] *= d[i] }
         }

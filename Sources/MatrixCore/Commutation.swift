@@ -71,7 +71,7 @@ public struct Commutation: Hashable, Sendable, CustomStringConvertible {
   /// The dense (mn)×(mn) permutation matrix.
   public func dense() -> Matrix {
     var k = Matrix.zeros(size, size)
-    for c in 0..<size { k.storage[destination(ofColumn: c) + c * size] = 1 }
+    for c in 0..<size { k[linear: destination(ofColumn: c) + c * size] = 1 }
     return k
   }
 }

@@ -24,7 +24,7 @@ extension Matrix {
     let n = Int32(storage.count)
     guard n > 0 else { return }
     other.storage.withUnsafeBufferPointer { x in
-      storage.withUnsafeMutableBufferPointer { y in
+      withUnsafeMutableEntries { y in
         cblas_daxpy(n, alpha, x.baseAddress, 1, y.baseAddress, 1)
       }
     }
@@ -35,7 +35,7 @@ extension Matrix {
     var result = self
     let n = Int32(storage.count)
     guard n > 0 else { return result }
-    result.storage.withUnsafeMutableBufferPointer { y in cblas_dscal(n, alpha, y.baseAddress, 1) }
+    result.withUnsafeMutableEntries { y in cblas_dscal(n, alpha, y.baseAddress, 1) }
     return result
   }
 
@@ -43,7 +43,7 @@ extension Matrix {
   public func hadamard(_ other: Matrix) throws -> Matrix {
     try requireSameShape(other, "take the Hadamard product of")
     var result = self
-    for k in 0..<storage.count { result.storage[k] *= other.storage[k] }
+    for k in 0..<storage.count { result[linear: k] *= other.storage[k] }
     return result
   }
 
@@ -51,7 +51,7 @@ extension Matrix {
   public func hadamardQuotient(_ other: Matrix) throws -> Matrix {
     try requireSameShape(other, "take the Hadamard quotient of")
     var result = self
-    for k in 0..<storage.count { result.storage[k] /= other.storage[k] }
+    for k in 0..<storage.count { result[linear: k] /= other.storage[k] }
     return result
   }
 
@@ -82,6 +82,7 @@ extension Matrix {
 
   /// `Aᵀ` (a copy; products avoid it by passing BLAS transpose flags instead).
   public var transposed: Matrix {
+    if storage.isEmpty { return Matrix(rows: cols, cols: rows, columnMajor: []) }  // no loop over 0×10⁹
     var t = [Double](repeating: 0, count: storage.count)
     let r = rows
     let c = cols

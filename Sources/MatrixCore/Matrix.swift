@@ -7,30 +7,64 @@
 public struct Matrix: Sendable, Equatable {
   public let rows: Int
   public let cols: Int
-  /// The entries in column-major order: `storage == vec(self)`. Entries may be changed in
-  /// place (`m.storage[k] = x` is O(1)); the count must stay `rows·cols`. (No property observer
-  /// checks that: an observer would copy the whole array on every single-entry write.)
-  public var storage: [Double]
+  /// The entries in column-major order: `storage == vec(self)`, always exactly `rows·cols` of
+  /// them (the invariant every BLAS and LAPACK call relies on). Read-only from outside: change an
+  /// entry with `self[i, j] = x` or `self[linear: k] = x` (both O(1), in place), or many through
+  /// `withUnsafeMutableEntries`, none of which can change the count.
+  public private(set) var storage: [Double]
+
+  /// The largest number of rows or columns a matrix may have: BLAS and LAPACK take sizes as
+  /// 32-bit integers.
+  public static let maximumDimension = Int(Int32.max)
+
+  /// `rows·cols` when both sizes are in `0...maximumDimension` and the product fits in `Int`;
+  /// otherwise nil. What every initialiser checks.
+  public static func checkedCount(rows: Int, cols: Int) -> Int? {
+    guard (0...maximumDimension).contains(rows), (0...maximumDimension).contains(cols) else { return nil }
+    let (n, overflow) = rows.multipliedReportingOverflow(by: cols)
+    return overflow ? nil : n
+  }
 
   /// A matrix from its entries in column-major order (`vec` order).
-  /// - Precondition: `columnMajor.count == rows·cols`, sizes non-negative.
+  /// - Precondition: sizes in `0...maximumDimension` and `columnMajor.count == rows·cols` (a
+  ///   programming error; input from users goes through `init(rows:cols:checkedColumnMajor:)`).
   public init(rows: Int, cols: Int, columnMajor: [Double]) {
-    precondition(rows >= 0 && cols >= 0, "Matrix sizes must be non-negative, got \(rows)×\(cols)")
-    precondition(
-      columnMajor.count == rows * cols,
-      "Matrix \(rows)×\(cols) needs \(rows * cols) entries, got \(columnMajor.count)")
+    guard let n = Matrix.checkedCount(rows: rows, cols: cols) else {
+      preconditionFailure("Matrix sizes must be in 0...\(Matrix.maximumDimension), got \(rows)×\(cols)")
+    }
+    precondition(columnMajor.count == n, "Matrix \(rows)×\(cols) needs \(n) entries, got \(columnMajor.count)")
     self.rows = rows
     self.cols = cols
     self.storage = columnMajor
   }
 
+  /// A matrix from its entries in column-major order, checked.
+  /// - Throws: `MatrixError.invalidArgument` when a size is negative or above
+  ///   `maximumDimension`, or the count of entries is not `rows·cols`.
+  public init(rows: Int, cols: Int, checkedColumnMajor columnMajor: [Double]) throws {
+    guard let n = Matrix.checkedCount(rows: rows, cols: cols) else {
+      throw MatrixError.invalidArgument(
+        "a matrix of \(rows)×\(cols) is not possible: sizes must be between 0 and \(Matrix.maximumDimension)")
+    }
+    guard columnMajor.count == n else {
+      throw MatrixError.invalidArgument(
+        "a \(rows)×\(cols) matrix needs \(n) entries, but \(columnMajor.count) were given")
+    }
+    self.init(rows: rows, cols: cols, columnMajor: columnMajor)
+  }
+
   /// A matrix from its entries in row-major order (NumPy's C order).
-  /// - Precondition: `rowMajor.count == rows·cols`.
+  /// - Precondition: as `init(rows:cols:columnMajor:)`, with `rowMajor.count == rows·cols`.
   public init(rows: Int, cols: Int, rowMajor: [Double]) {
-    precondition(
-      rowMajor.count == rows * cols,
-      "Matrix \(rows)×\(cols) needs \(rows * cols) entries, got \(rowMajor.count)")
-    var s = [Double](repeating: 0, count: rows * cols)
+    guard let n = Matrix.checkedCount(rows: rows, cols: cols) else {
+      preconditionFailure("Matrix sizes must be in 0...\(Matrix.maximumDimension), got \(rows)×\(cols)")
+    }
+    precondition(rowMajor.count == n, "Matrix \(rows)×\(cols) needs \(n) entries, got \(rowMajor.count)")
+    guard n > 0 else {  // no loop over the sizes of an empty matrix (0×10⁹ would spin)
+      self.init(rows: rows, cols: cols, columnMajor: [])
+      return
+    }
+    var s = [Double](repeating: 0, count: n)
     for i in 0..<rows {
       for j in 0..<cols { s[i + j * rows] = rowMajor[i * cols + j] }
     }
@@ -55,8 +89,12 @@ public struct Matrix: Sendable, Equatable {
   }
 
   /// An `rows×cols` matrix with every entry equal to `value`.
+  /// - Precondition: sizes in `0...maximumDimension`, `rows·cols` representable.
   public init(rows: Int, cols: Int, repeating value: Double) {
-    self.init(rows: rows, cols: cols, columnMajor: [Double](repeating: value, count: rows * cols))
+    guard let n = Matrix.checkedCount(rows: rows, cols: cols) else {
+      preconditionFailure("Matrix sizes must be in 0...\(Matrix.maximumDimension), got \(rows)×\(cols)")
+    }
+    self.init(rows: rows, cols: cols, columnMajor: [Double](repeating: value, count: n))
   }
 
   public static func zeros(_ rows: Int, _ cols: Int) -> Matrix {
@@ -86,8 +124,23 @@ public struct Matrix: Sendable, Equatable {
   public var count: Int { storage.count }
   public var isSquare: Bool { rows == cols }
 
+  /// Entry `k` of `storage` (column-major, `k = i + j·rows`), readable and writable in O(1).
+  /// - Precondition: `k` in `0..<count`.
+  public subscript(linear k: Int) -> Double {
+    get { storage[k] }
+    set { storage[k] = newValue }
+  }
+
+  /// Calls `body` with the entries (column-major) as a mutable buffer: fast in-place loops and
+  /// BLAS calls that write the matrix. The buffer has exactly `count` entries and cannot change
+  /// that count.
+  public mutating func withUnsafeMutableEntries<R>(
+    _ body: (UnsafeMutableBufferPointer<Double>) throws -> R
+  ) rethrows -> R {
+    try storage.withUnsafeMutableBufferPointer { buffer in try body(buffer) }
+  }
+
   /// Entry `(i, j)`, 0-based. - Precondition: indices in range.
-  @inlinable
   public subscript(i: Int, j: Int) -> Double {
     get {
       precondition(i >= 0 && i < rows && j >= 0 && j < cols, "index (\(i),\(j)) outside \(rows)×\(cols)")

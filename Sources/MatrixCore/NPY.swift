@@ -41,6 +41,10 @@ public struct NPYArray: Sendable, Equatable {
   /// 2-D array keeps its shape. Throws `MatrixError.invalidArgument` for any other rank.
   public func matrix() throws -> Matrix {
     if let m = asMatrix() { return m }
+    if shape.contains(where: { $0 > Matrix.maximumDimension }) {
+      throw MatrixError.invalidArgument(
+        "an array of shape \(NPYArray.tuple(shape)) is not a matrix: a size is above \(Matrix.maximumDimension)")
+    }
     throw MatrixError.invalidArgument(
       "an array of shape \(NPYArray.tuple(shape)) is not a matrix: "
         + "only 1-D arrays (read as a column) and 2-D arrays are"
@@ -48,6 +52,7 @@ public struct NPYArray: Sendable, Equatable {
   }
 
   func asMatrix() -> Matrix? {
+    guard shape.allSatisfy({ $0 <= Matrix.maximumDimension }) else { return nil }
     switch shape.count {
     case 1: return Matrix(column: values)
     case 2: return Matrix(rows: shape[0], cols: shape[1], rowMajor: values)
@@ -55,10 +60,29 @@ public struct NPYArray: Sendable, Equatable {
     }
   }
 
+  /// Why this array cannot be a matrix, completing a sentence that starts with its file name.
+  var notAMatrixReason: String {
+    if let big = shape.first(where: { $0 > Matrix.maximumDimension }) {
+      return "holds an array of shape \(NPYArray.tuple(shape)), whose size \(big) is above the largest "
+        + "matrix size \(Matrix.maximumDimension)"
+    }
+    return "holds an array of shape \(NPYArray.tuple(shape)); a matrix needs a 1-D (read as a column) or 2-D array"
+  }
+
+  /// The longest `.npy` header dictionary that is read (1 MiB; NumPy's own default is 10,000
+  /// bytes), so that a hostile header cannot make the parser allocate without bound.
+  public static let maximumHeaderBytes = 1 << 20
+  /// The largest `.npy` file that is read: 2 GiB (the default limit for materialising a dense
+  /// Jacobian, 2²⁸ float64 values) plus room for the header. Larger files are refused before
+  /// anything is allocated.
+  public static let maximumFileBytes = (1 << 31) + (1 << 21)
+
   /// Reads the `.npy` file at `path`. Throws `MatrixError.file` naming `path` when it cannot be
-  /// read or is not a float64 `.npy` file.
+  /// read or is not a float64 `.npy` file: only regular files are read (not `/dev/zero`, pipes
+  /// or directories), and only up to `maximumFileBytes`; the size is taken from the file system
+  /// before anything is allocated, so reading is bounded by the file's real size.
   public init(contentsOf path: String) throws {
-    try self.init(data: POSIXFile.contents(of: path), name: path)
+    try self.init(data: POSIXFile.contents(of: path, limit: NPYArray.maximumFileBytes), name: path)
   }
 
   /// Decodes the bytes of an `.npy` file; `name` identifies it in error messages.
@@ -81,6 +105,11 @@ public struct NPYArray: Sendable, Equatable {
     let headerStart = major == 1 ? 10 : 12
     guard bytes.count >= headerStart else { throw fail("is truncated: it ends inside the .npy preamble") }
     let headerLength = bytes[8..<headerStart].reversed().reduce(0) { $0 << 8 | Int($1) }
+    guard headerLength <= NPYArray.maximumHeaderBytes else {
+      throw fail(
+        "has a header of \(headerLength) bytes, above the limit of \(NPYArray.maximumHeaderBytes) bytes "
+          + "(NumPy itself reads at most 10000 by default)")
+    }
     let dataStart = headerStart + headerLength
     guard bytes.count >= dataStart else {
       throw fail(
@@ -215,12 +244,7 @@ extension Matrix {
   public init(npyFile path: String) throws {
     let array = try NPYArray(contentsOf: path)
     guard let m = array.asMatrix() else {
-      throw MatrixError.file(
-        path: path,
-        reason:
-          "holds an array of shape \(NPYArray.tuple(array.shape)); "
-          + "a matrix needs a 1-D (read as a column) or 2-D array"
-      )
+      throw MatrixError.file(path: path, reason: array.notAMatrixReason)
     }
     self = m
   }
@@ -409,19 +433,45 @@ private enum POSIXFile {
     .file(path: path, reason: "cannot be \(verb): \(String(cString: strerror(code)))")
   }
 
-  static func contents(of path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+  /// The bytes of the regular file at `path`, at most `limit` of them. The size comes from
+  /// `fstat` before anything is allocated; devices (`/dev/zero`), pipes, sockets and directories
+  /// are refused, as are files larger than `limit`. Opening does not block on a FIFO.
+  static func contents(of path: String, limit: Int) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
     guard fd >= 0 else { throw failure(path, "read", errno) }
     defer { close(fd) }
-    var out: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n >= 0 else { throw failure(path, "read", errno) }
-      if n == 0 { return out }
-      out += chunk[0..<n]
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw failure(path, "read", errno) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      let kind: String
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR: kind = "a directory"
+      case S_IFCHR, S_IFBLK: kind = "a device"
+      case S_IFIFO: kind = "a pipe"
+      case S_IFSOCK: kind = "a socket"
+      default: kind = "not a regular file"
+      }
+      throw MatrixError.file(path: path, reason: "cannot be read as a .npy file: it is \(kind), not a regular file")
     }
+    let size = Int(info.st_size)
+    guard size <= limit else {
+      throw MatrixError.file(
+        path: path, reason: "is too large to read: \(size) bytes, above the limit of \(limit) bytes")
+    }
+    var out = [UInt8](repeating: 0, count: size)
+    var filled = 0
+    while filled < size {
+      let n = out.withUnsafeMutableBytes { buffer -> Int in
+        guard let base = buffer.baseAddress else { return 0 }
+        return read(fd, base + filled, size - filled)
+      }
+      if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+      guard n >= 0 else { throw failure(path, "read", errno) }
+      if n == 0 { break }  // the file shrank while being read: decode what is there
+      filled += n
+    }
+    if filled < size { out.removeSubrange(filled...) }
+    return out
   }
 
   /// Writes `bytes` to a temporary file next to `path`, then renames it over `path`.

@@ -14,7 +14,9 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     return o ? nil : c
   }
 
-  public var count: Int { rows * cols }
+  /// Number of entries, `rows·cols`; `Int.max` when that overflows (so that size checks such
+  /// as `count <= limit` refuse it instead of trapping). `checkedCount` tells the two apart.
+  public var count: Int { checkedCount ?? .max }
   public var isSquare: Bool { rows == cols }
   public var isScalar: Bool { rows == 1 && cols == 1 }
   public var transposed: Shape { Shape(cols, rows) }

@@ -118,9 +118,11 @@ extension Expression {
       _ = try a.shape(in: dims, maximumEntries: limit)
       return scalar
     case .kronecker(let a, let b):
-      // Each factor has at most 10⁸ entries, so these products cannot overflow.
+      // Overflowing sizes become Int.max, which the caller's size check refuses as too large.
       let (sa, sb) = (try a.shape(in: dims, maximumEntries: limit), try b.shape(in: dims, maximumEntries: limit))
-      return Shape(sa.rows * sb.rows, sa.cols * sb.cols)
+      let (r, ro) = sa.rows.multipliedReportingOverflow(by: sb.rows)
+      let (c, co) = sa.cols.multipliedReportingOverflow(by: sb.cols)
+      return Shape(ro ? .max : r, co ? .max : c)
     case .vec(let a):
       return Shape(try a.shape(in: dims, maximumEntries: limit).count, 1)
     case .diag(let v):

@@ -48,12 +48,19 @@ public struct ParseError: Error, Equatable, Sendable, CustomStringConvertible {
     while lineStart > 0, !characters[lineStart - 1].isNewline { lineStart -= 1 }
     var lineEnd = position
     while lineEnd < characters.count, !characters[lineEnd].isNewline { lineEnd += 1 }
-    let line = characters[lineStart..<lineEnd]
-    if line.allSatisfy({ $0.isWhitespace }) && characters.allSatisfy({ $0.isWhitespace }) {
+    if characters[lineStart..<lineEnd].allSatisfy({ $0.isWhitespace }) && characters.allSatisfy({ $0.isWhitespace }) {
       return description
     }
+    // A long line is shown as a window around the culprit, with "…" where it is cut.
+    let (before, after) = (60, 20)
+    let cutStart = position - lineStart > before + 1
+    let cutEnd = lineEnd - position > after + 1
+    let shownStart = cutStart ? position - before : lineStart
+    let shownEnd = cutEnd ? position + after : lineEnd
+    let line = (cutStart ? "…" : "") + String(characters[shownStart..<shownEnd]) + (cutEnd ? "…" : "")
     // Keep tabs in the caret line so that the caret stays under its character.
-    let padding = String(line.prefix(position - lineStart).map { $0 == "\t" ? "\t" : " " })
-    return "\(description)\n\(indent)\(String(line))\n\(indent)\(padding)^"
+    let padding =
+      (cutStart ? " " : "") + String(characters[shownStart..<position].map { $0 == "\t" ? "\t" : " " })
+    return "\(description)\n\(indent)\(line)\n\(indent)\(padding)^"
   }
 }

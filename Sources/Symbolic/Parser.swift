@@ -28,14 +28,11 @@ extension Expression {
 
 /// Recursive descent over the precedence levels of `Precedence`, loosest first.
 struct Parser {
-  /// The deepest nesting of parentheses, calls, signs and exponents that is accepted, so that
-  /// hostile input cannot exhaust the stack.
-  static let maximumNesting = 64
-  /// The deepest expression tree that is accepted (`a+b+c+…` is as deep as it is long). Every
-  /// pass over a tree (shapes, evaluation, printing, hashing) recurses once per level; in a debug
-  /// build on a Swift Testing thread, evaluation overflowed the stack at 500–700 levels, so 200
-  /// leaves a wide margin.
-  static let maximumTreeDepth = 200
+  /// The deepest nesting of parentheses, calls, signs and exponents that is accepted
+  /// (`Expression.maximumNesting`).
+  static let maximumNesting = Expression.maximumNesting
+  /// The deepest expression tree that is accepted (`Expression.maximumDepth`).
+  static let maximumTreeDepth = Expression.maximumDepth
 
   private let source: String
   private let characters: [Character]
@@ -92,6 +89,12 @@ struct Parser {
       throw error("the expression is empty", "write a matrix expression such as X'*X", at: 0)
     }
     let expression = try parseSum()
+    if expression.exceedsDepth(Parser.maximumTreeDepth) {
+      Expression.dismantle(consume expression)
+      throw error(
+        "the expression is nested too deeply",
+        "its tree is more than \(Parser.maximumTreeDepth) levels deep; split it into parts", at: 0)
+    }
     switch current.kind {
     case .end:
       break
@@ -106,7 +109,6 @@ struct Parser {
     default:
       throw unexpected(current, "an operator is missing before it")
     }
-    try checkTreeDepth(expression)
     return expression
   }
 
@@ -219,7 +221,14 @@ struct Parser {
   /// An atom followed by `'`, `ᵀ` or superscript exponents (`X⁻¹` is `inv(X)`).
   private mutating func parsePostfix() throws(ParseError) -> Expression {
     var operand = try parseAtom()
+    var applied = 0
     while true {
+      applied += 1
+      if applied > Parser.maximumTreeDepth {  // stop before the chain of postfix operators gets deeper
+        throw error(
+          "the expression is nested too deeply",
+          "more than \(Parser.maximumTreeDepth) postfix operators in a row", at: current.offset)
+      }
       switch current.kind {
       case .transpose:
         _ = advance()
@@ -450,19 +459,6 @@ struct Parser {
       throw error("\(usage) needs positive integer sizes, not \(n)", at: token.offset)
     }
     return n
-  }
-
-  /// Rejects trees deeper than `maximumTreeDepth`, without recursion.
-  private func checkTreeDepth(_ root: Expression) throws(ParseError) {
-    var stack: [(Expression, Int)] = [(root, 0)]
-    while let (node, depth) = stack.popLast() {
-      if depth > Parser.maximumTreeDepth {
-        throw error(
-          "the expression is nested too deeply",
-          "its tree is more than \(Parser.maximumTreeDepth) levels deep; split it into parts", at: 0)
-      }
-      for child in node.children { stack.append((child, depth + 1)) }
-    }
   }
 }
 

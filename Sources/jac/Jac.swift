@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MatrixCore
 
 /// `jac`: the command-line face of JacobianKit. Every subcommand parses its arguments, calls the
 /// library once and prints; no mathematics lives here. Exit statuses (shared/spec/cli.md):
@@ -16,7 +17,11 @@ struct Jac: ParsableCommand {
     subcommands: [Derive.self, Check.self, Convert.self, Chain.self, Spy.self, Notebook.self]
   )
 
-  static func main() { mainWithContractExitCodes() }
+  /// Everything runs on a thread with a 1 GiB stack (`LargeStack`), so that the deepest
+  /// expressions the parser accepts are walked without overflowing the stack.
+  static func main() {
+    LargeStack.run { () -> Void in mainWithContractExitCodes() }
+  }
 
   /// The command that `arguments` (without the program name) select, read as the tool reads them
   /// (arguments that start with '-' are values, see `LeadingMinus`); the notebook runner uses it
@@ -29,7 +34,17 @@ struct Jac: ParsableCommand {
 
   /// Runs the tool with the contract's exit statuses: argument errors are bad input (2), not
   /// ArgumentParser's usual 64; our own errors print one sentence to stderr and exit 2.
+  /// The most command-line arguments read (the argument parser's time grows with the square of
+  /// their number: 3,000 take seconds). `jac chain` therefore takes at most about 1,000 factors;
+  /// longer chains are planned through the library (`JacobianChain.maximumFactors`).
+  static let maximumArguments = 1_024
+
   static func mainWithContractExitCodes() -> Never {
+    let count = CommandLine.arguments.count - 1
+    if count > maximumArguments {
+      writeError("jac: \(count) arguments are more than the \(maximumArguments) jac reads; give a chain at most \(maximumArguments - 1) factors long")
+      Foundation.exit(2)
+    }
     do {
       var command = try parse(Array(CommandLine.arguments.dropFirst()))
       try command.run()

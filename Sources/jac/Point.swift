@@ -37,6 +37,9 @@ struct PointOptions: ParsableArguments {
         m = try Matrix(npyFile: given)
         source = given
       }
+      guard m.count > 0 else {
+        throw CLIError("--values \(name) (\(source)) is an empty \(m.shape) array; a variable needs at least one entry")
+      }
       if let s = shapes[name], s != m.shape {
         throw CLIError("--values gives \(name) the shape \(m.shape) from \(source), but --dims says \(s)")
       }

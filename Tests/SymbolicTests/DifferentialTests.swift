@@ -70,7 +70,7 @@ struct DifferentialCase {
     for k in 0..<x.count {
       for sign in [-1.0, 1.0] {
         var moved = x
-        moved.storage[k] += sign * DifferentialCase.step
+        moved[linear: k] += sign * DifferentialCase.step
         var values = point
         values[variable] = moved
         if try pattern(values) != center { return true }

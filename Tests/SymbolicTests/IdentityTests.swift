@@ -173,7 +173,7 @@ enum PointKind: Sendable {
     case .awayFromZero: return z.map { ($0 < 0 ? -1 : 1) * (Swift.abs($0) + 0.3) }
     case .oneHot:
       var e = Matrix.zeros(s.rows, s.cols)
-      e.storage[Int.random(in: 0...(s.count - 1), using: &g)] = 1
+      e[linear: Int.random(in: 0...(s.count - 1), using: &g)] = 1
       return e
     }
   }

@@ -85,7 +85,7 @@ extension Reference {
 
   public static func sum(_ a: Matrix, _ b: Matrix) -> Matrix {
     var c = a
-    for k in 0..<c.count { c.storage[k] += b.storage[k] }
+    for k in 0..<c.count { c[linear: k] += b.storage[k] }
     return c
   }
 
@@ -97,8 +97,8 @@ extension Reference {
     for c in 0..<x.count {
       var xp = x
       var xm = x
-      xp.storage[c] += h
-      xm.storage[c] -= h
+      xp[linear: c] += h
+      xm[linear: c] -= h
       let fp = try f(xp)
       let fm = try f(xm)
       for r in 0..<f0.count { j[r, c] = (fp.storage[r] - fm.storage[r]) / (2 * h) }
