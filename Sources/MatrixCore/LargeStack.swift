@@ -21,11 +21,6 @@ public enum LargeStack {
     try onLargeStack(stackBytes) { Result { try body() } }.get()
   }
 
-  /// The same for work that cannot fail.
-  public static func run<T>(stackBytes: Int = defaultBytes, _ body: () -> T) -> T {
-    onLargeStack(stackBytes, body)
-  }
-
   private static func onLargeStack<T>(_ stackBytes: Int, _ body: () -> T) -> T {
     withoutActuallyEscaping(body) { body in
       let job = Job(body)
@@ -40,12 +35,15 @@ public enum LargeStack {
   /// The closure, its result and the signal, handed from the waiting thread to the worker and
   /// back; the semaphore orders every access.
   private final class Job<T>: @unchecked Sendable {
-    let body: () -> T
+    /// Dropped as soon as it has run: the closure must not outlive `withoutActuallyEscaping`,
+    /// and the thread object may live a little longer than the call.
+    var body: (() -> T)?
     var result: T?
     let done = DispatchSemaphore(value: 0)
     init(_ body: @escaping () -> T) { self.body = body }
     func run() {
-      result = body()
+      result = body?()
+      body = nil
       done.signal()
     }
     /// The result, after `done` was signalled (the worker always sets it before signalling).

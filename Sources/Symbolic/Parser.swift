@@ -223,7 +223,7 @@ struct Parser {
     var operand = try parseAtom()
     var applied = 0
     while true {
-      applied += 1
+      if case .transpose = current.kind { applied += 1 } else if case .superscript = current.kind { applied += 1 }
       if applied > Parser.maximumTreeDepth {  // stop before the chain of postfix operators gets deeper
         throw error(
           "the expression is nested too deeply",

@@ -20,7 +20,11 @@ struct Jac: ParsableCommand {
   /// Everything runs on a thread with a 1 GiB stack (`LargeStack`), so that the deepest
   /// expressions the parser accepts are walked without overflowing the stack.
   static func main() {
-    LargeStack.run { () -> Void in mainWithContractExitCodes() }
+    do {
+      try LargeStack.run { () throws -> Void in mainWithContractExitCodes() }
+    } catch {  // unreachable: mainWithContractExitCodes exits the process
+      Foundation.exit(2)
+    }
   }
 
   /// The command that `arguments` (without the program name) select, read as the tool reads them

@@ -614,13 +614,15 @@ extension ChainTests {
     }
 
     @Test func deepNestingIsRefusedNotTrapped() throws {
-      let deep = String(repeating: "(", count: 20_000) + "1"
-      #expect(throws: ChainError.self) { try Parenthesization(parsing: deep) }
-      // The deepest accepted: a fully skewed chain of 1001 factors.
-      let skewed = Parenthesization.leftToRight(Parenthesization.maximumDepth + 1)
-      #expect(try Parenthesization(parsing: skewed.description) == skewed)
-      let tooDeep = Parenthesization.leftToRight(Parenthesization.maximumDepth + 2).description
-      #expect(throws: ChainError.self) { try Parenthesization(parsing: tooDeep) }
+      try LargeStack.run { () throws -> Void in
+        let deep = String(repeating: "(", count: 20_000) + "1"
+        #expect(throws: ChainError.self) { try Parenthesization(parsing: deep) }
+        // The deepest accepted: a fully skewed chain of the longest length.
+        let skewed = Parenthesization.leftToRight(Parenthesization.maximumDepth + 1)
+        #expect(try Parenthesization(parsing: skewed.description) == skewed)
+        let tooDeep = Parenthesization.leftToRight(Parenthesization.maximumDepth + 2).description
+        #expect(throws: ChainError.self) { try Parenthesization(parsing: tooDeep) }
+      }
     }
   }
 }

@@ -249,7 +249,9 @@ import Testing
       ) {
         try NPYArray(contentsOf: dir + "/none.npy")
       }
-      #expect(throws: MatrixError.file(path: dir, reason: "cannot be read: Is a directory")) {
+      #expect(
+        throws: MatrixError.file(path: dir, reason: "cannot be read as a .npy file: it is a directory, not a regular file")
+      ) {
         try Matrix(npyFile: dir)
       }
     }

@@ -328,30 +328,51 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     #expect(error.rendered() == "the expression is empty: write a matrix expression such as X'*X")
   }
 
+  /// Past `Expression.maximumNesting` (1,000) and `maximumDepth` (2,000) the parser refuses, with
+  /// one message, and without exhausting the stack even for 100,000 levels (run, as the jac tool
+  /// runs, on a `LargeStack` thread: the walks recurse once per level).
   @Test func hostileNestingIsAnErrorNotACrash() throws {
-    let deepParentheses = String(repeating: "(", count: 10_000) + "x" + String(repeating: ")", count: 10_000)
-    let parentheses = try #require(throws: ParseError.self) { try Expression(deepParentheses) }
-    #expect(parentheses.message == "the expression is nested too deeply")
-    let signs = try #require(throws: ParseError.self) {
-      try Expression(String(repeating: "-", count: 10_000) + "x")
+    try LargeStack.run { () throws -> Void in
+      let n = 100_000
+      let deepParentheses = String(repeating: "(", count: n) + "x" + String(repeating: ")", count: n)
+      let parentheses = try #require(throws: ParseError.self) { try Expression(deepParentheses) }
+      #expect(parentheses.message == "the expression is nested too deeply")
+      let signs = try #require(throws: ParseError.self) { try Expression(String(repeating: "-", count: n) + "x") }
+      #expect(signs.message == "the expression is nested too deeply")
+      let powers = try #require(throws: ParseError.self) {
+        try Expression(Array(repeating: "x", count: n).joined(separator: "^"))
+      }
+      #expect(powers.message == "the expression is nested too deeply")
+      let transposes = try #require(throws: ParseError.self) { try Expression("x" + String(repeating: "'", count: n)) }
+      #expect(transposes.message == "the expression is nested too deeply")
+      let sums = try #require(throws: ParseError.self) {
+        try Expression(Array(repeating: "x", count: n).joined(separator: "+"))
+      }
+      #expect(sums.message == "the expression is nested too deeply")
+      let products = try #require(throws: ParseError.self) {
+        try Expression(Array(repeating: "x", count: n).joined(separator: "*"))
+      }
+      #expect(products.message == "the expression is nested too deeply")
+      // A long line is quoted as a window around the culprit, not whole.
+      #expect(transposes.rendered().count < 300)
     }
-    #expect(signs.message == "the expression is nested too deeply")
-    let powers = try #require(throws: ParseError.self) {
-      try Expression(Array(repeating: "x", count: 5_000).joined(separator: "^"))
+  }
+
+  @Test func deepExpressionsWithinTheLimitsParse() throws {
+    try LargeStack.run { () throws -> Void in
+      let m = Expression.maximumNesting
+      let fine = String(repeating: "(", count: m - 1) + "x" + String(repeating: ")", count: m - 1)
+      #expect(try Expression(fine) == x)
+      let tooDeep = String(repeating: "(", count: m) + "x" + String(repeating: ")", count: m)
+      #expect(throws: ParseError.self) { try Expression(tooDeep) }
+      let d = Expression.maximumDepth
+      #expect(try Expression(Array(repeating: "x", count: d + 1).joined(separator: "+")).nodeCount == 2 * d + 1)
+      #expect(throws: ParseError.self) { try Expression(Array(repeating: "x", count: d + 2).joined(separator: "+")) }
+      #expect(try Expression("x" + String(repeating: "'", count: d)).depth == d)
+      #expect(throws: ParseError.self) { try Expression("x" + String(repeating: "'", count: d + 1)) }
+      // At least ten times the old limits (nesting 64, depth 200), for deep networks.
+      #expect(m >= 640 && d >= 2000)
     }
-    #expect(powers.message == "the expression is nested too deeply")
-    let transposes = try #require(throws: ParseError.self) {
-      try Expression("x" + String(repeating: "'", count: 10_000))
-    }
-    #expect(transposes.message == "the expression is nested too deeply")
-    let sums = try #require(throws: ParseError.self) {
-      try Expression(Array(repeating: "x", count: 10_000).joined(separator: "+"))
-    }
-    #expect(sums.message == "the expression is nested too deeply")
-    // Within the limits, deep expressions parse.
-    let fine = String(repeating: "(", count: 40) + "x" + String(repeating: ")", count: 40)
-    #expect(try Expression(fine) == x)
-    #expect(try Expression(Array(repeating: "x", count: 200).joined(separator: "+")).nodeCount == 399)
   }
 }
 

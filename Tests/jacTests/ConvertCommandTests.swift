@@ -4,6 +4,7 @@ import Testing
 @Suite struct ConvertCommandTests {
   @Test func tensorFromNumPyBecomesTheFortranReshape() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     // A JAX-style (m,n,a,b) tensor written by NumPy.
     try JacRunner.python(
       """
@@ -50,6 +51,7 @@ import Testing
 
   @Test func badInputExitsTwoWithOneSentenceAndNoOutputFile() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python(
       "import numpy as np; np.save('\(dir)/j.npy', np.ones((4, 6)))")
     let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/j.npy"))

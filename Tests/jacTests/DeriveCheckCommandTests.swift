@@ -143,6 +143,7 @@ let numpyGramJacobian = """
   /// expression and a caret under the position), nothing on stdout and no output file.
   @Test(arguments: badInputs) func badInputExitsTwoWithOneSentence(_ input: BadInput) throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python(
       """
       import numpy as np
@@ -200,6 +201,7 @@ let numpyGramJacobian = """
   /// construction from independent formulas, at a point NumPy wrote.
   @Test func jacobianOutMatchesNumPy() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python(
       """
       import numpy as np
@@ -264,6 +266,7 @@ let numpyGramJacobian = """
   /// lists carry the values of NumPy's true and claimed Jacobians at their labels.
   @Test func checkVerdictsAndDiagnoses() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python(
       "import numpy as np; np.save('\(dir)/R.npy', np.random.default_rng(5).standard_normal((3, 2)))")
     func check(_ claim: String) throws -> JacRun {
@@ -287,7 +290,7 @@ let numpyGramJacobian = """
     let entries = neither.stdout.split(separator: "\n").filter { $0.hasPrefix("  ∂F[") }
     #expect(entries.count >= 3, "\(neither.stdout)")
     try entries.map(String.init).joined(separator: "\n").write(
-      toFile: "\(dir)/worst.txt", atomically: true, encoding: .utf8)
+      toFile: "\(dir)/worst.txt", atomically: false, encoding: .utf8)
     let verified = try JacRunner.python(
       numpyGramJacobian + """
         import re
@@ -311,6 +314,7 @@ let numpyGramJacobian = """
   /// entrywise rule holds; without its second term it does not, and the report says so.
   @Test func claimFileTensorFromNumPy() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python(
       """
       import numpy as np
@@ -345,22 +349,23 @@ let numpyGramJacobian = """
   /// `--format json` is one object that Python's json reads, with the fields cli.md lists.
   @Test func jsonHasTheContractFields() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     let scalar = try JacRunner.run([
       "derive", "u'*tanh(W*x+b)", "--wrt", "W", "--dims", "u=5x1,W=5x3,x=3x1,b=5x1", "--check", "--format",
       "json",
     ])
     #expect(scalar.status == 0, "\(scalar.stderr)")
-    try scalar.stdout.write(toFile: "\(dir)/scalar.json", atomically: true, encoding: .utf8)
+    try scalar.stdout.write(toFile: "\(dir)/scalar.json", atomically: false, encoding: .utf8)
     let matrix = try JacRunner.run(["derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--format", "json"])
     #expect(matrix.status == 0, "\(matrix.stderr)")
-    try matrix.stdout.write(toFile: "\(dir)/matrix.json", atomically: true, encoding: .utf8)
+    try matrix.stdout.write(toFile: "\(dir)/matrix.json", atomically: false, encoding: .utf8)
     let claim = try JacRunner.run([
       "check", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--claim", "kron(I(2),X')*K(2,3)+kron(X',I(2))",
       "--format",
       "json",
     ])
     #expect(claim.status == 1)
-    try claim.stdout.write(toFile: "\(dir)/claim.json", atomically: true, encoding: .utf8)
+    try claim.stdout.write(toFile: "\(dir)/claim.json", atomically: false, encoding: .utf8)
     let fields = try JacRunner.python(
       """
       import json

@@ -48,7 +48,13 @@ enum JacRunner {
       stderr: String(decoding: errData, as: UTF8.self))
   }
 
-  /// A fresh temporary directory.
+  /// Removes a directory made by `temporaryDirectory()` and everything in it; every test that
+  /// makes one calls this in a `defer`, so a test run leaves no folders behind.
+  static func removeTemporaryDirectory(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+
+  /// A fresh temporary directory; remove it with `removeTemporaryDirectory` (in a `defer`).
   static func temporaryDirectory() throws -> String {
     let path = NSTemporaryDirectory() + "jac-tests-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

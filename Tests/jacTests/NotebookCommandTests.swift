@@ -25,9 +25,10 @@ import Testing
 
   @Test func changedOutputFailsWithADiffNamingFileAndLineAndUpdateRestoresIt() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     try JacRunner.python("import numpy as np; np.save('\(dir)/j.npy', np.ones((2, 2)))")
     let path = dir + "/nb.md"
-    try NotebookCommandTests.notebook.write(toFile: path, atomically: true, encoding: .utf8)
+    try NotebookCommandTests.notebook.write(toFile: path, atomically: false, encoding: .utf8)
     // The recorded output has a deliberate one-character error ("F 1×2" lacks "is").
     let failing = try JacRunner.run(["notebook", "test", path])
     #expect(failing.status == 1)
@@ -47,8 +48,9 @@ import Testing
 
   @Test func missingOutputBlockIsReportedAndCreated() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     let path = dir + "/new.md"
-    try "Intro\n\n```jac\njac convert --help\n```\n\nEnd\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try "Intro\n\n```jac\njac convert --help\n```\n\nEnd\n".write(toFile: path, atomically: false, encoding: .utf8)
     #expect(try JacRunner.run(["notebook", "test", path]).status == 1)
     #expect(try JacRunner.run(["notebook", "update", path]).status == 0)
     let text = try String(contentsOfFile: path, encoding: .utf8)

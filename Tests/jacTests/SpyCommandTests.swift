@@ -4,6 +4,7 @@ import Testing
 @Suite struct SpyCommandTests {
   @Test func pictureOfRtRHasOneCellPerNonzeroEntryAndBlockLines() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     let r = try JacRunner.run(["spy", "R'*R", "--wrt", "R", "--dims", "R=3x3", "-o", "\(dir)/rtr.svg"])
     #expect(r.status == 0, "\(r.stderr)")
     // Parsed as XML by Python; the nonzero entries of ∂(RᵀR)/∂R by the entrywise rule
@@ -23,6 +24,7 @@ import Testing
 
   @Test func illegibleSizesAreRefusedWithoutAFile() throws {
     let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
     let r = try JacRunner.run(["spy", "R'*R", "--wrt", "R", "--dims", "R=20x20", "-o", "\(dir)/big.svg"])
     #expect(r.status == 2)
     #expect(r.stderr.contains("use smaller --dims"))
