@@ -35,7 +35,7 @@ private func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
       #expect(throws: MatrixError.self) { try array.matrix() }
       try withDirectory { dir throws in
         let path = dir + "/e.npy"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let error = try #require(throws: MatrixError.self) { try Matrix(npyFile: path) }
         #expect("\(error)".contains("above the largest matrix size"), "\(error)")
       }
@@ -134,7 +134,7 @@ private func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
       let live = dir + "/.J.npy.tmp-\(getppid())-abc123"
       let other = dir + "/.J.npy.tmp-notes"
       let unrelated = dir + "/.K.npy.tmp-99999999-abc123"
-      for p in [stale, live, other, unrelated] { FileManager.default.createFile(atPath: p, contents: Data([1])) }
+      for p in [stale, live, other, unrelated] { _ = FileManager.default.createFile(atPath: p, contents: Data([1])) }
       try Matrix.identity(3).writeNPY(to: path)
       let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
       #expect(names == [".J.npy.tmp-\(getppid())-abc123", ".J.npy.tmp-notes", ".K.npy.tmp-99999999-abc123", "J.npy"])
