@@ -64,7 +64,7 @@ extension StagedClaimCheck {
     if norm > 0 {
       let c = dot / norm
       var scaled = e
-      for k in 0..<scaled.count { scaled.storage[k] *= c }
+      for k in 0..<scaled.count { scaled[linear: k] *= c }
       if close(x, scaled) && !close(x, e) {
         if abs(c + 1) < 1e-6 {
           found.append("the sign is flipped")
@@ -86,7 +86,7 @@ extension StagedClaimCheck {
     }
     for earlier in matchedBefore where earlier.value.shape == shape {
       var withEarlier = e
-      for k in 0..<withEarlier.count { withEarlier.storage[k] += earlier.value.storage[k] }
+      for k in 0..<withEarlier.count { withEarlier[linear: k] += earlier.value.storage[k] }
       guard close(x, earlier.value) || close(x, withEarlier) else { continue }
       found.append("it adds the branch through \(earlier.c.from) (program line \(earlier.c.line)) a second time")
     }
@@ -108,11 +108,11 @@ extension StagedClaimCheck {
     var q = e
     if u.count == 1 {
       guard u.storage[0] != 0 else { return nil }
-      for k in 0..<q.count { q.storage[k] /= u.storage[0] }
+      for k in 0..<q.count { q[linear: k] /= u.storage[0] }
       return q
     }
     guard u.shape == e.shape, u.storage.allSatisfy({ $0 != 0 }) else { return nil }
-    for k in 0..<q.count { q.storage[k] /= u.storage[k] }
+    for k in 0..<q.count { q[linear: k] /= u.storage[k] }
     return q
   }
 }

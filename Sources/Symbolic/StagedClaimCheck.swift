@@ -99,7 +99,7 @@ public struct StagedClaimCheck: Sendable {
     }
     func total(_ terms: [Matrix], shape: Shape) -> Matrix {
       var sum = Matrix.zeros(shape.rows, shape.cols)
-      for t in terms { for k in 0..<sum.count { sum.storage[k] += t.storage[k] } }
+      for t in terms { for k in 0..<sum.count { sum[linear: k] += t.storage[k] } }
       return sum
     }
 
