@@ -59,8 +59,8 @@ public enum NumericDifferentiation {
       let estimate = try ridders(initialStep: 0.05 * (scale > 0 ? scale : 1), norm: \.maxAbs) { h in
         var plus = x
         var minus = x
-        plus.storage[c] += h
-        minus.storage[c] -= h
+        plus[linear: c] += h
+        minus[linear: c] -= h
         let width = plus.storage[c] - minus.storage[c]
         guard width > 0 else { return nil }
         guard let fp = try? f(plus), let fm = try? f(minus) else { return nil }
@@ -69,7 +69,7 @@ public enum NumericDifferentiation {
         }
         return (fp - fm).scaled(by: 1 / width)
       }
-      for r in 0..<f0.count { j.storage[r + c * f0.count] = estimate.value.storage[r] }
+      for r in 0..<f0.count { j[linear: r + c * f0.count] = estimate.value.storage[r] }
       worst = max(worst, estimate.estimatedError)
     }
     return FiniteDifferenceEstimate(value: j, estimatedError: worst)

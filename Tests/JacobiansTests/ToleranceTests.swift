@@ -182,7 +182,7 @@ import Testing
       row(gradient.scaled(by: 2)), of: sumExp, at: x, directions: 1)
     #expect(doubled.verdict == .failed, "\(size): \(doubled)")
     var oneEntry = gradient
-    oneEntry.storage[n / 2] += 10 * max(1, gradient.maxAbs)
+    oneEntry[linear: n / 2] += 10 * max(1, gradient.maxAbs)
     let single = try NumericDifferentiation.directionalCheck(row(oneEntry), of: sumExp, at: x, directions: 1)
     #expect(single.verdict == .failed, "\(size): \(single)")
     if n <= 40_000 {
