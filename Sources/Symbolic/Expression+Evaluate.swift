@@ -165,7 +165,7 @@ extension Expression {
       if case .maximum = self { isMax = true }
       var out = x
       for k in 0..<out.storage.count {
-        out.storage[k] = isMax ? Swift.max(x.storage[k], y.storage[k]) : Swift.min(x.storage[k], y.storage[k])
+        out[linear: k] = isMax ? Swift.max(x.storage[k], y.storage[k]) : Swift.min(x.storage[k], y.storage[k])
       }
       return out
     case .norm1(let a):
@@ -182,7 +182,7 @@ extension Expression {
         var c0 = 0
         for block in row {
           for j in 0..<block.cols {
-            for i in 0..<block.rows { out.storage[(r0 + i) + (c0 + j) * rows] = block.storage[i + j * block.rows] }
+            for i in 0..<block.rows { out[linear: (r0 + i) + (c0 + j) * rows] = block.storage[i + j * block.rows] }
           }
           c0 += block.cols
         }
