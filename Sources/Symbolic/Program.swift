@@ -14,7 +14,8 @@ import MatrixCore
 ///
 /// Syntax (`docs/programs.md`):
 /// - statements `name = expr` separated by newlines or `;`; `#` starts a comment that runs to the
-///   end of the line; blank statements are ignored;
+///   end of the line; blank statements are ignored; in a program written on one line, the
+///   statements are numbered as lines (1, 2, 3, …) in messages and reports;
 /// - `const a, b` declares inputs that are constants (not differentiated by `--wrt all`);
 /// - every name a statement uses is an input (a variable defined by no statement: its shape comes
 ///   from the caller) or a name defined on an earlier line;
@@ -107,17 +108,21 @@ public struct Program: Sendable {
     var constantLines: [String: Int] = [:]
     var index: [String: Int] = [:]
     var lineNumber = 0
+    // A program on one line (`h = W*x; f = sum(h)`, as typed on a command line) numbers its
+    // statements as lines, so that messages and reports can point at each.
+    let oneLine = !source.contains(where: \.isNewline)
     for rawLine in source.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-      lineNumber += 1
+      if !oneLine { lineNumber += 1 }
       guard rawLine.utf8.count <= Program.maximumLineLength else {
         throw ProgramError(
-          line: lineNumber,
+          line: max(lineNumber, 1),
           "the line is \(rawLine.utf8.count) bytes long; at most \(Program.maximumLineLength) are accepted")
       }
       let code = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
       for piece in Program.splitOutsideBrackets(code) {
         let text = piece.trimmedWhitespace
         if text.isEmpty { continue }
+        if oneLine { lineNumber += 1 }
         if let names = Program.constDeclaration(text) {
           for name in names {
             guard Program.isIdentifier(name) else {
@@ -277,7 +282,10 @@ public struct ProgramError: Error, Equatable, Sendable, CustomStringConvertible 
 
 extension StringProtocol {
   var trimmedWhitespace: String {
-    String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace }) else {
+      return ""
+    }
+    return String(self[start...end])
   }
 
   /// At most 60 characters, for quoting in messages.

@@ -103,6 +103,29 @@ extension StagedClaimCheck {
     return found
   }
 
+  /// A forward name read in place of another of the same shape (`1 - h.^2` for `1 - z.^2`): the
+  /// line evaluated with one name's value replaced by another's matches the expected value.
+  static func swappedName(
+    _ e: Expression, local: [String: Matrix], forward: [String: Matrix], program: Program, expected: Matrix,
+    close: (Matrix, Matrix) -> Bool
+  ) -> String? {
+    let read = e.variables.filter { forward[$0] != nil }
+    let names = program.inputs + program.statements.map(\.name)
+    var tries = 0
+    for u in read {
+      for v in names where v != u && forward[v]?.shape == forward[u]!.shape {
+        tries += 1
+        if tries > 400 { return nil }
+        var values = local
+        values[u] = forward[v]
+        guard let value = try? evaluate(e, values, line: 0), close(value, expected) else { continue }
+        let definition = program.statement(named: v).map { " (\(v) = \($0.expression.plainText))" } ?? ""
+        return "it uses \(u) where \(v) belongs\(definition): with \(v) in place of \(u) the line is right"
+      }
+    }
+    return nil
+  }
+
   /// e/u for a 1×1 u, e./u for u shaped like e (nil where u has a zero entry or does not fit).
   private static func quotient(_ e: Matrix, by u: Matrix) -> Matrix? {
     var q = e

@@ -44,6 +44,9 @@ public struct StagedClaimCheck: Sendable {
     public let claimedValue: Matrix?
     /// One sentence each: what the wrong line matches.
     public let diagnoses: [String]
+    /// A finding about the adjoint as left after its last line (a branch never added), rather
+    /// than about the line itself.
+    public var afterLine = false
   }
 
   public let program: Program
@@ -209,6 +212,11 @@ public struct StagedClaimCheck: Sendable {
           value: value, expected: expectedValue, adjoint: name, shape: shape, meant: meant.map { candidates[$0].c },
           matchedBefore: (allContributions[name] ?? []).filter { a in !candidates.contains { $0.c.line == a.c.line && $0.c.from == a.c.from } },
           all: allContributions, values: values.merging(local) { _, new in new }, close: close)
+        if diagnoses.isEmpty, let swap = StagedClaimCheck.swappedName(
+          statement.expression, local: local, forward: forward, program: program, expected: expectedValue, close: close)
+        {
+          diagnoses.append(swap)
+        }
         if overwrites { diagnoses.insert(overwriteSentence, at: 0) }
         findings.append(
           Finding(
@@ -223,13 +231,16 @@ public struct StagedClaimCheck: Sendable {
     for (name, last) in lastLine.sorted(by: { $0.value.line < $1.value.line }) where !reported.contains(name) {
       guard let missing = pending[name], !missing.isEmpty else { continue }
       let text = missing.map { "\(name) += \($0.c.expression.plainText) (through \($0.c.from), program line \($0.c.line))" }
-      findings.append(
-        Finding(
-          line: last.line, text: last.text, adjoint: name, verdict: .wrong,
-          expected: "add " + text.joined(separator: "; "), expectedValue: nil, claimedValue: nil,
-          diagnoses: ["\(name) misses a branch after this line: \(text.joined(separator: "; ")) (the += rule)"]))
+      var finding = Finding(
+        line: last.line, text: last.text, adjoint: name, verdict: .wrong,
+        expected: "add " + text.joined(separator: "; "), expectedValue: nil, claimedValue: nil,
+        diagnoses: ["\(name) misses a branch after this line: \(text.joined(separator: "; ")) (the += rule)"])
+      finding.afterLine = true
+      findings.append(finding)
     }
-    self.findings = findings.sorted { $0.line < $1.line }
+    self.findings = findings.enumerated().sorted { l, r in
+      (l.element.line, l.element.afterLine ? 1 : 0, l.offset) < (r.element.line, r.element.afterLine ? 1 : 0, r.offset)
+    }.map(\.element)
     self.notComputed = program.variableInputs.map { ProgramBackward.adjointName($0, layout: .shape) }.filter {
       lastLine[$0] == nil
     }

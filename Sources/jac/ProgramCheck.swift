@@ -31,11 +31,16 @@ struct ProgramClaimCheck {
           + "(dv = ∂F/∂v shaped like v; d\(prepared.program.output) = 1):")
       let width = min(48, claim.statements.map(\.text.count).max() ?? 0)
       for f in result.findings {
-        let pad = String(repeating: " ", count: max(1, width + 2 - f.text.count))
-        print("  line \(f.line): \(f.text)\(pad)\(f.verdict == .holds ? "holds" : "WRONG")")
+        let text = f.afterLine ? "\(f.adjoint) is incomplete" : f.text
+        let pad = String(repeating: " ", count: max(1, width + 2 - text.count))
+        print("  \(f.afterLine ? "after line" : "line") \(f.line): \(text)\(pad)\(f.verdict == .holds ? "holds" : "WRONG")")
       }
       if let wrong = result.firstWrong {
-        print("verdict: the backward pass is WRONG; the first wrong line is line \(wrong.line): \(wrong.text)")
+        if wrong.afterLine {
+          print("verdict: the backward pass is WRONG; the first error is after line \(wrong.line): \(wrong.adjoint) is incomplete")
+        } else {
+          print("verdict: the backward pass is WRONG; the first wrong line is line \(wrong.line): \(wrong.text)")
+        }
         if let e = wrong.expected { print("  it should be: \(e)" + (wrong.expectedValue.map { " (= \(describe($0)))" } ?? "")) }
         if let c = wrong.claimedValue { print("  the line gives \(describe(c))") }
         if wrong.diagnoses.isEmpty {
@@ -56,7 +61,7 @@ struct ProgramClaimCheck {
       func findingJSON(_ f: StagedClaimCheck.Finding) -> JSON {
         var fields: [(String, JSON)] = [
           ("line", .int(f.line)), ("text", .string(f.text)), ("adjoint", .string(f.adjoint)),
-          ("holds", .bool(f.verdict == .holds)),
+          ("holds", .bool(f.verdict == .holds)), ("afterLine", .bool(f.afterLine)),
         ]
         if let e = f.expected { fields.append(("expected", .string(e))) }
         if f.verdict == .wrong { fields.append(("diagnoses", .array(f.diagnoses.map { .string($0) }))) }

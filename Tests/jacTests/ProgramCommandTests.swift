@@ -48,9 +48,9 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     let wide = dir + "/wide.jac"
     try ("f = " + String(repeating: "x+", count: 500_000) + "x").write(toFile: wide, atomically: true, encoding: .utf8)
     let cases: [([String], String)] = [
-      (["derive", "a = b; b = a", "--wrt", "x", "--dims", "x=2x1"], "line 1: b is used before it is defined"),
+      (["derive", "a = b; b = a", "--wrt", "x", "--dims", "x=2x1"], "line 1: b is used before it is defined (it is defined on line 2, later)"),
       (["derive", "h = W*x; f = sum(h)", "--wrt", "W", "--dims", "W=2x3"], "the variable x has no shape"),
-      (["derive", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 1: h is defined twice"),
+      (["derive", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: h is defined twice"),
       (["derive", "h = W*x\nsum = 2*h", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: sum is a function"),
       (["derive", "--program", many, "--wrt", "x", "--dims", "x=1x1"], "more than 10000 statements"),
       (["derive", "--program", wide, "--wrt", "x", "--dims", "x=1x1"], "line 1: the line is 1000005 bytes long"),
@@ -69,7 +69,7 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
   @Test func unusedStatementIsAWarning() throws {
     let r = try JacRunner.run(["derive", "h = W*x; g = 2*h; f = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"])
     #expect(r.status == 0)
-    #expect(r.stderr == "jac: warning: line 1: g is never used\n")
+    #expect(r.stderr == "jac: warning: line 2: g is never used\n")
   }
 
   @Test func checkClaimProgramReportsTheFirstWrongLine() throws {
