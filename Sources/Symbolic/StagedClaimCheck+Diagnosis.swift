@@ -36,7 +36,7 @@ extension StagedClaimCheck {
     value x: Matrix, expected e: Matrix, adjoint: String, shape: Shape, meant: ProgramBackward.Contribution?,
     matchedBefore: [(c: ProgramBackward.Contribution, value: Matrix)],
     all: [String: [(c: ProgramBackward.Contribution, value: Matrix)]], values: [String: Matrix],
-    close: (Matrix, Matrix) -> Bool
+    close: (Matrix, Matrix) -> Bool, swapped: () -> String? = { nil }
   ) -> [String] {
     var found: [String] = []
     let name = String(adjoint.dropFirst())
@@ -99,6 +99,7 @@ extension StagedClaimCheck {
         }
       }
     }
+    if found.isEmpty, let swap = swapped() { found.append(swap) }
     if found.isEmpty, let factor { found.append(factor) }
     return found
   }

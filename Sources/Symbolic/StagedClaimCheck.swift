@@ -211,12 +211,11 @@ public struct StagedClaimCheck: Sendable {
         var diagnoses = StagedClaimCheck.diagnose(
           value: value, expected: expectedValue, adjoint: name, shape: shape, meant: meant.map { candidates[$0].c },
           matchedBefore: (allContributions[name] ?? []).filter { a in !candidates.contains { $0.c.line == a.c.line && $0.c.from == a.c.from } },
-          all: allContributions, values: values.merging(local) { _, new in new }, close: close)
-        if diagnoses.isEmpty, let swap = StagedClaimCheck.swappedName(
-          statement.expression, local: local, forward: forward, program: program, expected: expectedValue, close: close)
-        {
-          diagnoses.append(swap)
-        }
+          all: allContributions, values: values.merging(local) { _, new in new }, close: close,
+          swapped: {
+            StagedClaimCheck.swappedName(
+              statement.expression, local: local, forward: forward, program: program, expected: expectedValue, close: close)
+          })
         if overwrites { diagnoses.insert(overwriteSentence, at: 0) }
         findings.append(
           Finding(
