@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What a notebook block may run: only `jac` itself (no shell), not `jac notebook`, and only
 /// with files inside the notebook's folder.
 enum NotebookConfinement {
@@ -61,16 +65,38 @@ enum NotebookConfinement {
       if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
       if depth < 0 { throw refuse("which leaves the notebook's folder through ..") }
     }
-    // Symbolic links: the deepest existing ancestor, resolved, must stay inside the folder.
-    let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().standardizedFileURL.path
-    var probe = URL(fileURLWithPath: folder).appendingPathComponent(file.path).standardizedFileURL
-    while !FileManager.default.fileExists(atPath: probe.path) && probe.path != "/" && probe.path.count > root.count {
-      probe.deleteLastPathComponent()
+    // Symbolic links: follow the path component by component as the kernel will (a `..` after a
+    // link goes to the parent of the link's target); every step must stay inside the folder.
+    guard let root = realPath(folder) else { throw refuse("in a notebook folder that cannot be resolved") }
+    let inside = { (p: String) in p == root || p.hasPrefix(root == "/" ? "/" : root + "/") }
+    var current = root
+    var existing = true
+    for part in file.path.split(separator: "/").map(String.init) where part != "." {
+      if part == ".." {
+        current = (current as NSString).deletingLastPathComponent
+      } else {
+        current = current == "/" ? "/" + part : current + "/" + part
+        var info = stat()
+        if existing && lstat(current, &info) == 0 {
+          if (info.st_mode & S_IFMT) == S_IFLNK {
+            guard let target = realPath(current) else {
+              throw refuse("which goes through a symbolic link that leads nowhere")
+            }
+            current = target
+          }
+        } else {
+          existing = false
+        }
+      }
+      guard inside(current) else { throw refuse("which leads out of the notebook's folder through a symbolic link") }
     }
-    let resolved = probe.resolvingSymlinksInPath().standardizedFileURL.path
-    guard resolved == root || resolved.hasPrefix(root == "/" ? "/" : root + "/") else {
-      throw refuse("which leads out of the notebook's folder through a symbolic link")
-    }
+  }
+
+  /// The canonical absolute path of an existing file (links resolved), or nil.
+  private static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
   }
 }
 

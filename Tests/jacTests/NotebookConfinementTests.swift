@@ -27,11 +27,15 @@ import Testing
     ("jac spy \"x'*x\" --wrt x --dims x=2x1 -o link/evil.svg", "link/evil.svg (-o), which leads out of the notebook's folder through a symbolic link"),
     ("jac convert ../j.npy t.npy --from numerator --to denominator --output-shape 2,1 --input-shape 2,1", "../j.npy (IN)"),
     ("jac derive --program ../p.txt --wrt x --dims x=2x1", "../p.txt (--program), which leaves"),
+    // `..` after a link is the parent of the link's target, as the kernel reads it (lexically it stays inside).
+    ("jac spy \"x'*x\" --wrt x --dims x=2x1 -o link/nb/../../evil.svg", "link/nb/../../evil.svg (-o), which leads out"),
+    ("jac spy \"x'*x\" --wrt x --dims x=2x1 -o dangling.svg", "dangling.svg (-o), which goes through a symbolic link that leads nowhere"),
     ("jac check --program OUTER/p.txt --wrt x --dims x=2x1 --claim \"2*x'\"", "OUTER/p.txt (--program), an absolute path"),
   ])
   func pathsOutsideTheFolderAreRefusedBeforeAnythingRuns(command: String, message: String) throws {
     let (outer, folder) = try Self.sandbox()
     try FileManager.default.createSymbolicLink(atPath: folder + "/link", withDestinationPath: outer)
+    try FileManager.default.createSymbolicLink(atPath: folder + "/dangling.svg", withDestinationPath: outer + "/evil.svg")
     let hostile = command.replacingOccurrences(of: "OUTER", with: outer)
     // A harmless block first: it must not run either.
     try Self.write(
@@ -44,7 +48,7 @@ import Testing
     }
     let outside = try FileManager.default.contentsOfDirectory(atPath: outer).sorted()
     #expect(outside == ["nb"])
-    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["j.npy", "link", "nb.md"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["dangling.svg", "j.npy", "link", "nb.md"])
   }
 
   @Test func onlyJacRunsAndNeverJacNotebook() throws {
