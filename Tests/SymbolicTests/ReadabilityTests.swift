@@ -155,6 +155,22 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     }
   }
 
+  /// The length ratios over the whole suite, printed for the record (each case checks its own).
+  @Test func lengthRatios() throws {
+    var ratios: [Double] = []
+    for c in Self.cases {
+      let d = try SymbolicDerivative(of: Expression(c.expression), wrt: c.wrt, dims: c.dims)
+      let printed = d.outputShape.isScalar ? try #require(d.gradient) : d.jacobian
+      ratios.append(Double(Self.length(printed.plainText)) / Double(Self.length(c.textbook)))
+    }
+    let sorted = ratios.sorted()
+    let within = ratios.filter { $0 <= 1.25 }.count
+    print(
+      "ReadabilityTests: \(ratios.count) cases, length/textbook median \(sorted[sorted.count / 2]), "
+        + "max \(sorted.last!), \(within) within 1.25")
+    #expect(within >= ratios.count - 3)
+  }
+
   @Test func suiteIsLargeEnough() {
     #expect(Self.cases.count >= 40)
     for c in Self.cases where c.budget != 1.25 { #expect(c.why != nil, "\(c.testDescription) needs a reason") }
