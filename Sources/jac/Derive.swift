@@ -33,7 +33,7 @@ struct Derive: ParsableCommand {
       "Compare with finite differences at the point; exit 1 if they disagree or cannot tell.",
       discussion: """
         Richardson-extrapolated central differences that estimate their own error: the full Jacobian when X has \
-        at most 1024 entries (and the Jacobian 4·10⁶), else 4 random directions. Passes when \
+        at most 1024 entries (and the Jacobian 4·10⁶), else 4 random directions (2 beyond 10⁶ entries). Passes when \
         ‖FD − J‖ ≤ 1e-6·‖FD‖ + 4·(estimated FD error) + 1024·ε·(magnitudes).
         """)) var check = false
   @Option(help: "text, latex, or json.") var format: OutputFormat = .text
