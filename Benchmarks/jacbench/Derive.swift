@@ -68,6 +68,11 @@ let deriveExpressions: [(text: String, wrt: String, dims: String)] = [
   ("norm1(A*x-b)", "x", "A=4x3,x=3x1,b=4x1"),
   ("sigmoid(w'*[x;1])", "w", "w=4x1,x=3x1"),
   ("[A,B;C,D]", "B", "A=2x3,B=2x2,C=3x3,D=3x2"),
+  // Symbolic sizes: `jac derive` derives `--dims R=mxn` at the generic instantiation, each
+  // symbol a distinct prime (docs/language.md), so these are the same work as R=mxn, x=n, ….
+  ("R'*R", "R", "R=53x59"),
+  ("x'*A*x", "x", "x=53x1,A=53x53"),
+  ("tanh(W*X+b)", "b", "W=59x61,X=61x53,b=59x1"),
 ]
 
 /// `"X=3x2,A=2x3"` as shapes; the list above is fixed, so a malformed entry is a programmer error.
@@ -83,7 +88,7 @@ private func benchmarkDims(_ text: String) -> [String: Shape] {
 }
 
 /// `derive`: parse + differentiate (the Jacobian forward, for a 1×1 F also the gradient in
-/// reverse mode) + simplify, for each of the 60 expressions; one line per expression with its
+/// reverse mode) + simplify, for each of the 63 expressions; one line per expression with its
 /// median seconds, then a summary line with the median over expressions (target < 0.1 ms).
 let deriveCase = BenchmarkCase(name: "derive") {
   var medians: [Double] = []

@@ -21,6 +21,6 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
   public var isScalar: Bool { rows == 1 && cols == 1 }
   public var transposed: Shape { Shape(cols, rows) }
 
-  /// `3×2`, the notation used in every message.
-  public var description: String { "\(rows)×\(cols)" }
+  /// `3×2`, the notation used in every message (`m×n` under size symbols, `SizeSymbols`).
+  public var description: String { "\(SizeSymbols.text(rows))×\(SizeSymbols.text(cols))" }
 }

@@ -1,3 +1,5 @@
+import MatrixCore
+
 extension Expression {
   /// The expression as LaTeX math (without `$`), with the parentheses of `unicodeText`:
   ///
@@ -14,10 +16,10 @@ extension Expression {
     switch self {
     case .variable(let name): return Expression.latexName(name)
     case .constant(let c): return c < 0 ? "-" + Expression.latexNumber(-c) : Expression.latexNumber(c)
-    case .identity(let n): return "I_{\(n)}"
-    case .commutation(let m, let n): return "K_{\(m),\(n)}"
-    case .zeros(let m, let n): return "\\mathbf{0}_{\(m) \\times \(n)}"
-    case .ones(let m, let n): return "\\mathbf{1}_{\(m) \\times \(n)}"
+    case .identity(let n): return "I_{\(SizeSymbols.text(n))}"
+    case .commutation(let m, let n): return "K_{\(SizeSymbols.text(m)),\(SizeSymbols.text(n))}"
+    case .zeros(let m, let n): return "\\mathbf{0}_{\(SizeSymbols.text(m)) \\times \(SizeSymbols.text(n))}"
+    case .ones(let m, let n): return "\\mathbf{1}_{\(SizeSymbols.text(m)) \\times \(SizeSymbols.text(n))}"
     case .transpose(.inverse(let a)): return a.latexBase() + "^{-\\top}"
     case .transpose(let a): return a.latexBase() + "^{\\top}"
     case .inverse(let a): return a.latexBase() + "^{-1}"
@@ -50,7 +52,7 @@ extension Expression {
     case .sum(let a): return "\\operatorname{sum}(\(a.latex))"
     case .norm(let a): return "\\lVert \(a.latex) \\rVert_{F}"
     case .vec(let a): return "\\operatorname{vec}(\(a.latex))"
-    case .reshape(let a, let m, let n): return "\\operatorname{reshape}(\(a.latex), \(m), \(n))"
+    case .reshape(let a, let m, let n): return "\\operatorname{reshape}(\(a.latex), \(SizeSymbols.text(m)), \(SizeSymbols.text(n)))"
     case .diag(let a): return "\\operatorname{diag}(\(a.latex))"
     case .diagonal(let a): return "\\operatorname{diagonal}(\(a.latex))"
     case .softmax(let a): return "\\operatorname{softmax}(\(a.latex))"

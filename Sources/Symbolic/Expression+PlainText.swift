@@ -1,3 +1,5 @@
+import MatrixCore
+
 extension Expression: CustomStringConvertible {
   /// The expression in the plain ASCII language, with the fewest parentheses the precedence
   /// table allows: what `Expression(_:)` parses back to the same tree (for trees whose
@@ -15,10 +17,10 @@ extension Expression: CustomStringConvertible {
     switch self {
     case .variable(let name): return name
     case .constant(let c): return c < 0 ? "-" + Expression.format(-c) : Expression.format(c)
-    case .identity(let n): return "I(\(n))"
-    case .commutation(let m, let n): return "K(\(m),\(n))"
-    case .zeros(let m, let n): return "zeros(\(m),\(n))"
-    case .ones(let m, let n): return "ones(\(m),\(n))"
+    case .identity(let n): return "I(\(SizeSymbols.text(n)))"
+    case .commutation(let m, let n): return "K(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .zeros(let m, let n): return "zeros(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .ones(let m, let n): return "ones(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
     case .transpose(let a): return a.plain(atLeast: .postfix) + "'"
     case .negate(let a): return "-" + a.plain(atLeast: .unary)
     case .add(let a, let b): return a.plain(atLeast: .sum) + "+" + b.plain(above: .sum)
@@ -42,7 +44,7 @@ extension Expression: CustomStringConvertible {
     case .sum(let a): return "sum(\(a.plainText))"
     case .norm(let a): return "norm(\(a.plainText))"
     case .vec(let a): return "vec(\(a.plainText))"
-    case .reshape(let a, let m, let n): return "reshape(\(a.plainText),\(m),\(n))"
+    case .reshape(let a, let m, let n): return "reshape(\(a.plainText),\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
     case .diag(let a): return "diag(\(a.plainText))"
     case .diagonal(let a): return "diagonal(\(a.plainText))"
     case .softmax(let a): return "softmax(\(a.plainText))"

@@ -1,3 +1,5 @@
+import MatrixCore
+
 extension Expression {
   /// The expression as people write it: `Xᵀ`, `X⁻¹`, `X²`, `⊗`, `⊙`, `⊘`, `−`, `I₂`,
   /// `K₃,₂`, products by juxtaposition (`Wx` is printed `W x`, `(A + B)C` without a sign,
@@ -20,8 +22,8 @@ extension Expression {
     case .identity(let n): return "I" + Expression.subscriptDigits(n)
     case .commutation(let m, let n):
       return "K" + Expression.subscriptDigits(m) + "," + Expression.subscriptDigits(n)
-    case .zeros(let m, let n): return "zeros(\(m),\(n))"
-    case .ones(let m, let n): return "ones(\(m),\(n))"
+    case .zeros(let m, let n): return "zeros(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .ones(let m, let n): return "ones(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
     case .transpose(.inverse(let a)): return a.unicode(atLeast: .postfix) + "⁻ᵀ"
     case .transpose(let a): return a.unicode(atLeast: .postfix) + "ᵀ"
     case .inverse(let a): return a.unicode(atLeast: .postfix) + "⁻¹"
@@ -59,7 +61,7 @@ extension Expression {
     case .sum(let a): return "sum(\(a.unicodeText))"
     case .norm(let a): return "norm(\(a.unicodeText))"
     case .vec(let a): return "vec(\(a.unicodeText))"
-    case .reshape(let a, let m, let n): return "reshape(\(a.unicodeText), \(m), \(n))"
+    case .reshape(let a, let m, let n): return "reshape(\(a.unicodeText), \(SizeSymbols.text(m)), \(SizeSymbols.text(n)))"
     case .diag(let a): return "diag(\(a.unicodeText))"
     case .diagonal(let a): return "diagonal(\(a.unicodeText))"
     case .softmax(let a): return "softmax(\(a.unicodeText))"
@@ -129,6 +131,18 @@ extension Expression {
 
   static func subscriptDigits(_ n: Int) -> String {
     let digits: [Character] = ["₀", "₁", "₂", "₃", "₄", "₅", "₆", "₇", "₈", "₉"]
-    return String(String(n).compactMap { $0.wholeNumberValue.map { digits[$0] } })
+    let text = SizeSymbols.text(n)
+    if text.allSatisfy(\.isASCIIDigit) {
+      return String(text.compactMap { $0.wholeNumberValue.map { digits[$0] } })
+    }
+    // A size symbol (docs/language.md): Unicode subscript letters where they exist (`Iₙ`, `Kₘ,ₙ`),
+    // else `_{…}`.
+    let letters: [Character: Character] = [
+      "a": "ₐ", "e": "ₑ", "h": "ₕ", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "o": "ₒ", "p": "ₚ",
+      "r": "ᵣ", "s": "ₛ", "t": "ₜ", "u": "ᵤ", "v": "ᵥ", "x": "ₓ", "+": "₊", "−": "₋",
+      "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉",
+    ]
+    let mapped = text.compactMap { letters[$0] }
+    return mapped.count == text.count ? String(mapped) : "_{\(text)}"
   }
 }

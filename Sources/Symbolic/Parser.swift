@@ -1,3 +1,5 @@
+import MatrixCore
+
 extension Expression {
   /// Parses an expression of the language (`shared/spec/expression-language.md`).
   ///
@@ -443,6 +445,13 @@ struct Parser {
       guard let n = Int(exactly: value) else {
         throw error("\(needs), not \(lexeme)", at: token.offset)
       }
+      return try checkedSize(n, of: signature.name, at: token)
+    }
+    // A size symbol of `--dims R=mxn` (docs/language.md), when the caller instantiates them.
+    if case .identifier(let name) = token.kind, [.comma, .rightParen].contains(peek(1).kind),
+      let n = SizeSymbols.values[name]
+    {
+      _ = advance()
       return try checkedSize(n, of: signature.name, at: token)
     }
     // Not a literal: read the argument to quote it whole.

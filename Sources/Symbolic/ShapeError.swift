@@ -42,7 +42,7 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the variable \(name) has no shape: give it with --dims \(name)=RxC"
     case let .innerSizes(expression, lhs, lhsShape, rhs, rhsShape):
       return
-        "in \(expression), \(lhs) is \(lhsShape) and \(rhs) is \(rhsShape): \(lhsShape.cols) ≠ \(rhsShape.rows)"
+        "in \(expression), \(lhs) is \(lhsShape) and \(rhs) is \(rhsShape): \(SizeSymbols.text(lhsShape.cols)) ≠ \(SizeSymbols.text(rhsShape.rows))"
     case let .unequalShapes(expression, operation, lhs, lhsShape, rhs, rhsShape):
       // Broadcasting (docs/language.md): rows and columns each equal, or 1 on one side.
       let rule = "equal shapes, or a size 1 that broadcasts (rows and columns each equal or 1)"

@@ -67,6 +67,7 @@ struct Check: ParsableCommand {
     guard claim.isEmpty != claimFile.isEmpty else {
       throw CLIError("give the claims either with --claim or with --claim-file (one per variable of --wrt), not both")
     }
+    if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
     let claimExpressions = try claim.map { try parseExpression($0, role: "claim") }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point, extra: claimExpressions)
     let given = claim.isEmpty ? claimFile : claim

@@ -44,6 +44,7 @@ struct Derive: ParsableCommand {
       try ProgramDerive(prepared: program, wrt: wrt, layout: layoutOption ?? .shape, check: check, format: format).run()
       return
     }
+    if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     if jacobianOut != nil && prepared.derivatives.count > 1 {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")

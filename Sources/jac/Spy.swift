@@ -28,11 +28,22 @@ struct Spy: ParsableCommand {
       single.programOptions.file = nil
       return try single.run()
     }
-    let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
-    if prepared.derivatives.count > 1 {
-      throw CLIError("spy draws one Jacobian: give one variable with --wrt, not \(wrt)")
+    let d: SymbolicDerivative
+    let values: [String: Matrix]
+    let pointDescription: String
+    if let sizes = try SymbolicSizes(point.dims) {
+      // Size symbols: drawn at the first small instantiation (docs/language.md).
+      let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point)
+      guard run.variables.count == 1 else { throw CLIError("spy draws one Jacobian: give one variable with --wrt, not \(wrt)") }
+      (d, values) = try run.numeric(wrt, at: run.instantiations[0])
+      pointDescription = "at \(SymbolicSizes.describe(run.instantiations[0])), a random point (seed \(point.seed))"
+    } else {
+      let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
+      if prepared.derivatives.count > 1 {
+        throw CLIError("spy draws one Jacobian: give one variable with --wrt, not \(wrt)")
+      }
+      (d, values, pointDescription) = (prepared.derivative, prepared.values, prepared.pointDescription)
     }
-    let (d, values) = (prepared.derivative, prepared.values)
     let rows = d.outputShape.count
     let cols = d.inputShape.count
     guard rows <= JacobianPicture.maximumSide, cols <= JacobianPicture.maximumSide else {
@@ -46,6 +57,6 @@ struct Spy: ParsableCommand {
       outputName: "F", inputName: wrt)
     try picture.svg.writeAtomically(to: output)
     let nonzero = j.storage.filter { $0 != 0 }.count
-    print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(prepared.pointDescription), \(nonzero) nonzero entries")
+    print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(pointDescription), \(nonzero) nonzero entries")
   }
 }

@@ -1,0 +1,47 @@
+/// Size symbols (docs/language.md, "Symbolic sizes"): `--dims R=mxn` derives at a generic
+/// instantiation where every symbol is a distinct prime, and prints every size through this table,
+/// so that `I(53)` prints `Iₙ` when n = 53, `K(59,53)` prints `Kₘ,ₙ`, and `3127 = 59·53` prints
+/// `mn`. Outside `withValue` the table is empty and sizes print as numbers.
+public enum SizeSymbols {
+  /// The symbol of each prime that stands for it.
+  @TaskLocal public static var names: [Int: String] = [:]
+  /// The value of each symbol in an instantiation, for reading `I(n)`, `K(m,n)`, `ones(n,1)` in
+  /// a claim (the parser reads a size symbol through this table).
+  @TaskLocal public static var values: [String: Int] = [:]
+
+  /// The size as text: its number when no table is set; else the product of symbols it is (`mn`),
+  /// or such a product plus or minus a small constant (`n+1`, the rows of `[x; 1]`).
+  public static func text(_ n: Int) -> String {
+    let table = names
+    guard !table.isEmpty else { return String(n) }
+    if let p = product(n, table) { return p }
+    // A product of symbols plus a small constant: the nearest one.
+    for c in 1...4 {
+      if n - c > 1, let p = product(n - c, table) { return "\(p)+\(c)" }
+      if let p = product(n + c, table) { return "\(p)−\(c)" }
+    }
+    return String(n)
+  }
+
+  /// `n` as a product of the table's primes (`mn`), possibly with a numeric coefficient (`2m`),
+  /// or nil when no symbol divides it; 1 is "1".
+  private static func product(_ n: Int, _ table: [Int: String]) -> String? {
+    if n == 1 { return "1" }
+    var rest = n
+    var factors: [String] = []
+    for (p, name) in table.sorted(by: { $0.value < $1.value }) {
+      while rest % p == 0 {
+        rest /= p
+        factors.append(name)
+      }
+    }
+    guard !factors.isEmpty else { return nil }
+    // A numeric coefficient left over stands first (`2m`, the columns of `[X, X]`).
+    return (rest == 1 ? "" : String(rest)) + factors.joined()
+  }
+}
+
+extension Shape {
+  /// `m×n` under a size-symbol table, `3×2` otherwise (the same as `description`).
+  public var symbolicDescription: String { "\(SizeSymbols.text(rows))×\(SizeSymbols.text(cols))" }
+}

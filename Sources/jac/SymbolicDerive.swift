@@ -1,0 +1,305 @@
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+/// `jac derive` and `jac check` when `--dims` has size symbols (docs/language.md): the closed
+/// form printed with the symbols, the numbers (checks, `--jacobian-out`, the structure line) at
+/// small instantiations, each stated.
+struct SymbolicRun {
+  let sizes: SymbolicSizes
+  let expression: MatrixExpression
+  let text: String
+  let variables: [String]
+  let seed: UInt64
+  /// The generic instantiation (distinct primes) and its table of names.
+  let generic: (values: [String: Int], names: [Int: String])
+  /// Two small instantiations for numbers.
+  let instantiations: [[String: Int]]
+
+  init(_ sizes: SymbolicSizes, text: String, wrt: String, point: PointOptions, extra: [String] = []) throws {
+    guard point.values.isEmpty else {
+      throw CLIError(
+        "--values gives concrete sizes, but --dims has the size symbols \(sizes.symbols.joined(separator: ", ")): "
+          + "drop --values (the point is drawn at small sizes) or give concrete --dims")
+    }
+    self.sizes = sizes
+    self.text = text
+    expression = try parseExpression(text, role: "expression")
+    variables = try parseVariableList(wrt)
+    seed = point.seed
+    for v in expression.variables where sizes.shapes[v] == nil {
+      throw CLIError("the variable \(v) has no shape: give it with --dims \(v)=RxC (sizes may be symbols such as n)")
+    }
+    for v in variables where sizes.shapes[v] == nil {
+      throw CLIError("--wrt \(v) names no variable with a shape: give it with --dims \(v)=RxC")
+    }
+    // Primes near a size written in the expression or a claim are avoided, so that every size of
+    // the result reads back unambiguously.
+    var literal = expression.literalSizes
+    for c in extra { literal.formUnion((try? MatrixExpression(c))?.literalSizes ?? []) }
+    generic = sizes.generic(avoiding: literal)
+    instantiations = sizes.instantiations(count: 2, seed: point.seed)
+    guard instantiations.count == 2 else {
+      throw CLIError("cannot draw two different instantiations of the size symbols")
+    }
+  }
+
+  /// The derivative at the generic instantiation, errors rendered with the symbols.
+  func genericDerivative(_ v: String) throws -> SymbolicDerivative {
+    try SizeSymbols.$names.withValue(generic.names) {
+      do {
+        return try SymbolicDerivative(of: expression, wrt: v, dims: sizes.dims(generic.values))
+      } catch {
+        throw CLIError("\(error)")
+      }
+    }
+  }
+
+  /// The derivative and a random point (from the seed) at an instantiation.
+  func numeric(_ v: String, at inst: [String: Int]) throws -> (SymbolicDerivative, [String: Matrix]) {
+    let dims = sizes.dims(inst)
+    let d = try SymbolicDerivative(of: expression, wrt: v, dims: dims)
+    var generator = SeededGenerator(seed: seed)
+    let constraints = RandomPoint.constraints(in: [expression])
+    var values: [String: Matrix] = [:]
+    for name in expression.variables.sorted() {
+      guard let s = dims[name] else { continue }
+      values[name] = RandomPoint.draw(s, constraint: constraints[name], using: &generator)
+    }
+    return (d, values)
+  }
+
+  /// Text under the symbols' names.
+  func named<T>(_ body: () throws -> T) rethrows -> T { try SizeSymbols.$names.withValue(generic.names, operation: body) }
+}
+
+extension MatrixExpression {
+  /// Every size written in the expression (`I(3)`, `K(2,3)`, `ones(n,1)` once instantiated).
+  var literalSizes: Set<Int> {
+    var out = Set<Int>()
+    switch self {
+    case .identity(let n): out.insert(n)
+    case .commutation(let m, let n), .zeros(let m, let n), .ones(let m, let n), .reshape(_, let m, let n):
+      out.formUnion([m, n])
+    default: break
+    }
+    for c in children { out.formUnion(c.literalSizes) }
+    return out
+  }
+}
+
+extension Derive {
+  /// `jac derive` with size symbols in `--dims`.
+  func runSymbolic(_ sizes: SymbolicSizes) throws {
+    let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point)
+    if jacobianOut != nil && run.variables.count > 1 {
+      throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
+    }
+    let at = run.instantiations.map(SymbolicSizes.describe)
+    var objects: [JSON] = []
+    var allPassed = true
+    for v in run.variables {
+      let d = try run.genericDerivative(v)
+      if layout == .shape && !d.outputShape.isScalar {
+        throw CLIError(
+          "--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description }); use numerator or denominator")
+      }
+      let shown = try run.named { try d.display(in: layout.layout) }
+      let (header, title, closedText, closedLatex, closedPlain, rows, cols) = run.named {
+        (
+          "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]",
+          "\(shown.title) [\(layout.layout.rawValue) layout, \(SizeSymbols.text(shown.rows))×\(SizeSymbols.text(shown.cols))]:",
+          shown.expression.unicodeText, shown.expression.latex, shown.expression.plainText,
+          SizeSymbols.text(shown.rows), SizeSymbols.text(shown.cols)
+        )
+      }
+      let gradient = run.named { d.gradient.map { ($0.unicodeText, $0.latex, $0.plainText) } }
+      // Numbers at the instantiations: the structure at the first; checks at both.
+      let (d0, values0) = try run.numeric(v, at: run.instantiations[0])
+      let structure = try d0.jacobian(at: values0).matrix
+      var checks: [(abs: Double, rel: Double, passed: Bool)] = []
+      if check {
+        for inst in run.instantiations {
+          let (di, vi) = try run.numeric(v, at: inst)
+          let jacobian = try di.jacobian(at: vi).materialized()
+          let fd = try NumericDifferentiation.jacobian(
+            of: { x in
+              var w = vi
+              w[v] = x
+              return try run.expression.evaluate(w)
+            }, at: vi[v]!)
+          let c = JacobianComparison(expected: fd, actual: jacobian, output: di.outputShape, input: di.inputShape)
+          checks.append((c.maxAbsError, c.maxRelError, c.passes(relativeTolerance: 1e-6)))
+        }
+      }
+      if let path = jacobianOut {
+        let dense: Matrix
+        switch layout {
+        case .numerator: dense = try d0.jacobian(at: values0).materialized()
+        case .denominator: dense = try d0.jacobian(at: values0).matrix(in: .denominator).materialized()
+        case .shape: dense = try d0.gradient(at: values0)
+        }
+        try dense.writeNPY(to: path)
+      }
+      let passed = checks.allSatisfy(\.passed)
+      allPassed = allPassed && passed
+      switch format {
+      case .text, .latex:
+        let latex = format == .latex
+        print(header)
+        print(title)
+        print("  " + (latex ? closedLatex : closedText))
+        if layout != .shape, let g = gradient {
+          print("gradient (shape convention, \(run.named { d.inputShape.description })):")
+          print("  " + (latex ? g.1 : g.0))
+        }
+        if !latex { print("structure at \(at[0]), at a random point (seed \(run.seed)): \(structure)") }
+        for (k, c) in checks.enumerated() {
+          print(
+            "check at \(at[k]) against central finite differences: largest absolute error \(sci(c.abs)), "
+              + "relative \(sci(c.rel)): " + (c.passed ? "passed" : "FAILED"))
+        }
+        if let path = jacobianOut { print("wrote \(path) (at \(at[0]))") }
+      case .json:
+        var fields: [(String, JSON)] = run.named {
+          [
+            ("expression", .string(expression)), ("wrt", .string(v)),
+            ("outputShape", SizeSymbols.jsonShape(d.outputShape)), ("inputShape", SizeSymbols.jsonShape(d.inputShape)),
+            ("sizeSymbols", .array(sizes.symbols.map { .string($0) })),
+            ("layout", .string(layout.layout.rawValue)),
+            (
+              "jacobian",
+              .object([
+                ("text", .string(closedText)), ("latex", .string(closedLatex)), ("plain", .string(closedPlain)),
+                ("rows", .string(rows)), ("cols", .string(cols)), ("structure", .string(structure.structure.text)),
+              ])
+            ),
+          ]
+        }
+        if let g = gradient {
+          fields.append(("gradient", .object([("text", .string(g.0)), ("latex", .string(g.1)), ("plain", .string(g.2))])))
+        }
+        fields.append(("instantiations", .array(run.instantiations.map { inst in .object(inst.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }) })))
+        if !checks.isEmpty {
+          fields.append(
+            (
+              "check",
+              .object([
+                ("maxAbsError", .number(checks.map(\.abs).max() ?? 0)), ("maxRelError", .number(checks.map(\.rel).max() ?? 0)),
+                ("passed", .bool(passed)),
+              ])
+            ))
+        }
+        if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }
+        objects.append(.object(fields))
+      }
+    }
+    if format == .json {
+      print(
+        objects.count == 1
+          ? objects[0].rendered
+          : JSON.object([
+            ("expression", .string(expression)), ("wrt", .array(run.variables.map { .string($0) })),
+            ("derivatives", .array(objects)),
+          ]).rendered)
+    }
+    if !allPassed { throw CheckFailed() }
+  }
+}
+
+extension Check {
+  /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
+  /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
+  /// it holds at both.
+  func runSymbolic(_ sizes: SymbolicSizes) throws {
+    guard claimFile.isEmpty else {
+      throw CLIError("--claim-file holds concrete sizes: with size symbols in --dims, give the claim with --claim")
+    }
+    let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point, extra: claim)
+    guard claim.count == run.variables.count else {
+      let n = run.variables.count
+      throw CLIError(
+        "--wrt names \(n) variable\(n == 1 ? "" : "s") but \(claim.count) claim\(claim.count == 1 ? " was" : "s were") given: "
+          + "give one claim per variable, in the order of --wrt")
+    }
+    let at = run.instantiations.map(SymbolicSizes.describe)
+    var objects: [JSON] = []
+    var allHold = true
+    for (k, v) in run.variables.enumerated() {
+      let d = try run.genericDerivative(v)
+      let (truth, gradient) = run.named { (d.jacobian.unicodeText, d.gradient?.unicodeText) }
+      var results: [ClaimCheck] = []
+      for inst in run.instantiations {
+        let (di, values) = try run.numeric(v, at: inst)
+        // The claim is read with the symbols standing for this instantiation's sizes.
+        let c = try SizeSymbols.$values.withValue(inst) { try parseExpression(claim[k], role: "claim") }
+        for name in c.variables where values[name] == nil {
+          throw CLIError("the claim uses \(name), which is not a variable of the expression")
+        }
+        let claimed = try c.evaluate(values)
+        if layout.layout == .shape && !di.outputShape.isScalar {
+          throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description })")
+        }
+        results.append(
+          try ClaimCheck(claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance))
+      }
+      let holds = results.allSatisfy(\.holds)
+      allHold = allHold && holds
+      let failing = results.firstIndex { !$0.holds }
+      switch format {
+      case .text:
+        print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]" })
+        print("truth (numerator layout): \(truth)")
+        if let g = gradient { print("gradient (shape convention): \(g)") }
+        print("claim (\(layout.layout.rawValue) layout): \(claim[k])")
+        for (i, r) in results.enumerated() {
+          let error = r.comparison.map { " (largest absolute error \(sci($0.maxAbsError)))" } ?? ""
+          print("at \(at[i]), random point (seed \(run.seed)): " + (r.holds ? "holds" : "WRONG") + error)
+        }
+        if let f = failing {
+          let r = results[f]
+          print("verdict: the claim is WRONG (at \(at[f]))")
+          if let c = r.comparison {
+            for w in c.worst {
+              print("  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
+            }
+          } else {
+            print("the claim is \(r.claimShape) but the derivative in this layout is \(r.expectedShape)")
+          }
+          for diagnosis in r.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
+        } else {
+          print("verdict: the claim holds at both instantiations (\(at.joined(separator: "; ")))")
+        }
+      case .json:
+        var fields: [(String, JSON)] = [
+          ("expression", .string(expression)), ("wrt", .string(v)), ("layout", .string(layout.layout.rawValue)),
+          ("holds", .bool(holds)), ("truth", .string(truth)),
+          ("sizeSymbols", .array(sizes.symbols.map { .string($0) })),
+          (
+            "instantiations",
+            .array(
+              zip(run.instantiations, results).map { inst, r in
+                .object(
+                  [("sizes", .object(inst.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })), ("holds", .bool(r.holds))]
+                    + (r.comparison.map { [("maxAbsError", JSON.number($0.maxAbsError))] } ?? []))
+              })
+          ),
+          ("diagnoses", .array((failing.map { results[$0].diagnoses } ?? []).map { .string($0.sentence) })),
+        ]
+        if let c = results.first?.comparison { fields.append(("maxRelError", .number(c.maxRelError))) }
+        objects.append(.object(fields))
+      }
+    }
+    if format == .json {
+      print(
+        objects.count == 1
+          ? objects[0].rendered
+          : JSON.object([
+            ("expression", .string(expression)), ("wrt", .array(run.variables.map { .string($0) })),
+            ("holds", .bool(allHold)), ("checks", .array(objects)),
+          ]).rendered)
+    }
+    if !allHold { throw CheckFailed() }
+  }
+}

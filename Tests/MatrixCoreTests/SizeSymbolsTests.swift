@@ -1,0 +1,23 @@
+import Testing
+
+@testable import MatrixCore
+
+/// Sizes printed through a size-symbol table (docs/language.md): products of the symbols' primes,
+/// and such a product plus a small constant.
+@Suite struct SizeSymbolsTests {
+  @Test func sizesReadAsSymbols() {
+    let names = [53: "m", 59: "n"]
+    SizeSymbols.$names.withValue(names) {
+      #expect(SizeSymbols.text(53) == "m")
+      #expect(SizeSymbols.text(53 * 59) == "mn")
+      #expect(SizeSymbols.text(59 * 59) == "nn")
+      #expect(SizeSymbols.text(60) == "n+1")
+      #expect(SizeSymbols.text(2 * 53) == "2m")
+      #expect(SizeSymbols.text(1) == "1")
+      #expect(SizeSymbols.text(7) == "7")
+      #expect(Shape(53, 1).description == "m×1")
+    }
+    #expect(SizeSymbols.text(53) == "53")
+    #expect(Shape(53, 1).description == "53×1")
+  }
+}

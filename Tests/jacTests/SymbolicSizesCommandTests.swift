@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `--dims` with size symbols (docs/language.md): the closed form printed with the symbols, the
+/// numbers at two small instantiations, JSON shapes as strings, conflicts named.
+@Suite struct SymbolicSizesCommandTests {
+  @Test func gramJacobianWithSymbols() throws {
+    let text = try JacRunner.run(["derive", "R'*R", "--wrt", "R", "--dims", "R=mxn", "--check"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("(Iₙ ⊗ Rᵀ) + (Rᵀ ⊗ Iₙ)Kₘ,ₙ"), "\(text.stdout)")
+    #expect(text.stdout.contains("R m×n"))
+    // Two different instantiations, each checked and printed.
+    let checks = text.stdout.split(separator: "\n").filter { $0.hasPrefix("check at m=") && $0.hasSuffix(": passed") }
+    #expect(checks.count == 2 && checks[0] != checks[1], "\(text.stdout)")
+    let latex = try JacRunner.run(["derive", "R'*R", "--wrt", "R", "--dims", "R=mxn", "--format", "latex"])
+    #expect(latex.stdout.contains("(I_{n} \\otimes R^{\\top}) + (R^{\\top} \\otimes I_{n}) K_{m,n}"), "\(latex.stdout)")
+    // Concrete --dims keep working exactly as before.
+    let concrete = try JacRunner.run(["derive", "R'*R", "--wrt", "R", "--dims", "R=3x2"])
+    #expect(concrete.stdout.contains("(I₂ ⊗ Rᵀ) + (Rᵀ ⊗ I₂)K₃,₂"))
+  }
+
+  /// JSON shapes are strings; `--jacobian-out` is the Jacobian at the stated instantiation,
+  /// compared with NumPy's 1ₙ ⊗ I_m built from the sizes it names.
+  @Test func jsonAndJacobianOutAtAnInstantiation() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let json = try JacRunner.run([
+      "derive", "W*X+b", "--wrt", "b", "--dims", "W=mxk,X=kxn,b=m", "--format", "json",
+    ])
+    #expect(json.status == 0, "\(json.stderr)")
+    try json.stdout.write(toFile: "\(dir)/d.json", atomically: true, encoding: .utf8)
+    let fields = try JacRunner.python(
+      """
+      import json
+      d = json.load(open('\(dir)/d.json', encoding='utf-8'))
+      print(d['outputShape'], d['inputShape'], d['jacobian']['text'], d['jacobian']['rows'], len(d['instantiations']))
+      """)
+    #expect(fields == "['m', 'n'] ['m', '1'] ones(n,1) ⊗ Iₘ mn 2")
+    let out = try JacRunner.run([
+      "derive", "W*X+b", "--wrt", "b", "--dims", "W=mxk,X=kxn,b=m", "--jacobian-out", "\(dir)/j.npy",
+    ])
+    #expect(out.status == 0, "\(out.stderr)")
+    let line = try #require(out.stdout.split(separator: "\n").first { $0.hasPrefix("wrote ") })
+    func size(_ s: String) -> Int? {
+      guard let r = line.range(of: "\(s)=") else { return nil }
+      return Int(line[r.upperBound...].prefix { $0.isNumber })
+    }
+    let (m, n) = (try #require(size("m")), try #require(size("n")))
+    let verdict = try JacRunner.python(
+      "import numpy as np; print(np.array_equal(np.load('\(dir)/j.npy'), np.kron(np.ones((\(n), 1)), np.eye(\(m)))))")
+    #expect(verdict == "True", "\(line)")
+  }
+
+  @Test func claimsWithSymbolsAtTwoInstantiations() throws {
+    let base = ["check", "R'*R", "--wrt", "R", "--dims", "R=mxn"]
+    let right = try JacRunner.run(base + ["--claim", "kron(I(n),R')+kron(R',I(n))*K(m,n)"])
+    #expect(right.status == 0, "\(right.stdout)\(right.stderr)")
+    #expect(right.stdout.contains("the claim holds at both instantiations"))
+    let rowMajor = try JacRunner.run(base + ["--claim", "kron(I(n),R')*K(n,m)+kron(R',I(n))"])
+    #expect(rowMajor.status == 1, "\(rowMajor.stdout)")
+    #expect(rowMajor.stdout.contains("row-major"))
+    let quadratic = try JacRunner.run([
+      "check", "x'*A*x", "--wrt", "x", "--dims", "x=n,A=nxn", "--layout", "shape", "--claim", "(A+A')*x",
+    ])
+    #expect(quadratic.status == 0, "\(quadratic.stdout)\(quadratic.stderr)")
+  }
+
+  @Test func conflictingSymbolsExitTwo() throws {
+    let r = try JacRunner.run(["derive", "A*x", "--wrt", "x", "--dims", "x=n,A=mxm"])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("in A*x, A is m×m and x is n×1: m ≠ n"), "\(r.stderr)")
+    #expect(r.stdout.isEmpty)
+  }
+}
