@@ -15,7 +15,11 @@ struct Chain: ParsableCommand {
       Example: jac chain 10x100 100x5 5x50
       """)
 
-  @Argument(help: "The factors J1 … Jk.") var factors: [String]
+  @Argument(help: "The factors J1 … Jk.") var factors: [String] = []
+  @Option(name: .customLong("program"), help: "Build the chain from a program's local Jacobians (with --wrt and --dims).")
+  var programFile: String?
+  @Option(help: "With --program: the input whose chain ∂F/∂input is reported.") var wrt: String?
+  @Option(help: "With --program: the inputs' shapes, e.g. W1=5x4,x=4x1.") var dims: String = ""
   @Option(name: .customLong("order"), help: "An extra order to report, as a parenthesization like \"((1 2) 3)\".")
   var customOrders: [String] = []
   @Flag(help: "Also run every order on random data and report the median seconds.") var measure = false
@@ -23,6 +27,20 @@ struct Chain: ParsableCommand {
   @Option(help: "text or json.") var format: OutputFormat = .text
 
   func run() throws {
+    if let file = programFile {
+      guard factors.isEmpty else { throw CLIError("give either factors or --program \(file), not both") }
+      let chain = try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)
+      var fromProgram = self
+      fromProgram.factors = chain.signatures.map(\.specText)
+      fromProgram.programFile = nil
+      fromProgram.wrt = nil
+      fromProgram.dims = ""
+      if format != .json { chain.printLinks() }
+      try fromProgram.run()
+      if format != .json { try chain.printSummary(report: ChainReport(factors: chain.signatures)) }
+      return
+    }
+    if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with --program FILE") }
     guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
     let signatures = try factors.enumerated().map { k, spec in
       do {

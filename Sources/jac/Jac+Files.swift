@@ -69,9 +69,9 @@ extension Spy: NamesFiles {
 }
 
 extension Chain: NamesFiles {
-  var namedFiles: [NamedFile] { [] }
-  static let fileArguments: Set<String> = []
-  static let otherArguments: Set<String> = ["factors", "order", "seed", "format"]
+  var namedFiles: [NamedFile] { [programFile].compactMap { $0 }.map { NamedFile(path: $0, origin: "--program") } }
+  static let fileArguments: Set<String> = ["program"]
+  static let otherArguments: Set<String> = ["factors", "order", "seed", "format", "wrt", "dims"]
 }
 
 /// The value names of the arguments that take a value, per subcommand name, from

@@ -276,6 +276,32 @@ func randomProgram(seed: UInt64, scalar: Bool = true) -> (source: String, dims: 
     #expect(throws: ProgramError.self) { try nonScalar.backward(wrt: ["W"], dims: ["W": Shape(2, 3), "x": Shape(3, 1)]) }
   }
 
+  // MARK: The chain of local Jacobians
+
+  @Test func chainOfLocalJacobiansMultipliesToTheJacobian() throws {
+    let p = try Program(threeLayerProgram)
+    let point = standardNormalPoint(threeLayerDims, seed: 4)
+    let links = try p.jacobianChain(wrt: "W1", dims: threeLayerDims, at: point)
+    #expect(links.map(\.name) == ["f", "yhat", "z2", "h2", "z1", "h1"])
+    #expect(links.map { "\(FactorSignature($0.matrix).rows)x\(FactorSignature($0.matrix).cols)" } == ["1x2", "2x3", "3x3", "3x5", "5x5", "5x20"])
+    #expect(FactorSignature(links[2].matrix).structure == .diagonal)
+    if case .kronecker = FactorSignature(links[5].matrix).structure {} else { Issue.record("J6 is not a Kronecker form") }
+    // The product of the dense links, by definition, is the inlined expression's Jacobian.
+    var product = try links[0].matrix.materialized()
+    for link in links.dropFirst() { product = TestSupport.Reference.product(product, try link.matrix.materialized()) }
+    let truth = try SymbolicDerivative(of: try p.inlined(), wrt: "W1", dims: threeLayerDims).jacobian(at: point).materialized()
+    #expect(distance(product, truth) <= 1e-12 * max(1, truth.frobeniusNorm))
+    // A branching program has no single chain.
+    #expect(throws: ProgramError.self) {
+      try Program(cs231nProgram).jacobianChain(
+        wrt: "x", dims: ["x": Shape(1, 1), "y": Shape(1, 1)],
+        at: ["x": Matrix(rows: 1, cols: 1, columnMajor: [3]), "y": Matrix(rows: 1, cols: 1, columnMajor: [-4])])
+    }
+    // One forward evaluation: 5·4 + 3·5 + 2·3 products, plus one per entry of the other operations.
+    let cost = try p.forwardMultiplyAdds(dims: threeLayerDims)
+    #expect(cost == 20 + 5 + 15 + 3 + 6 + (2 + 1 + 1 + 1))
+  }
+
   // MARK: Random programs
 
   /// 500 random programs with a 1×1 loss (both layouts) and 150 with a matrix output

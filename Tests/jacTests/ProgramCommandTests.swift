@@ -90,4 +90,24 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("line 1: dq is not the adjoint of a name of the program"), "\(bad.stderr)")
   }
+
+  @Test func chainOfAProgramSaysWhichOrderIsBackpropagation() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/net.jac"
+    try threeLayerSource.write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try JacRunner.run(["chain", "--program", path, "--wrt", "W1", "--dims", threeLayerDimsFlag])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("J3 = ∂z2/∂h2"))
+    #expect(r.stdout.contains("3×3 diag"))
+    #expect(r.stdout.contains("backpropagation is the left-to-right order (reverse mode)"))
+    let json = try JacRunner.run(["chain", "--program", path, "--wrt", "W1", "--dims", threeLayerDimsFlag, "--format", "json"])
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    #expect((object["factors"] as? [Any])?.count == 6)
+    let branching = try JacRunner.run(["chain", "--program", path, "--wrt", "x", "--dims", threeLayerDimsFlag])
+    #expect(branching.status == 0)
+    let bad = try JacRunner.run(["chain", "--program", path, "--dims", threeLayerDimsFlag])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("give the input of the chain with --wrt"))
+  }
 }

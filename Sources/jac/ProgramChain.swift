@@ -1,0 +1,61 @@
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+/// `jac chain --program FILE --wrt W --dims …`: the program's own chain of local Jacobians.
+struct ProgramChain {
+  let prepared: PreparedProgram
+  let wrt: String
+  let links: [ProgramChainLink]
+  let signatures: [FactorSignature]
+  let forwardCost: Double
+
+  init(file: String, wrt: String?, dims: String, seed: UInt64) throws {
+    let point = try PointOptions.parse(["--dims", dims, "--seed", String(seed)])
+    guard let prepared = try PreparedProgram.resolve(argument: "", file: file, output: nil, point: point) else {
+      throw CLIError("cannot read the program \(file)")
+    }
+    let variable = prepared.program.variableInputs
+    guard let w = wrt ?? (variable.count == 1 ? variable[0] : nil) else {
+      throw CLIError("give the input of the chain with --wrt (one of \(prepared.program.inputs.joined(separator: ", ")))")
+    }
+    self.prepared = prepared
+    self.wrt = w
+    links = try prepared.program.jacobianChain(wrt: w, dims: prepared.shapes, at: prepared.inputs)
+    signatures = links.map { FactorSignature($0.matrix) }
+    forwardCost = try prepared.program.forwardMultiplyAdds(dims: prepared.shapes)
+  }
+
+  func printLinks() {
+    print(prepared.summary)
+    print("the chain ∂F/∂\(wrt) = J1·J2·…·J\(links.count) of local Jacobians, outermost first (numerator layout):")
+    for (k, link) in links.enumerated() {
+      let name = "J\(k + 1) = ∂\(link.name)/∂\(link.input)"
+      let sig = signatures[k]
+      let size = "\(sig.rows)×\(sig.cols) \(sig.structureText)"
+      let pad1 = String(repeating: " ", count: max(1, 22 - name.count))
+      let pad2 = String(repeating: " ", count: max(1, 26 - size.count))
+      print("  \(name)\(pad1)\(size)\(pad2)\(link.jacobian.unicodeText)")
+    }
+    print("")
+  }
+
+  func printSummary(report: ChainReport) {
+    guard let reverse = report.entries.first(where: { $0.plan.order == .leftToRight }),
+      let forward = report.entries.first(where: { $0.plan.order == .rightToLeft })
+    else { return }
+    print("")
+    print(
+      "backpropagation is the left-to-right order (reverse mode): \(count(reverse.plan.multiplyAdds)) multiply-adds, "
+        + "\(ratio(reverse.plan.multiplyAdds)) one forward evaluation of F (\(count(forwardCost)) multiply-adds); "
+        + "forward mode (right-to-left) takes \(count(forward.plan.multiplyAdds)), \(ratio(forward.plan.multiplyAdds)) one evaluation")
+  }
+
+  private func count(_ x: Double) -> String { x < 1e15 ? String(Int(x)) : String(format: "%.3g", x) }
+
+  private func ratio(_ x: Double) -> String {
+    guard forwardCost > 0 else { return "compared with" }
+    return String(format: "%.3g×", x / forwardCost)
+  }
+}
