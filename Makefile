@@ -26,6 +26,7 @@ test: deps
 	$(SWIFT) run --skip-build Layouts > /dev/null
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
 	./scripts/test-notebooks.sh .build/debug/jac
+	python3 scripts/bad-inputs.py .build/debug/jac
 	@./scripts/worktree-guard.sh check
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.

@@ -137,10 +137,14 @@ func parseAssignments(_ text: String, flag: String) throws -> [(String, String)]
     }
   }
   items.append(current)
+  var seen = Set<String>()
   return try items.map { item in
     let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
       throw CLIError("\(flag) expects NAME=VALUE pairs separated by commas, but got '\(item)'")
+    }
+    guard seen.insert(parts[0]).inserted else {
+      throw CLIError("\(flag) gives \(parts[0]) more than once; give each name one value")
     }
     return (parts[0], parts[1])
   }
