@@ -3,7 +3,7 @@
 #   make test   builds and runs every test
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-gemm clean
+.PHONY: demo test deps build release bench bench-gemm clean fuzz
 
 deps:
 	@./scripts/ensure-deps.sh
@@ -28,6 +28,12 @@ test: deps
 	./scripts/test-notebooks.sh .build/debug/jac
 	python3 scripts/bad-inputs.py .build/debug/jac
 	@./scripts/worktree-guard.sh check
+
+# Fuzzing (not part of make test): libFuzzer harnesses in Fuzz/ for the .npy reader and for
+# parse + shape + derive, each run for FUZZ_SECONDS (default 60). See scripts/fuzz.sh.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
 
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release
