@@ -128,9 +128,21 @@ public struct Parenthesization: Hashable, Sendable, CustomStringConvertible {
     return Parenthesization(unchecked: ChainPlanner.bestTree(factors, maximize: true), count: factors.count)
   }
 
-  /// The cheapest parenthesisation under the cost model (ties to the smallest split).
+  /// The cheapest parenthesisation under the cost model. Ties in cost go to the lower peak
+  /// memory, then to left-to-right (reverse mode), then right-to-left (forward mode), then the
+  /// smallest split.
   static func optimal(for factors: [FactorSignature]) -> Parenthesization {
-    Parenthesization(unchecked: ChainPlanner.bestTree(factors, maximize: false), count: factors.count)
+    let k = factors.count
+    let best = Parenthesization(unchecked: ChainPlanner.bestTree(factors, maximize: false), count: k)
+    guard k > 2 else { return best }
+    var steps: [ChainPlan.Step] = []
+    let b = ChainPlanner.walk(best.root, factors, &steps)
+    for plain in [leftToRight(k), rightToLeft(k)] where plain != best {
+      let w = ChainPlanner.walk(plain.root, factors, &steps)
+      // At least as good in (cost, peak): equal for the exact planner, possibly better than greedy.
+      if w.cost < b.cost || (w.cost == b.cost && w.peak <= b.peak) { return plain }
+    }
+    return best
   }
 }
 
@@ -232,7 +244,9 @@ public enum ChainOrder: Hashable, Sendable {
   case rightToLeft
   /// The cheapest parenthesisation under the structure-aware cost model (dynamic programming
   /// over intervals and result structures; exact, except that an interval whose products reach
-  /// more than 8 different structures keeps the 8 cheapest). Ties go to the smallest split.
+  /// more than 8 different structures keeps the 8 cheapest). Cost is multiply-adds, then entries
+  /// moved; ties in cost go to the lower peak bytes, then to left-to-right (reverse mode), then
+  /// right-to-left (forward mode), then the smallest split.
   case optimal
   /// A parenthesisation given by the user.
   case custom(Parenthesization)
@@ -415,32 +429,53 @@ enum ChainPlanner {
     return structuredTree(f, maximize: maximize)
   }
 
-  /// The matrix-chain recurrence on dims p₀…p_k, costs in Double; ties to the smallest split.
+  /// The matrix-chain recurrence on dims p₀…p_k, costs in Double; ties in cost to the lower
+  /// peak bytes when minimizing, then to the smallest split.
   static func denseTree(_ dims: [Int], maximize: Bool) -> Node {
     let k = dims.count - 1
     if k == 1 { return .factor(1) }
     let p = dims.map(Double.init)
     var cost = [Double](repeating: 0, count: k * k)
     var split = [Int](repeating: 0, count: k * k)
+    var peaks = [Double](repeating: 0, count: k * k)
     cost.withUnsafeMutableBufferPointer { c in
       split.withUnsafeMutableBufferPointer { sp in
-        for len in 1..<k {
-          for i in 0..<(k - len) {
-            let j = i + len
-            let outer = p[i] * p[j + 1]
-            var best = c[i * k + i] + c[(i + 1) * k + j] + outer * p[i + 1]
-            var bestS = i
-            var s = i + 1
-            while s < j {
-              let v = c[i * k + s] + c[(s + 1) * k + j] + outer * p[s + 1]
-              if maximize ? v > best : v < best {
-                best = v
-                bestS = s
+        peaks.withUnsafeMutableBufferPointer { pk in
+          for len in 1..<k {
+            for i in 0..<(k - len) {
+              let j = i + len
+              let outer = p[i] * p[j + 1]
+              // Peak bytes of the split (as `walk`): a part's result is held only if it is a
+              // product (len > 0); ties in cost go to the lower peak when minimizing.
+              let here = 8 * outer
+              func peak(_ s: Int) -> Double {
+                let lb = s > i ? 8 * p[i] * p[s + 1] : 0
+                let rb = s + 1 < j ? 8 * p[s + 1] * p[j + 1] : 0
+                return max(pk[i * k + s], lb + pk[(s + 1) * k + j], lb + rb + here)
               }
-              s += 1
+              var best = c[i * k + i] + c[(i + 1) * k + j] + outer * p[i + 1]
+              var bestS = i
+              var bestPeak = maximize ? 0 : peak(i)
+              var s = i + 1
+              while s < j {
+                let v = c[i * k + s] + c[(s + 1) * k + j] + outer * p[s + 1]
+                if maximize ? v > best : v < best {
+                  best = v
+                  bestS = s
+                  if !maximize { bestPeak = peak(s) }
+                } else if !maximize, v == best {
+                  let q = peak(s)
+                  if q < bestPeak {
+                    bestS = s
+                    bestPeak = q
+                  }
+                }
+                s += 1
+              }
+              c[i * k + j] = best
+              sp[i * k + j] = bestS
+              pk[i * k + j] = bestPeak
             }
-            c[i * k + j] = best
-            sp[i * k + j] = bestS
           }
         }
       }
@@ -493,6 +528,10 @@ enum ChainPlanner {
   /// `other` indexes the signature of a structure that is not simple.
   struct Candidate {
     var cost: ProductCost
+    /// Peak bytes of the subtree (as `walk`) and bytes of its result if it is a product (0 for
+    /// a factor): the tie-break between equal costs.
+    var peak: Double = 0
+    var bytes: Double = 0
     var simple: Simple
     var other: Int32
     var split: Int32
@@ -504,6 +543,10 @@ enum ChainPlanner {
     let k = f.count
     if k == 1 { return .factor(1) }
     func better(_ a: ProductCost, _ b: ProductCost) -> Bool { maximize ? b < a : a < b }
+    /// Better cost, or (when minimizing) equal cost and lower peak bytes.
+    func preferred(_ a: Candidate, _ b: Candidate) -> Bool {
+      better(a.cost, b.cost) || (!maximize && a.cost == b.cost && a.peak < b.peak)
+    }
     var offset = [Int](repeating: 0, count: k * k)
     var count = [Int](repeating: 0, count: k * k)
     var table: [Candidate] = []
@@ -559,8 +602,16 @@ enum ChainPlanner {
                 if code == .other { res = r }
               }
               let total = a.cost + b.cost + c
+              let bytes: Double
+              switch code {
+              case .dense: bytes = 8 * m * n
+              case .diagonal: bytes = 8 * m
+              case .unitIdentity, .zero: bytes = 0
+              case .other: bytes = res?.storedBytes ?? 0
+              }
               var cand = Candidate(
-                cost: total, simple: code, other: -1, split: Int32(s), left: Int32(li), right: Int32(ri))
+                cost: total, peak: max(a.peak, a.bytes + b.peak, a.bytes + b.bytes + bytes), bytes: bytes,
+                simple: code, other: -1, split: Int32(s), left: Int32(li), right: Int32(ri))
               // Within an interval every result has the same size: a simple code identifies it.
               let e: Int?
               if let r = res {
@@ -569,7 +620,7 @@ enum ChainPlanner {
                 e = cands.firstIndex { $0.simple == code }
               }
               if let e {
-                if better(total, cands[e].cost) {
+                if preferred(cand, cands[e]) {
                   cand.other = cands[e].other
                   cands[e] = cand
                 }
@@ -584,7 +635,7 @@ enum ChainPlanner {
           }
         }
         if cands.count > candidatesPerInterval {
-          cands.sort { better($0.cost, $1.cost) }
+          cands.sort { preferred($0, $1) }
           cands.removeLast(cands.count - candidatesPerInterval)
         }
         offset[i * k + j] = table.count
@@ -600,7 +651,7 @@ enum ChainPlanner {
     }
     let (to, tc) = (offset[k - 1], count[k - 1])
     var bestIndex = 0
-    for c in 1..<tc where better(table[to + c].cost, table[to + bestIndex].cost) { bestIndex = c }
+    for c in 1..<tc where preferred(table[to + c], table[to + bestIndex]) { bestIndex = c }
     func build(_ i: Int, _ j: Int, _ c: Int) -> Node {
       if i == j { return .factor(i + 1) }
       let x = table[offset[i * k + j] + c]
@@ -692,9 +743,14 @@ public struct ChainReport: Sendable, CustomStringConvertible, Encodable {
     entries.first { $0.plan.order == .optimal } ?? best
   }
 
-  /// The cheapest reported order (first among ties).
+  /// The cheapest reported order: least cost, then least peak bytes, then first.
   public var best: Entry {
-    entries.dropFirst().reduce(entries[0]) { $1.plan.cost < $0.plan.cost ? $1 : $0 }
+    entries.dropFirst().reduce(entries[0]) { Self.cheaper($1.plan, $0.plan) ? $1 : $0 }
+  }
+
+  /// Cost first (multiply-adds, then entries moved), then peak bytes.
+  static func cheaper(_ a: ChainPlan, _ b: ChainPlan) -> Bool {
+    a.cost < b.cost || (a.cost == b.cost && a.peakBytes < b.peakBytes)
   }
 
   /// The dearest reported order (first among ties).
@@ -758,15 +814,7 @@ public struct ChainReport: Sendable, CustomStringConvertible, Encodable {
     let b = best
     let w = worst
     let s = speedUp
-    if b.plan.cost == w.plan.cost {
-      out += "Every reported order costs the same.\n"
-    } else {
-      let tied = entries.filter { $0.plan.cost == b.plan.cost }.map(\.name).joined(separator: " = ")
-      out +=
-        "Best: \(tied) \(b.plan.parenthesization), "
-        + (s.isFinite ? String(format: "%.3g", s) + "×" : "infinitely") + " fewer multiply-adds than "
-        + "\(w.name).\n"
-    }
+    out += tieLine(best: b, worst: w, speedUp: s)
     if let m = measuredSpeedUp {
       out += "Measured: slowest/fastest = " + String(format: "%.3g", m) + "×.\n"
     }
@@ -807,5 +855,43 @@ public struct ChainReport: Sendable, CustomStringConvertible, Encodable {
     try c.encode(optimal.plan.parenthesization.description, forKey: .optimal)
     if speedUp.isFinite { try c.encode(speedUp, forKey: .speedUp) }
     try c.encode("2 FLOPs per multiply-add", forKey: .flopConvention)
+  }
+}
+
+extension ChainReport {
+  /// The summary line: the best order and by how much it beats the worst. When the multiply-adds
+  /// tie it names the tie-break that separates the orders (entries moved, then peak bytes), and
+  /// it never claims a speed-up of 1× (a ratio that rounds to 1 is given as a difference).
+  func tieLine(best b: Entry, worst w: Entry, speedUp s: Double) -> String {
+    let (bp, wp) = (b.plan, w.plan)
+    func names(_ same: (ChainPlan) -> Bool) -> String {
+      entries.filter { same($0.plan) }.map(\.name).joined(separator: " = ")
+    }
+    if bp.multiplyAdds != wp.multiplyAdds {
+      let tied = names { $0.cost == bp.cost && $0.peakBytes == bp.peakBytes }
+      let ratio = s.isFinite ? String(format: "%.3g", s) : "infinitely"
+      let claim =
+        ratio == "1"
+        ? "\(formatCount(wp.multiplyAdds - bp.multiplyAdds)) fewer multiply-adds ("
+          + "\(formatCount(bp.multiplyAdds)) against \(formatCount(wp.multiplyAdds))) than "
+        : (s.isFinite ? ratio + "×" : ratio) + " fewer multiply-adds than "
+      return "Best: \(tied) \(bp.parenthesization), " + claim + "\(w.name).\n"
+    }
+    let m = "Every reported order performs \(formatCount(bp.multiplyAdds)) multiply-adds"
+    let moved = entries.map(\.plan.cost.entriesMoved)
+    if moved.min() != moved.max() {
+      let lo = moved.min()!
+      let hi = entries.first { $0.plan.cost.entriesMoved == moved.max()! }!
+      return m + "; fewest entries copied: " + names { $0.cost.entriesMoved == lo } + " ("
+        + "\(formatCount(lo)) against \(formatCount(hi.plan.cost.entriesMoved)) for \(hi.name)).\n"
+    }
+    let peaks = entries.map(\.plan.peakBytes)
+    if peaks.min() != peaks.max() {
+      let lo = peaks.min()!
+      let hi = entries.first { $0.plan.peakBytes == peaks.max()! }!
+      return m + "; lowest peak bytes: " + names { $0.peakBytes == lo } + " ("
+        + "\(formatCount(lo)) against \(formatCount(hi.plan.peakBytes)) for \(hi.name)).\n"
+    }
+    return m + "; every reported order costs the same.\n"
   }
 }

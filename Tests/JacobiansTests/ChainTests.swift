@@ -236,8 +236,14 @@ extension ChainTests {
       Case(
         dims: [30, 35, 15, 5, 10, 20, 25], optimal: "((1 (2 3)) ((4 5) 6))", cost: 15125, tie: false,
         source: "CLRS 15.2"),
-      // Square chain: every order costs 2n³; ties go to the smallest split.
-      Case(dims: [10, 10, 10, 10], optimal: "(1 (2 3))", cost: 2000, tie: true, source: "square tie"),
+      // Square chain: every order costs 2n³ and holds 1600 bytes; the tie goes to reverse mode.
+      Case(dims: [10, 10, 10, 10], optimal: "((1 2) 3)", cost: 2000, tie: true, source: "square tie"),
+      // Tie in cost and peak (82 multiply-adds, 112 bytes) between the mixed ((1 (2 3)) 4) and
+      // left to right: reverse mode wins.
+      Case(dims: [2, 5, 5, 2, 3], optimal: "(((1 2) 3) 4)", cost: 82, tie: true, source: "reverse beats mixed"),
+      // Four orders cost 180; left to right and right to left hold 240 bytes at their peak, the
+      // two mixed ones 224: lower peak wins over the plain modes, then the smaller split.
+      Case(dims: [3, 4, 6, 4, 3], optimal: "(1 ((2 3) 4))", cost: 180, tie: true, source: "peak beats modes"),
       // A vector on the right: right to left (forward mode) is optimal.
       Case(
         dims: [50, 40, 30, 1], optimal: "(1 (2 3))", cost: 50 * 40 + 40 * 30, tie: false, source: "JVP seed"),
@@ -250,6 +256,55 @@ extension ChainTests {
       #expect(p.multiplyAdds == Double(c.cost))
       let costs = enumerateDense(c.dims, 0, c.dims.count - 2).map(\.cost)
       #expect((costs.filter { $0 == c.cost }.count > 1) == c.tie, "tie marking of \(c.source)")
+    }
+
+    /// The tie rule against enumeration: the optimum has the least (cost, peak bytes) over every
+    /// parenthesisation, and is left to right, else right to left, whenever that one attains it.
+    @Test(arguments: 3...6) func tiesGoToLowerPeakThenPlainModes(k: Int) throws {
+      var ties = 0
+      for seed in UInt64(1)...40 {
+        let f: [FactorSignature]
+        if seed % 2 == 0 {
+          var g = SeededGenerator(seed: seed * 1000 + UInt64(k))
+          f = denseChain((0...k).map { _ in 1 + Int(g.next() % 4) })  // small sizes: many ties
+        } else {
+          f = build(randomStructuredChain(k, seed: seed * 77 + UInt64(k)), seed: seed).0.map(FactorSignature.init)
+        }
+        let all = try trees(k).map { try plan(f, $0) }
+        let least = all.min { ChainReport.cheaper($0, $1) }!
+        func attains(_ p: ChainPlan) -> Bool { p.cost == least.cost && p.peakBytes == least.peakBytes }
+        if all.filter({ $0.cost == least.cost }).count > 1 { ties += 1 }
+        let optimal = try ChainPlan(factors: f, order: .optimal)
+        #expect(attains(optimal), "seed \(seed): \(f)")
+        let (ltr, rtl) = (try ChainPlan(factors: f, order: .leftToRight), try ChainPlan(factors: f, order: .rightToLeft))
+        if attains(ltr) {
+          #expect(optimal.parenthesization == ltr.parenthesization, "seed \(seed): \(f)")
+        } else if attains(rtl) {
+          #expect(optimal.parenthesization == rtl.parenthesization, "seed \(seed): \(f)")
+        }
+      }
+      #expect(ties > 0, "the sample has ties in cost")
+    }
+
+    /// `1x4 4x4:diag 4x1`: every order performs 8 multiply-adds; left to right also copies 8
+    /// entries (the dense·diagonal rule), so the others are cheaper, and no "1×" is claimed.
+    @Test func multiplyAddTieIsReportedWithoutASpeedUp() throws {
+      let f = [
+        FactorSignature(1, 4, .dense), FactorSignature(4, 4, .diagonal), FactorSignature(4, 1, .dense),
+      ]
+      let r = try ChainReport(factors: f)
+      #expect(r.entries.map(\.plan.multiplyAdds) == [8, 8, 8])
+      #expect(r.optimal.plan.parenthesization.description == "(1 (2 3))")
+      #expect(r.best.name == "right-to-left")
+      let text = r.description
+      #expect(!text.contains("1× fewer"))
+      #expect(text.contains("Every reported order performs 8 multiply-adds; fewest entries copied: right-to-left = optimal"))
+      let square = try ChainReport(factors: denseChain([10, 10, 10, 10])).description
+      #expect(square.contains("every reported order costs the same") && !square.contains("1× fewer"))
+      // A ratio that would print as 1× is given as a difference.
+      let near = try ChainReport(factors: denseChain([1000, 1000, 1000, 1001])).description
+      #expect(!near.contains(" 1× fewer"))
+      #expect(near.contains("1000000 fewer multiply-adds (2001000000 against 2002000000)"), "\(near)")
     }
 
     @Test func issueCaseReportsBothOrders() throws {
@@ -325,12 +380,15 @@ extension ChainTests {
     }
 
     @Test func commutationsCancel() throws {
-      // K(3,4)·K(4,3) = I is free; then I·B is B: no arithmetic and no permutation at all.
-      let (s, d) = try compare([.commutation(3, 4), .commutation(4, 3), .dense(12, 12)])
+      // K(3,4)·K(4,3) = I is free; then I·B is B: no arithmetic and no permutation at all. The
+      // dense costing prefers (1 (2 3)) (2·12·12·2 against 12³ + 12·12·2 multiply-adds), which
+      // permutes B twice. (B is 12×2 so that the dense costing does not tie: ties now go to
+      // reverse mode, which is the structured optimum here.)
+      let (s, d) = try compare([.commutation(3, 4), .commutation(4, 3), .dense(12, 2)])
       #expect(s.parenthesization.description == "((1 2) 3)")
       #expect(d.parenthesization.description == "(1 (2 3))")
       #expect(s.cost == .zero)
-      #expect(d.cost == ProductCost(multiplyAdds: 0, entriesMoved: 2 * 144))
+      #expect(d.cost == ProductCost(multiplyAdds: 0, entriesMoved: 2 * 24))
     }
   }
 }
