@@ -5,13 +5,14 @@ import MatrixCore
 /// mistakes when they disagree.
 ///
 /// The claim is a dense matrix read in a layout (numerator by default). When it disagrees with
-/// the true Jacobian J (numerator layout, (mn)×(ab)), the check says what it matches instead:
-/// - the transpose `Jᵀ` (denominator layout),
-/// - the Jacobian under row-major flattening `K(m,n)·J·K(b,a)` (NumPy's `ravel`), or its transpose,
-/// - a scalar multiple `c·J` (a factor 2, a sign),
-/// - the truth minus one of its terms (a missing term), or with one term twice,
-/// - for a gradient (shape layout), its transpose;
-/// and names the worst entries `∂F[p,q]/∂X[i,j]` (only those above the tolerance).
+/// the true Jacobian J (numerator layout, (mn)×(ab)), the check names the worst entries
+/// `∂F[p,q]/∂X[i,j]` (only those above the tolerance) and says what the claim is
+/// (`DiagnosisSearch`, `SlipCatalogue`): the truth with a slip at one rule application of its
+/// derivation (a missing activation derivative or commutation matrix, a forgotten path, a sign, a
+/// transposed factor, …), or as a whole transposed (denominator layout), row-major, scaled, with a
+/// factor 2 on or off the diagonal, or two of these; a claim that holds only under an assumption
+/// (`2Ax` for `xᵀAx`, A symmetric) gets the hint; a claim of the wrong shape is wrong (not bad
+/// input) and is told which shapes fit which layout.
 ///
 /// The claim holds under the one rule of `Tolerance`: `max|J − C| ≤ rtol·max|J| + atol`, with
 /// `atol = 1024·ε·magnitude` (`Tolerance.claims`), where the magnitude is the largest of the
@@ -20,45 +21,14 @@ import MatrixCore
 /// against a claim that is zero up to the rounding of what it adds up. A claim with a NaN or an
 /// infinite entry is refused (it never holds).
 public struct ClaimCheck: Sendable {
-  /// What a disagreeing claim turned out to match.
-  public enum Diagnosis: Sendable, Equatable {
-    case transpose
-    case rowMajor
-    case rowMajorTranspose
-    case scalarMultiple(Double)
-    case missingTerm(String)
-    case doubledTerm(String)
-    case gradientTranspose
-
-    public var sentence: String {
-      switch self {
-      case .transpose:
-        return "the claim is the transpose of the Jacobian: it is in denominator layout ((∂vec F/∂(vec X)ᵀ)ᵀ); "
-          + "read it with --layout denominator, or transpose it"
-      case .rowMajor:
-        return "the claim is the Jacobian under row-major flattening (NumPy ravel, C order), K(m,n)·J·K(b,a); "
-          + "with vec stacking columns the commutation matrices belong elsewhere"
-      case .rowMajorTranspose:
-        return "the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)"
-      case .scalarMultiple(let c):
-        if c == -1 { return "the claim has the wrong sign: it is −1 times the Jacobian" }
-        return "the claim is \(ClaimCheck.format(c)) times the Jacobian: a factor is off"
-      case .missingTerm(let t):
-        return "the claim misses the term \(t): it equals the Jacobian minus that term"
-      case .doubledTerm(let t):
-        return "the claim has the term \(t) twice"
-      case .gradientTranspose:
-        return "the claim is the transpose of the gradient: a gradient in the shape convention has the shape of the variable"
-      }
-    }
-  }
-
   public let derivative: SymbolicDerivative
   public let layout: JacobianLayout
   public let holds: Bool
   /// The comparison of the claim (converted to numerator layout where possible) with the truth.
   public let comparison: JacobianComparison?
   public let diagnoses: [Diagnosis]
+  /// The number of mutants of the truth the diagnosis evaluated.
+  public let mutationCount: Int
   /// The claim's shape and the shape expected in `layout`.
   public let claimShape: Shape
   public let expectedShape: Shape
@@ -70,11 +40,14 @@ public struct ClaimCheck: Sendable {
   ///   - tolerance: rtol of the rule (default 10⁻⁸).
   ///   - claimMagnitude: the largest entry among the terms the claim was added up from (0 when
   ///     unknown, e.g. a claim read from a file); see `Expression.termMagnitude(at:)`.
-  /// - Throws: when the claim's shape fits neither the expected shape nor its transpose, or the
-  ///   claim or the truth has a NaN or infinite entry.
+  ///   - claimExpression: the claim as written (its value at `values` is `claim`): the diagnoses
+  ///     are then confirmed at a second random point drawn from `seed`, and assumption hints are
+  ///     tried; without it (a claim read from a file) they rest on the one point.
+  /// - Throws: when the claim or the truth has a NaN or infinite entry. A claim of the wrong
+  ///   shape does not hold (its diagnosis names the shapes that fit each layout).
   public init(
     claim: Matrix, layout: JacobianLayout, derivative: SymbolicDerivative, values: [String: Matrix],
-    tolerance: Double = 1e-8, claimMagnitude: Double = 0
+    tolerance: Double = 1e-8, claimMagnitude: Double = 0, claimExpression: Expression? = nil, seed: UInt64 = 1
   ) throws {
     guard tolerance.isFinite, tolerance >= 0 else {
       throw DerivativeError("the tolerance must be a finite non-negative number, not \(tolerance)")
@@ -135,53 +108,18 @@ public struct ClaimCheck: Sendable {
       comparison = JacobianComparison(
         expected: truthNumerator, actual: claimNumerator, output: derivative.outputShape, input: derivative.inputShape,
         tolerance: rule)
-    } else if claim.shape == truth.shape.transposed {
+    } else {
       holds = false
       comparison = nil
-    } else {
-      throw DerivativeError(
-        "the claim is \(claim.shape), but ∂F/∂\(derivative.variable) in \(layout.rawValue) layout is \(truth.shape) "
-          + "(F is \(derivative.outputShape), \(derivative.variable) is \(derivative.inputShape))")
     }
     guard !holds else {
       diagnoses = []
+      mutationCount = 0
       return
     }
-    // Candidates, all in the layout the claim was read in.
-    var found: [Diagnosis] = []
-    if layout == .shape {
-      if close(claim, truth.transposed) { found.append(.gradientTranspose) }
-    } else {
-      let toLayout: (Matrix) -> Matrix = layout == .denominator ? { $0.transposed } : { $0 }
-      if close(claim, truth.transposed) { found.append(.transpose) }
-      if layout == .numerator || layout == .denominator {
-        let rowMajor = try jacobian.matrix(in: .numeratorRowMajor).materialized()
-        if close(claim, toLayout(rowMajor)) { found.append(.rowMajor) }
-        // For vectors the transpose and the transposed row-major form coincide: say it once.
-        if close(claim, toLayout(rowMajor).transposed) && !found.contains(.transpose) {
-          found.append(.rowMajorTranspose)
-        }
-      }
-      if claim.shape == truth.shape {
-        // Terms of the closed form.
-        for (sign, term, value) in evaluatedTerms {
-          let t = toLayout(value.scaled(by: sign))
-          if close(claim, truth - t) { found.append(.missingTerm(term.unicodeText)) }
-          if close(claim, truth + t) { found.append(.doubledTerm(term.unicodeText)) }
-        }
-      }
-    }
-    if claim.shape == truth.shape, found.isEmpty {
-      // Least-squares factor c = ⟨claim, J⟩/⟨J, J⟩.
-      let tt = truth.storage.reduce(0) { $0 + $1 * $1 }
-      if tt > 0 {
-        let c = zip(claim.storage, truth.storage).reduce(0) { $0 + $1.0 * $1.1 } / tt
-        if abs(c - 1) > 1e-6, abs(c) > 1e-12, c.isFinite, close(claim, truth.scaled(by: c)) {
-          found.append(.scalarMultiple((c * 1e6).rounded() / 1e6))
-        }
-      }
-    }
-    diagnoses = found
+    let context = DiagnosisContext(
+      derivative: derivative, layout: layout, tolerance: tolerance, claimExpression: claimExpression, seed: seed)
+    (diagnoses, mutationCount) = try context.diagnose(claim: claim, truth: truthNumerator, values: values)
   }
 
   static func format(_ x: Double) -> String {

@@ -21,7 +21,11 @@ struct ForwardDifferentiator {
   let variable: String
   let dims: [String: Shape]
   let columns: Int
-  private var memo: [Expression: Expression?] = [:]
+  /// The Jacobian of every subexpression derived so far (nil: it does not depend on X).
+  private(set) var memo: [Expression: Expression?] = [:]
+  /// Rule applications changed on purpose: the Jacobian of `node` becomes `transform` of the
+  /// right one (the slips with which `ClaimCheck+Mutations.swift` diagnoses hand derivations).
+  var slips: [(node: Expression, transform: (Expression, [Expression: Expression?]) -> Expression?)] = []
 
   init(variable: String, dims: [String: Shape]) throws {
     guard let s = dims[variable] else {
@@ -37,7 +41,8 @@ struct ForwardDifferentiator {
   /// `∂vec e/∂(vec X)ᵀ`, or nil when e does not depend on X.
   mutating func jacobian(_ e: Expression) throws -> Expression? {
     if let cached = memo[e] { return cached }
-    let result = try derive(e)
+    var result = try derive(e)
+    for slip in slips where slip.node == e { result = result.flatMap { slip.transform($0, memo) } }
     memo[e] = result
     return result
   }

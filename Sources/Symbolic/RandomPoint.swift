@@ -33,6 +33,15 @@ public enum RandomPoint {
     return result
   }
 
+  /// A matrix of the given shape drawn under the constraint and, when given, to satisfy the
+  /// assumption (`Assumption.draw`).
+  public static func draw(
+    _ shape: Shape, constraint: Constraint?, assumption: Assumption?, using g: inout SeededGenerator
+  ) -> Matrix {
+    guard let assumption else { return draw(shape, constraint: constraint, using: &g) }
+    return assumption.draw(shape, constraint: constraint, using: &g)
+  }
+
   /// A matrix of the given shape drawn under the constraint.
   public static func draw(_ shape: Shape, constraint: Constraint?, using g: inout SeededGenerator) -> Matrix {
     let z = Matrix.randomNormal(shape.rows, shape.cols, using: &g)

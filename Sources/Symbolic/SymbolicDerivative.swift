@@ -24,10 +24,16 @@ public struct SymbolicDerivative: Sendable {
   public let jacobian: Expression
   /// For 1×1 F: the gradient shaped like X, simplified; nil otherwise.
   public let gradient: Expression?
+  /// What the variables are assumed to be (`Aᵀ = A` used in `jacobian` and `gradient`).
+  public let assumptions: Assumptions
 
   /// Differentiates `expression` with respect to `variable`.
   /// - Throws: `ShapeError` (unknown variable, mismatched shapes), `DerivativeError`.
-  public init(of expression: Expression, wrt variable: String, dims: [String: Shape]) throws {
+  /// With `assumptions`, the simplified results use them (`Aᵀ = A` for symmetric A); the derivative
+  /// is still the unconstrained one, equal to the result at every point that satisfies them.
+  public init(
+    of expression: Expression, wrt variable: String, dims: [String: Shape], assumptions: Assumptions = Assumptions()
+  ) throws {
     guard let inputShape = dims[variable] else {
       throw DerivativeError("the variable \(variable) has no shape: give it with --dims \(variable)=RxC")
     }
@@ -40,11 +46,16 @@ public struct SymbolicDerivative: Sendable {
     self.dims = dims
     self.outputShape = outputShape
     self.inputShape = inputShape
-    var jacobian = try simplifier.simplify(raw)
+    self.assumptions = assumptions
+    func simplified(_ e: Expression) throws -> Expression {
+      let s = try simplifier.simplify(e)
+      return assumptions.isEmpty ? s : try simplifier.simplify(s.usingAssumptions(assumptions))
+    }
+    var jacobian = try simplified(raw)
     if outputShape.isScalar {
       let reverse = ReverseDifferentiator(variable: variable, dims: dims)
       let g = try reverse.gradient(of: expression) ?? .zeros(inputShape.rows, inputShape.cols)
-      var gradient = try simplifier.simplify(g)
+      var gradient = try simplified(g)
       // One derivative, two layouts (J = vec(G)ᵀ). For a 1×1 X both lines print the shorter of
       // the forms that forward and reverse differentiation found. Otherwise the forward form
       // (`uᵀdiag(f′(z))`, `(xᵀ ⊗ I)`) stays, as the vec calculus teaches it, unless the other
@@ -52,10 +63,10 @@ public struct SymbolicDerivative: Sendable {
       if inputShape.isScalar {
         if gradient.plainText.count < jacobian.plainText.count { jacobian = gradient } else { gradient = jacobian }
       } else {
-        let fromGradient = try simplifier.simplify(.transpose(.vec(gradient)))
+        let fromGradient = try simplified(.transpose(.vec(gradient)))
         if 4 * fromGradient.plainText.count < 3 * jacobian.plainText.count { jacobian = fromGradient }
         if inputShape.cols == 1 {
-          let fromJacobian = try simplifier.simplify(.transpose(jacobian))
+          let fromJacobian = try simplified(.transpose(jacobian))
           if 4 * fromJacobian.plainText.count < 3 * gradient.plainText.count { gradient = fromJacobian }
         }
       }

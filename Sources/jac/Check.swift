@@ -41,7 +41,7 @@ struct Check: ParsableCommand {
       "rtol: the claim holds when max|J − C| ≤ rtol·max|J| + atol (J the true Jacobian, C the claim).",
       discussion: "atol = 1024·ε·(largest term added up in J or C), never a fixed number: the same verdict at every scale."))
   var tolerance: Double = 1e-8
-  @Option(help: "text or json.") var format: CheckFormat = .text
+  @Option(help: "text, json or latex.") var format: CheckFormat = .text
 
   func run() throws {
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
@@ -135,7 +135,7 @@ struct Check: ParsableCommand {
     guard tolerance > 0, tolerance < 1 else { throw CLIError("--tolerance must be between 0 and 1, not \(tolerance)") }
     let result = try ClaimCheck(
       claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance,
-      claimMagnitude: claimMagnitude)
+      claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed)
     let v = wrt
     switch format {
     case .text:
@@ -162,8 +162,8 @@ struct Check: ParsableCommand {
         }
         if result.diagnoses.isEmpty {
           print(
-            "diagnosis: it matches none of the usual mistakes (the transpose, row-major flattening, a factor, "
-              + "a missing or doubled term)")
+            "diagnosis: it matches no slip tried (\(result.mutationCount) mutants of the derivation: missing factors, "
+              + "forgotten paths, signs, transposes, row-major flattening, factors, and pairs of these)")
         }
         for diagnosis in result.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
       }
@@ -171,7 +171,17 @@ struct Check: ParsableCommand {
       var fields: [(String, JSON)] = [
         ("expression", .string(expression)), ("wrt", .string(wrt)), ("layout", .string(layout.layout.rawValue)),
         ("holds", .bool(result.holds)), ("truth", .string(d.jacobian.unicodeText)),
-        ("diagnoses", .array(result.diagnoses.map { .string($0.sentence) })),
+        (
+          "diagnoses",
+          .array(
+            result.diagnoses.map {
+              .object([("kind", .string($0.kind)), ("where", .string($0.where)), ("text", .string($0.text)), ("latex", .string($0.latex))])
+            })
+        ),
+        ("mutations", .int(result.mutationCount)),
+        ("assumptions", .object(prepared.assumptions.byVariable.keys.sorted().map { ($0, .string(prepared.assumptions[$0]!.rawValue)) })),
+        ("claimShape", .ints([result.claimShape.rows, result.claimShape.cols])),
+        ("expectedShape", .ints([result.expectedShape.rows, result.expectedShape.cols])),
       ]
       if let c = result.comparison {
         fields.append(("maxAbsError", .number(c.maxAbsError)))
@@ -197,6 +207,8 @@ struct Check: ParsableCommand {
           ))
       }
       return (JSON.object(fields), result.holds)
+    case .latex:
+      printLaTeX(result, derivative: d, pointDescription: prepared.pointDescription)
     }
     return (.null, result.holds)
   }
@@ -208,5 +220,5 @@ struct Check: ParsableCommand {
 }
 
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json
+  case text, json, latex
 }

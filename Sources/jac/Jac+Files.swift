@@ -32,7 +32,7 @@ extension PointOptions {
     }
   }
   static let fileArguments: Set<String> = ["values"]
-  static let otherArguments: Set<String> = ["dims", "seed"]
+  static let otherArguments: Set<String> = ["dims", "seed", "assume"]
 }
 
 extension Derive: NamesFiles {

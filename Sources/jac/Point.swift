@@ -13,11 +13,24 @@ struct PointOptions: ParsableArguments {
       """)
   var values: String = ""
   @Option(help: "Seed of the standard normal values of variables without --values.") var seed: UInt64 = 1
+  @Option(
+    help: ArgumentHelp(
+      "What variables are, e.g. A=symmetric,S=spd,y=onehot (symmetric, spd, diagonal, orthogonal, onehot, probability, positive).",
+      discussion: "Random values are drawn to satisfy them, --values are checked against them, and results may use them (Aᵀ = A)."))
+  var assume: String = ""
+
+  /// The parsed `--assume`.
+  func assumptions() throws -> Assumptions {
+    do { return try Assumptions(parsing: assume) } catch let e as AssumptionError { throw CLIError(e.description) }
+  }
 
   /// Shapes and values for every variable of `expressions`; missing values drawn from `--seed`.
+  /// The `--assume` assumptions are checked against the shapes and the given values (exit 2 naming
+  /// the variable), used to draw the others, and named in the description.
   func resolve(for expressions: [MatrixExpression]) throws -> (
-    dims: [String: Shape], values: [String: Matrix], description: String
+    dims: [String: Shape], values: [String: Matrix], description: String, assumptions: Assumptions
   ) {
+    let assumptions = try assumptions()
     var shapes: [String: Shape] = [:]
     for (name, text) in try parseAssignments(dims, flag: "--dims") {
       shapes[name] = try parseShape(text, flag: "--dims \(name)")
@@ -53,14 +66,21 @@ struct PointOptions: ParsableArguments {
     for (name, s) in shapes where (s.checkedCount ?? .max) > 50_000_000 {
       throw CLIError("the variable \(name) (\(s)) is too large for jac: at most 5·10⁷ entries")
     }
+    do {
+      try assumptions.validate(shapes: shapes)
+      try assumptions.validate(values: point)
+    } catch let e as AssumptionError {
+      throw CLIError(e.description)
+    }
     let description = pointDescription(drewRandomValues: variables.contains { point[$0] == nil })
+      + (assumptions.isEmpty ? "" : " under the assumption\(assumptions.byVariable.count > 1 ? "s" : "") \(assumptions.description)")
     var generator = SeededGenerator(seed: seed)
     let constraints = RandomPoint.constraints(in: expressions)
     for v in variables where point[v] == nil {
       guard let s = shapes[v] else { continue }
-      point[v] = RandomPoint.draw(s, constraint: constraints[v], using: &generator)
+      point[v] = RandomPoint.draw(s, constraint: constraints[v], assumption: assumptions[v], using: &generator)
     }
-    return (shapes, point, description)
+    return (shapes, point, description, assumptions)
   }
 
   /// How the point was chosen, for reports, given whether some variable was drawn at random.
@@ -77,8 +97,10 @@ struct PreparedDerivative {
   /// One derivative per variable of `--wrt`, in its order.
   let derivatives: [SymbolicDerivative]
   let values: [String: Matrix]
-  /// How the point was chosen ("at a random point (seed 1)").
+  /// How the point was chosen ("at a random point (seed 1)"), with the assumptions it satisfies.
   let pointDescription: String
+  /// The `--assume` assumptions.
+  let assumptions: Assumptions
 
   /// The derivative with respect to the first (or only) variable.
   var derivative: SymbolicDerivative { derivatives[0] }
@@ -88,14 +110,15 @@ struct PreparedDerivative {
   ///   - extra: further expressions whose variables need shapes and values (claims).
   init(_ text: String, wrt: String, point: PointOptions, extra: [MatrixExpression] = []) throws {
     expression = try parseExpression(text, role: "expression")
-    let (dims, values, description) = try point.resolve(for: [expression] + extra)
+    let (dims, values, description, assumptions) = try point.resolve(for: [expression] + extra)
     pointDescription = description
+    self.assumptions = assumptions
     let f = expression
     derivatives = try parseVariableList(wrt).map { v in
       guard dims[v] != nil else {
         throw CLIError("--wrt \(v) names no variable with a shape: give it with --dims \(v)=RxC")
       }
-      return try SymbolicDerivative(of: f, wrt: v, dims: dims)
+      return try SymbolicDerivative(of: f, wrt: v, dims: dims, assumptions: assumptions)
     }
     self.values = values
   }

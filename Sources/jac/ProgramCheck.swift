@@ -24,6 +24,8 @@ struct ProgramClaimCheck {
       throw CLIError("the claimed backward pass, \(error)")
     }
     switch format {
+    case .latex:
+      throw CLIError("--format latex is for single claims; a staged claim (--claim-program) is reported as text or json")
     case .text:
       print(prepared.summary)
       print(

@@ -37,7 +37,7 @@ struct PreparedProgram {
     // Shapes and values for the inputs; expressions of inputs only guide the random point
     // (inputs of inv/det/logdet drawn well conditioned).
     let inputOnly = program.statements.map(\.expression).filter { e in e.variables.allSatisfy { !program.defines($0) } }
-    let (dims, values, description) = try point.resolve(for: program.inputs.map { .variable($0) } + inputOnly)
+    let (dims, values, description, _) = try point.resolve(for: program.inputs.map { .variable($0) } + inputOnly)
     for name in dims.keys.sorted() where program.defines(name) {
       throw CLIError(
         "--dims or --values gives \(name) a shape, but \(name) is defined by line \(program.statement(named: name)!.line); only inputs take shapes")

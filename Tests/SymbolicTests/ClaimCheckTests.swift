@@ -37,11 +37,12 @@ import Testing
     #expect(holds.holds, "scale \(scale): \(String(describing: holds.comparison))")
     #expect(holds.comparison?.worst.isEmpty == true)
     #expect(try check("kron(X',I(2))*K(3,2) + kron(I(2),X')", scale: scale).holds)
-    let cases: [(String, ClaimCheck.Diagnosis?)] = [
-      ("2*(kron(I(2),X') + kron(X',I(2))*K(3,2))", .scalarMultiple(2)),
-      ("-(kron(I(2),X') + kron(X',I(2))*K(3,2))", .scalarMultiple(-1)),
-      ("kron(I(2),X')", nil),
-      ("kron(I(2),X')*K(2,3) + kron(X',I(2))", .rowMajor),
+    // The diagnosis kinds of `Diagnosis` (DiagnosisTableTests covers them in full).
+    let cases: [(String, String?)] = [
+      ("2*(kron(I(2),X') + kron(X',I(2))*K(3,2))", "scaled"),
+      ("-(kron(I(2),X') + kron(X',I(2))*K(3,2))", "sign"),
+      ("kron(I(2),X')", "dropped-term"),
+      ("kron(I(2),X')*K(2,3) + kron(X',I(2))", "row-major"),
       ("0*kron(I(2),X')", nil),
       ("1.000001*(kron(I(2),X') + kron(X',I(2))*K(3,2))", nil),
     ]
@@ -49,9 +50,10 @@ import Testing
       let c = try check(claim, scale: scale)
       #expect(!c.holds, "scale \(scale): \(claim) holds")
       #expect(c.comparison?.worst.isEmpty == false, "scale \(scale): \(claim)")
-      if let diagnosis { #expect(c.diagnoses.contains(diagnosis), "scale \(scale): \(claim): \(c.diagnoses)") }
+      if let diagnosis {
+        #expect(c.diagnoses.contains { $0.kind == diagnosis }, "scale \(scale): \(claim): \(c.diagnoses.map(\.text))")
+      }
     }
-    #expect(try check("kron(I(2),X')", scale: scale).diagnoses.contains { if case .missingTerm = $0 { true } else { false } })
   }
 
   /// A Jacobian that is exactly zero (F does not involve X): a zero claim holds, a tiny nonzero

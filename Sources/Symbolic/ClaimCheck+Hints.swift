@@ -1,0 +1,132 @@
+import Jacobians
+import MatrixCore
+
+/// Everything a diagnosis needs besides the claim's value: the derivative, the layout the claim
+/// was read in, the tolerance, and (when the claim is an expression) the claim itself, so that it
+/// can be evaluated at further points drawn from `seed`.
+struct DiagnosisContext {
+  let derivative: SymbolicDerivative
+  let layout: JacobianLayout
+  let tolerance: Double
+  let claimExpression: Expression?
+  let seed: UInt64
+
+  /// The seeds of the second point and of the assumption hints' points.
+  var secondSeed: UInt64 { seed &+ 0x9E37_79B9 }
+  func hintSeed(_ k: Int) -> UInt64 { seed &+ 0x5851_F42D &* UInt64(k + 1) }
+
+  func close(_ x: Matrix, _ y: Matrix) -> Bool {
+    DiagnosisSearch.close(x, y, relative: tolerance)
+  }
+
+  /// The truth at `values` in `layout`.
+  func truth(at values: [String: Matrix], in layout: JacobianLayout) throws -> Matrix {
+    let j = try derivative.jacobian(at: values).materialized()
+    let search = DiagnosisSearch(derivative: derivative, layout: layout, tolerance: tolerance, claims: [], points: [])
+    return search.inLayout(j)
+  }
+
+  /// The diagnoses of a claim that does not hold, and the number of mutants evaluated.
+  func diagnose(claim: Matrix, truth numerator: Matrix, values: [String: Matrix]) throws -> ([Diagnosis], Int) {
+    let expected = DiagnosisSearch(derivative: derivative, layout: layout, tolerance: tolerance, claims: [], points: [])
+      .inLayout(numerator).shape
+    var diagnoses: [Diagnosis] = []
+    var count = 0
+    if claim.shape == expected || claim.shape == expected.transposed {
+      var claims = [claim]
+      var points = [values]
+      var truths = [numerator]
+      // The second point, where every match is confirmed.
+      // A claim without variables (a number) is a claim about this point only.
+      if let c = claimExpression, !c.variables.isEmpty {
+        let second = RandomPoint.point(
+          dims: derivative.dims, expressions: [derivative.expression, c], assumptions: derivative.assumptions,
+          seed: secondSeed)
+        if let claim2 = try? c.evaluate(second), let truth2 = try? derivative.jacobian(at: second).materialized() {
+          claims.append(claim2)
+          points.append(second)
+          truths.append(truth2)
+        }
+      }
+      var search = DiagnosisSearch(
+        derivative: derivative, layout: layout, tolerance: tolerance, claims: claims, points: points)
+      diagnoses = try search.run(truth: truths)
+      count = search.mutationCount
+    }
+    if claim.shape != expected && diagnoses.isEmpty {
+      diagnoses.append(shapeHint(claim: claim, values: values))
+    }
+    diagnoses += assumptionHints()
+    return (diagnoses, count)
+  }
+
+  // MARK: Shape hints
+
+  /// Which shapes fit which layout, and whether the claim holds in the layout its shape fits.
+  func shapeHint(claim: Matrix, values: [String: Matrix]) -> Diagnosis {
+    let (f, x, v) = (derivative.outputShape, derivative.inputShape, derivative.variable)
+    var fits: [(JacobianLayout, Shape, String)] = [
+      (.numerator, Shape(f.count, x.count), "in numerator layout"),
+      (.denominator, Shape(x.count, f.count), "in denominator layout"),
+    ]
+    if f.isScalar { fits.append((.shape, x, "as a gradient shaped like \(v) (--layout shape)")) }
+    let current = fits.first { $0.0 == layout }?.1 ?? Shape(f.count, x.count)
+    let listing = fits.map { "\($0.1) \($0.2)" }
+    var sentence = "∂F/∂\(v) is " + listing.dropLast().joined(separator: ", ") + " and " + listing.last!
+      + "; a \(claim.shape) claim "
+    if let (other, _, _) = fits.first(where: { $0.1 == claim.shape && $0.0 != layout }) {
+      let name = other == .shape ? "the gradient" : "in \(other.rawValue) layout"
+      sentence += "is \(name): add --layout \(other.rawValue)"
+      if let c = try? ClaimCheck(
+        claim: claim, layout: other, derivative: derivative, values: values, tolerance: tolerance,
+        claimExpression: claimExpression, seed: seed)
+      {
+        sentence += c.holds ? ", and read that way the claim holds" : ", though read that way the claim is still wrong"
+      }
+    } else {
+      sentence +=
+        "fits none of them (F is \(f) and \(v) is \(x): the Jacobian has a row for each of the \(f.count) entries of F "
+        + "and a column for each of the \(x.count) entries of \(v), \(current) in \(layout.rawValue) layout)"
+    }
+    return Diagnosis(kind: "shape", where: "", [.words(sentence)])
+  }
+
+  // MARK: Assumption hints
+
+  /// "the claim holds when A is symmetric": assumptions that fit each variable (symmetric and
+  /// spd for square matrices, probability and one-hot for vectors, the weaker first), tried at
+  /// two random points that satisfy them.
+  func assumptionHints() -> [Diagnosis] {
+    guard let c = claimExpression, !c.variables.isEmpty,
+      derivative.outputShape.count * derivative.inputShape.count <= DiagnosisSearch.entryLimit
+    else { return [] }
+    var hints: [Diagnosis] = []
+    for name in derivative.dims.keys.sorted() where derivative.assumptions[name] == nil {
+      let s = derivative.dims[name]!
+      var candidates: [Assumption] = []
+      if s.isSquare && s.rows > 1 { candidates = [.symmetric, .spd] }
+      if (s.rows == 1 || s.cols == 1) && s.count > 1 { candidates = [.probability, .onehot] }
+      for assumption in candidates {
+        let assumed = derivative.assumptions.adding(assumption, for: name)
+        let holds = (0..<2).allSatisfy { k in
+          let point = RandomPoint.point(
+            dims: derivative.dims, expressions: [derivative.expression, c], assumptions: assumed, seed: hintSeed(k))
+          guard let t = try? truth(at: point, in: layout), let claimed = try? c.evaluate(point) else { return false }
+          return close(claimed, t)
+        }
+        if holds {
+          hints.append(
+            Diagnosis(
+              kind: "assumption", where: name,
+              [
+                .words(
+                  "the claim holds when \(name) is \(assumption.adjective); pass --assume \(name)=\(assumption.rawValue) if that is intended"
+                )
+              ]))
+          break
+        }
+      }
+    }
+    return hints
+  }
+}

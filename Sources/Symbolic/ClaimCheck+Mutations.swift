@@ -1,0 +1,315 @@
+import MatrixCore
+
+/// One slip a student makes at one rule application of the derivation: the Jacobian of `node`
+/// (a sub-expression of F) replaced by `transform` of the right one.
+struct DerivationSlip {
+  /// The rule application and term it changes; two slips at one site are not combined.
+  let site: Int
+  let node: Expression
+  /// The node's Jacobian with the slip, from the right one (whose children may carry other
+  /// slips) and the Jacobians derived so far.
+  let transform: (Expression, [Expression: Expression?]) -> Expression?
+  let diagnosis: Diagnosis
+  /// Lower is the more specific explanation, reported first when several match.
+  let priority: Int
+}
+
+/// The slips of a derivation, generated from its rule applications.
+///
+/// The forward derivation (`ForwardDifferentiator`) builds the Jacobian of each node of F from the
+/// Jacobians of its children, as a signed sum of terms `L·∂child` (the product rule gives two, an
+/// elementwise function one with `L = diag(f′(·))`, a transpose one with `L = K(m,n)`). For each
+/// term of each node the catalogue proposes the slips students make there: leave the term out
+/// (a forgotten path, the `+=` of backpropagation), flip its sign, leave out the local factor L
+/// (a missing activation derivative or commutation matrix), leave out `∂child` (the chain rule
+/// stopped early), swap `K(m,n)` for `K(n,m)`, transpose one Kronecker factor of L, and multiply
+/// L and `∂child` in the wrong order. Nothing is keyed to
+/// a particular expression: the slips follow from the rules that produced the truth.
+struct SlipCatalogue {
+  let derivative: SymbolicDerivative
+  private(set) var slips: [DerivationSlip] = []
+  private var simplifier: Simplifier
+
+  init(_ derivative: SymbolicDerivative) throws {
+    self.derivative = derivative
+    simplifier = Simplifier(dims: derivative.dims)
+    var base = try ForwardDifferentiator(variable: derivative.variable, dims: derivative.dims)
+    _ = try base.jacobian(derivative.expression)
+    let memo = base.memo
+    func jacobian(_ e: Expression) -> Expression? {
+      if case .some(.some(let j)) = memo[e] { return j }
+      return nil
+    }
+    // Unique nodes that depend on X, children before parents.
+    var seen = Set<Expression>()
+    var nodes: [Expression] = []
+    func visit(_ e: Expression) {
+      guard !seen.contains(e), jacobian(e) != nil else { return }
+      seen.insert(e)
+      e.children.forEach(visit)
+      if case .variable = e { return }
+      nodes.append(e)
+    }
+    visit(derivative.expression)
+    var site = 0
+    for node in nodes {
+      guard let j = jacobian(node) else { continue }
+      let childJacobians = node.children.compactMap { c in jacobian(c).map { (c, $0) } }
+      let terms = SlipCatalogue.terms(of: j, stoppingAt: Set(childJacobians.map(\.1)))
+      for (index, term) in terms.enumerated() {
+        try addSlips(node: node, terms: terms, index: index, term: term, children: childJacobians, site: site)
+        site += 1
+      }
+    }
+  }
+
+  /// A signed term of a rule's result: `negative ? −expression : expression`.
+  struct Term {
+    var negative: Bool
+    var expression: Expression
+    var signed: Expression { negative ? .negate(expression) : expression }
+  }
+
+  /// The signed terms of a rule's result; a child's Jacobian is one term even when it is a sum.
+  static func terms(of e: Expression, stoppingAt atoms: Set<Expression>) -> [Term] {
+    if atoms.contains(e) { return [Term(negative: false, expression: e)] }
+    switch e {
+    case .add(let a, let b):
+      return terms(of: a, stoppingAt: atoms) + terms(of: b, stoppingAt: atoms)
+    case .subtract(let a, let b):
+      return terms(of: a, stoppingAt: atoms) + terms(of: b, stoppingAt: atoms).map { Term(negative: !$0.negative, expression: $0.expression) }
+    case .negate(let a):
+      return terms(of: a, stoppingAt: atoms).map { Term(negative: !$0.negative, expression: $0.expression) }
+    default:
+      return [Term(negative: false, expression: e)]
+    }
+  }
+
+  static func sum(_ terms: [Term]) -> Expression? {
+    guard let first = terms.first else { return nil }
+    return terms.dropFirst().reduce(first.signed) { acc, t in t.negative ? .subtract(acc, t.expression) : .add(acc, t.expression) }
+  }
+
+  private mutating func display(_ e: Expression) -> Expression { (try? simplifier.simplify(e)) ?? e }
+
+  private func shape(_ e: Expression) -> Shape? { try? e.shape(in: derivative.dims, maximumEntries: .max) }
+
+  private mutating func addSlips(
+    node: Expression, terms: [Term], index: Int, term: Term, children: [(Expression, Expression)], site: Int
+  ) throws {
+    // The term as L·∂child (L nil: the child's Jacobian itself).
+    var child: Expression? = nil
+    var local: Expression? = nil
+    var childJacobian: Expression? = nil
+    for (c, jc) in children {
+      if term.expression == jc {
+        (child, childJacobian) = (c, jc)
+      } else if case .product(let l, let r) = term.expression, r == jc {
+        (child, local, childJacobian) = (c, l, jc)
+      }
+      if child != nil { break }
+    }
+    let count = terms.count
+    /// The slip as an edit of this term (nil: leave it out), applied to the node's Jacobian as
+    /// derived, so that slips below this node are kept.
+    func replacing(
+      _ edit: @escaping (Term, _ local: Expression?, _ childJacobian: Expression?) -> Term?
+    ) -> (Expression, [Expression: Expression?]) -> Expression? {
+      { r, memo in SlipCatalogue.rewrite(r, node: node, index: index, count: count, memo: memo, edit) }
+    }
+    let nodeName = SlipCatalogue.functionName(node)
+    let shown = display(term.signed)
+    let shownTerm: [Diagnosis.Part] = shown.unicodeText.count <= 60 ? [.math(shown), .words(" ")] : []
+
+    // Leave the term out: a forgotten path.
+    if terms.count >= 2 {
+      let through: [Diagnosis.Part] = child.map { [.words(" (the path through "), .math($0), .words(")")] } ?? []
+      slips.append(
+        DerivationSlip(
+          site: site, node: node, transform: replacing { _, _, _ in nil },
+          diagnosis: Diagnosis(
+            kind: "dropped-term", where: node.plainText,
+            [.words("the claim misses the term ")] + shownTerm + [.words("of the derivative of "), .math(node)] + through
+              + [.words(": each path adds its term (the += of backpropagation), and the claim equals the truth without it")]),
+          priority: 5))
+    }
+    // Flip its sign.
+    let signParts: [Diagnosis.Part]
+    if let (f, argument) = nodeName, terms.count == 1 {
+      signParts = [.words("the derivative of \(f) at "), .math(argument), .words(" has the wrong sign")]
+    } else if terms.count == 1 {
+      signParts = [.words("the derivative of "), .math(node), .words(" has the wrong sign")]
+    } else {
+      signParts =
+        [.words("the term ")] + shownTerm + [.words("of the derivative of "), .math(node)]
+        + (child.map { [.words(" through "), .math($0)] } ?? []) + [.words(" has the wrong sign")]
+    }
+    slips.append(
+      DerivationSlip(
+        site: site, node: node, transform: replacing { t, _, _ in Term(negative: !t.negative, expression: t.expression) },
+        diagnosis: Diagnosis(kind: "sign", where: node.plainText, signParts), priority: nodeName != nil ? 6 : 7))
+
+    guard let l = local, let c = child, let jc = childJacobian, let ls = shape(l) else { return }
+    let lShown = display(l)
+    // Leave out the local factor L (possible when it is square or 1×1).
+    if ls.isSquare {
+      let kind: String
+      let parts: [Diagnosis.Part]
+      let without: [Diagnosis.Part] = [.words(": the claim equals the truth without "), .math(lShown)]
+      if let (f, argument) = nodeName {
+        kind = "missing-derivative"
+        let mask = f == "relu" ? " (the relu mask)" : ""
+        parts = [.words("the derivative of \(f) at "), .math(argument), .words(" is missing\(mask)")] + without
+      } else if case .transpose = node {
+        kind = "missing-commutation"
+        parts = [.words("the commutation matrix of the transpose "), .math(node), .words(" is missing")] + without
+      } else {
+        kind = "missing-factor"
+        parts = [.words("a factor of the derivative of "), .math(node), .words(" is missing")] + without
+      }
+      slips.append(
+        DerivationSlip(
+          site: site, node: node, transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: $0) } },
+          diagnosis: Diagnosis(kind: kind, where: node.plainText, parts),
+          priority: kind == "missing-factor" ? 8 : (kind == "missing-derivative" ? 1 : 2)))
+    }
+    // The chain rule stopped early: L without the derivative of the child (possible when L alone
+    // has the term's shape).
+    if let js = shape(jc), js.isSquare, !ls.isScalar || js.isScalar {
+      let inner = display(jc)
+      let named: [Diagnosis.Part] = inner.unicodeText.count <= 60 ? [.words(", "), .math(inner)] : []
+      slips.append(
+        DerivationSlip(
+          site: site, node: node, transform: replacing { t, l, _ in l.map { Term(negative: t.negative, expression: $0) } },
+          diagnosis: Diagnosis(
+            kind: "missing-chain", where: node.plainText,
+            [.words("the chain rule stops early at "), .math(node), .words(": the claim leaves out the derivative of "), .math(c)]
+              + named),
+          priority: 3))
+    }
+    // K(m,n) where K(n,m) belongs.
+    for (m, n) in SlipCatalogue.commutations(in: l) where m != n {
+      let swapped = SlipCatalogue.replacingCommutation(in: l, m, n)
+      slips.append(
+        DerivationSlip(
+          site: site, node: node,
+          transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(swapped, $0)) } },
+          diagnosis: Diagnosis(
+            kind: "swapped-commutation", where: node.plainText,
+            [
+              .words("in the derivative of "), .math(node), .words(" the claim has "), .math(.commutation(n, m)),
+              .words(" where "), .math(.commutation(m, n)), .words(" belongs ("), .math(.commutation(m, n)),
+              .words(" turns vec A into vec Aᵀ for A \(m)×\(n))"),
+            ]),
+          priority: 2))
+    }
+    // One Kronecker factor of L transposed.
+    if case .kronecker(let p, let q) = l {
+      for (factor, isLeft) in [(p, true), (q, false)] {
+        guard let fs = shape(factor), fs.isSquare, fs.rows > 1, !SlipCatalogue.isSymmetricByForm(factor) else { continue }
+        let toggled = SlipCatalogue.toggledTranspose(factor)
+        let mutated: Expression = isLeft ? .kronecker(toggled, q) : .kronecker(p, toggled)
+        let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
+        slips.append(
+          DerivationSlip(
+            site: site, node: node,
+            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(mutated, $0)) } },
+            diagnosis: Diagnosis(
+              kind: "transposed-factor", where: node.plainText,
+              [
+                .words("the factor "), .math(shownFactor), .words(" in the derivative of "), .math(node),
+                .words(" is transposed: the claim has "), .math(display(toggled)), .words(" in its place"),
+              ]),
+            priority: 3))
+      }
+    }
+    // L and ∂child multiplied in the wrong order.
+    if let js = shape(jc), ls.isSquare, js.isSquare, ls.rows == js.rows, ls.rows > 1 {
+      slips.append(
+        DerivationSlip(
+          site: site, node: node,
+          transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product($0, l)) } },
+          diagnosis: Diagnosis(
+            kind: "swapped-order", where: node.plainText,
+            [
+              .words("in the derivative of "), .math(node), .words(" the chain is multiplied in the wrong order: "),
+              .math(lShown), .words(" belongs left of the derivative of "), .math(c),
+            ]),
+          priority: 4))
+    }
+  }
+
+  /// Applies `edit` to term `index` of `r`, the Jacobian of `node` as derived (with the current
+  /// Jacobians of its children in `memo`); `r` unchanged when its terms are not those the slip
+  /// was made for.
+  static func rewrite(
+    _ r: Expression, node: Expression, index: Int, count: Int, memo: [Expression: Expression?],
+    _ edit: (Term, Expression?, Expression?) -> Term?
+  ) -> Expression? {
+    let current: [Expression] = node.children.compactMap { c in
+      if case .some(.some(let j)) = memo[c] { return j }
+      return nil
+    }
+    var list = terms(of: r, stoppingAt: Set(current))
+    guard list.count == count, index < count else { return r }
+    var local: Expression? = nil
+    var childJacobian: Expression? = nil
+    for jc in current {
+      if list[index].expression == jc {
+        childJacobian = jc
+      } else if case .product(let l, jc) = list[index].expression {
+        (local, childJacobian) = (l, jc)
+      }
+      if childJacobian != nil { break }
+    }
+    guard let edited = edit(list[index], local, childJacobian) else {
+      list.remove(at: index)
+      return sum(list)
+    }
+    list[index] = edited
+    return sum(list)
+  }
+
+  /// `("tanh", W*x+b)` for an elementwise function node (and softmax, logsumexp, scalar powers).
+  static func functionName(_ e: Expression) -> (String, Expression)? {
+    switch e {
+    case .elementwise(let f, let a): return (f.name, a)
+    case .softmax(let a): return ("softmax", a)
+    case .logSumExp(let a): return ("logsumexp", a)
+    case .elementwisePower(let a, let p): return (".^\(p.plainText)", a)
+    case .power(let a, let p) where p.scalarConstant != nil: return ("^\(p.plainText)", a)
+    default: return nil
+    }
+  }
+
+  static func commutations(in e: Expression) -> [(Int, Int)] {
+    if case .commutation(let m, let n) = e { return [(m, n)] }
+    var seen: [(Int, Int)] = []
+    for c in e.children {
+      for pair in commutations(in: c) where !seen.contains(where: { $0 == pair }) { seen.append(pair) }
+    }
+    return seen
+  }
+
+  static func replacingCommutation(in e: Expression, _ m: Int, _ n: Int) -> Expression {
+    if case .commutation(m, n) = e { return .commutation(n, m) }
+    let kids = e.children
+    return kids.isEmpty ? e : e.replacingChildren(kids.map { replacingCommutation(in: $0, m, n) })
+  }
+
+  static func toggledTranspose(_ e: Expression) -> Expression {
+    if case .transpose(let a) = e { return a }
+    return .transpose(e)
+  }
+
+  /// Identities, diagonals and the like, whose transpose is themselves whatever the point.
+  static func isSymmetricByForm(_ e: Expression) -> Bool {
+    switch e {
+    case .identity, .diag, .zeros, .constant: return true
+    case .ones(let m, let n): return m == n
+    case .transpose(let a): return isSymmetricByForm(a)
+    case .kronecker(let a, let b): return isSymmetricByForm(a) && isSymmetricByForm(b)
+    default: return false
+    }
+  }
+}

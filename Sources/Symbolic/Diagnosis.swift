@@ -1,0 +1,126 @@
+/// What a wrong claim turned out to be, in plain words that name the sub-expression:
+/// "the derivative of tanh at W*x+b is missing: the claim equals the truth without
+/// diag(1 − tanh²(W x + b))".
+///
+/// `kind` is a stable machine word (`missing-derivative`, `transpose`, `assumption`, …; two slips
+/// together are `kind1+kind2`), `where` the sub-expression of F in the expression language ("" when
+/// the whole result is concerned), `text` the sentence in Unicode and `latex` the same sentence
+/// with its mathematics in `$…$`.
+public struct Diagnosis: Sendable, Equatable, Hashable {
+  public let kind: String
+  public let `where`: String
+  public let text: String
+  public let latex: String
+
+  public init(kind: String, where location: String, text: String, latex: String) {
+    self.kind = kind
+    self.where = location
+    self.text = text
+    self.latex = latex
+  }
+
+  /// A sentence from words and mathematics.
+  init(kind: String, where location: String, _ parts: [Diagnosis.Part]) {
+    self.init(
+      kind: kind, where: location,
+      text: parts.map(\.text).joined(),
+      latex: parts.map(\.latex).joined())
+  }
+
+  /// The text of the sentence (kept for callers of the former enum).
+  public var sentence: String { text }
+
+  /// Two diagnoses that hold together.
+  func combined(with other: Diagnosis) -> Diagnosis {
+    Diagnosis(
+      kind: kind + "+" + other.kind, where: [self.where, other.where].filter { !$0.isEmpty }.joined(separator: "; "),
+      text: "two slips: " + text + "; and " + other.text,
+      latex: "two slips: " + latex + "; and " + other.latex)
+  }
+
+  /// A piece of a diagnosis sentence.
+  enum Part {
+    case words(String)
+    case math(Expression)
+    /// Mathematics with its own Unicode and LaTeX spellings.
+    case symbol(String, latex: String)
+
+    var text: String {
+      switch self {
+      case .words(let w): return w
+      case .math(let e): return e.unicodeText
+      case .symbol(let s, _): return s
+      }
+    }
+
+    var latex: String {
+      switch self {
+      case .words(let w): return Diagnosis.escapeLaTeX(w)
+      case .math(let e): return "$" + e.latex + "$"
+      case .symbol(_, let l): return "$" + l + "$"
+      }
+    }
+  }
+
+  /// Words escaped for LaTeX text mode.
+  public static func escapeLaTeX(_ s: String) -> String {
+    var out = ""
+    for c in s {
+      switch c {
+      case "\\": out += "\\textbackslash{}"
+      case "_", "%", "&", "#", "$", "{", "}": out += "\\" + String(c)
+      case "~": out += "\\textasciitilde{}"
+      case "^": out += "\\textasciicircum{}"
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+}
+
+extension Diagnosis {
+  /// The whole-result slips, named as they always were.
+  static let transpose = Diagnosis(
+    kind: "transpose", where: "",
+    [
+      .words("the claim is the transpose of the Jacobian: it is in denominator layout ("),
+      .symbol("(∂vec F/∂(vec X)ᵀ)ᵀ", latex: "(\\partial \\operatorname{vec} F / \\partial (\\operatorname{vec} X)^{\\top})^{\\top}"),
+      .words("); read it with --layout denominator, or transpose it"),
+    ])
+  static let rowMajor = Diagnosis(
+    kind: "row-major", where: "",
+    [
+      .words("the claim is the Jacobian under row-major flattening (NumPy ravel, C order), "),
+      .symbol("K(m,n)·J·K(b,a)", latex: "K_{m,n} J K_{b,a}"),
+      .words("; with vec stacking columns the commutation matrices belong elsewhere"),
+    ])
+  static let rowMajorTranspose = Diagnosis(
+    kind: "row-major-transpose", where: "",
+    [.words("the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)")])
+  static let gradientTranspose = Diagnosis(
+    kind: "gradient-transpose", where: "",
+    [.words("the claim is the transpose of the gradient: a gradient in the shape convention has the shape of the variable")])
+
+  static func scaled(_ c: Double) -> Diagnosis {
+    if c == -1 {
+      return Diagnosis(kind: "sign", where: "", [.words("the claim has the wrong sign: it is −1 times the Jacobian at two points")])
+    }
+    let n = ClaimCheck.format(c)
+    return Diagnosis(
+      kind: "scaled", where: "",
+      [.words("the whole claim is \(n) times the truth (the same ratio at two points): a constant factor is off")])
+  }
+
+  /// A factor on the entries that belong to the diagonal of X (or off it).
+  static func diagonalFactor(_ factor: Double, onDiagonal: Bool, variable: String) -> Diagnosis {
+    let part = onDiagonal ? "on the diagonal" : "off the diagonal"
+    let what = factor == 2 ? "twice" : "half"
+    return Diagnosis(
+      kind: "diagonal-factor", where: variable,
+      [
+        .words(
+          "the entries that belong to \(variable)'s \(onDiagonal ? "diagonal" : "off-diagonal") entries are \(what) what they should be: "
+            + "the claim equals the truth with a factor \(ClaimCheck.format(factor)) \(part)")
+      ])
+  }
+}
