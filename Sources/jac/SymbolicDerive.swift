@@ -242,12 +242,16 @@ extension Check {
           throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description })")
         }
         results.append(
-          try ClaimCheck(claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance))
+          try ClaimCheck(
+            claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance,
+            claimExpression: c, seed: run.seed))
       }
       let holds = results.allSatisfy(\.holds)
       allHold = allHold && holds
       let failing = results.firstIndex { !$0.holds }
       switch format {
+      case .latex:
+        throw CLIError("--format latex is for claims with concrete sizes; with size symbols use text or json")
       case .text:
         print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]" })
         print("truth (numerator layout): \(truth)")
@@ -285,7 +289,13 @@ extension Check {
                     + (r.comparison.map { [("maxAbsError", JSON.number($0.maxAbsError))] } ?? []))
               })
           ),
-          ("diagnoses", .array((failing.map { results[$0].diagnoses } ?? []).map { .string($0.sentence) })),
+          (
+            "diagnoses",
+            .array(
+              (failing.map { results[$0].diagnoses } ?? []).map {
+                .object([("kind", .string($0.kind)), ("where", .string($0.where)), ("text", .string($0.text)), ("latex", .string($0.latex))])
+              })
+          ),
         ]
         if let c = results.first?.comparison { fields.append(("maxRelError", .number(c.maxRelError))) }
         objects.append(.object(fields))
