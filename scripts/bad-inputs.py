@@ -135,7 +135,8 @@ case("check", "X'*X", *D)
 case("check", "X'*X", *D, "--claim-file", "nan.npy")
 case("check", "X'*X", *D, "--claim-file", "/dev/zero")
 case("check", "X'*X", *D, "--claim-file", "missing.npy")
-case("check", "X'*X", *D, "--claim-file", "good44.npy")
+# A claim of the wrong shape (good44.npy for a 4×6 Jacobian) is a wrong claim, exit 1 with a shape
+# hint (cli.md), not bad input: Tests/jacTests/CheckDiagnosisCommandTests cover it.
 case("check", DEEP_T, *D, "--claim", "X")
 case("check", "X'*X", *D, "--claim", "X", "--tolerance", "-1")
 case("check", "X'*X", *D, "--claim", "X", "--tolerance", "nan")
