@@ -65,29 +65,7 @@ struct Chain: ParsableCommand {
     case .text, .latex:
       print(report.description, terminator: "")
     case .json:
-      let orderObjects: [JSON] = report.entries.map { e in
-        var fields: [(String, JSON)] = [
-          ("name", .string(e.name)), ("parenthesization", .string(e.plan.parenthesization.description)),
-          ("multiplyAdds", .number(e.plan.multiplyAdds)), ("flops", .number(e.plan.flops)),
-          ("peakBytes", .number(e.plan.peakBytes)), ("adMode", .string(e.plan.adMode)),
-        ]
-        if let s = e.seconds { fields.append(("seconds", .number(s))) }
-        return .object(fields)
-      }
-      let json = JSON.object([
-        (
-          "factors",
-          .array(
-            signatures.map {
-              .object([("rows", .int($0.rows)), ("cols", .int($0.cols)), ("structure", .string($0.structureText))])
-            })
-        ),
-        ("orders", .array(orderObjects)),
-        ("optimal", .string(report.optimal.plan.parenthesization.description)),
-        ("speedUp", .number(report.speedUp)),
-        ("flopConvention", .string("FLOPs = 2 × multiply-adds")),
-      ])
-      print(json.rendered)
+      print(try report.record.json())
     }
   }
 }

@@ -772,5 +772,38 @@ extension ChainTests {
         JSONSerialization.jsonObject(with: try JSONEncoder().encode(kr)) as? [String: Any])
       #expect((kjson["factors"] as? [[String: Any]])?.first?["structure"] as? String == "kron(2x3,3x2)")
     }
+
+    /// The one record: JSON through `JSONEncoder` decodes back to the same record, and every
+    /// number in the text has at most 15 significant digits (counted on the JSON text).
+    @Test func recordRoundTripsWithFifteenDigits() throws {
+      // Counts above 2⁵³ (not exact in a Double) and measured seconds such as 1/3.
+      var r = try ChainReport(factors: [.dense(1_234_567, 987_654), .dense(987_654, 456_791), .dense(456_791, 3)])
+      for i in r.entries.indices { r.entries[i].seconds = Double(i + 1) / 3 }
+      let record = r.record
+      let json = try record.json()
+      let back = try JSONDecoder().decode(ChainReportRecord.self, from: Data(json.utf8))
+      #expect(back == record)
+      // Independent of the encoder: scan the number tokens of the text.
+      var digitsSeen = 0
+      for m in json.matches(of: /-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/) {
+        let token = String(m.output.0)
+        let mantissa = token.split(whereSeparator: { $0 == "e" || $0 == "E" })[0]
+        let digits = mantissa.filter(\.isNumber).drop { $0 == "0" }
+        let significant = mantissa.contains(".") ? digits.count : digits.reversed().drop { $0 == "0" }.count
+        #expect(significant <= 15, "\(token) in \(json)")
+        digitsSeen = max(digitsSeen, significant)
+      }
+      #expect(digitsSeen >= 10, "the sample has long numbers: \(json)")
+      // 1/3 rounded to 15 digits, compared as a number.
+      let s = try #require(back.orders[0].seconds)
+      #expect(abs(s - 1.0 / 3) <= 1e-15)
+      // Integral counts below 10¹⁵ print as integers, and the fields of the contract are there.
+      let small = try ChainReport(factors: [.dense(10, 100), .dense(100, 5), .dense(5, 50)]).record
+      let text = try small.json()
+      #expect(text.contains("\"multiplyAdds\":7500,"), "\(text)")
+      let obj = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      #expect(Set(obj.keys).isSuperset(of: ["factors", "orders", "optimal"]))
+      #expect(small.text == (try ChainReport(factors: [.dense(10, 100), .dense(100, 5), .dense(5, 50)])).description)
+    }
   }
 }

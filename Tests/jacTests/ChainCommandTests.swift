@@ -17,7 +17,7 @@ import Testing
       """)
     #expect(
       summary
-        == "((1 2) 3) 7500 75000 ((1 2) 3) [10, 100, 5] ['adMode', 'flops', 'multiplyAdds', 'name', 'parenthesization', 'peakBytes']"
+        == "((1 2) 3) 7500 75000 ((1 2) 3) [10, 100, 5] ['adMode', 'entriesMoved', 'flops', 'multiplyAdds', 'name', 'parenthesization', 'peakBytes']"
     )
     let text = try JacRunner.run(["chain", "10x100", "100x5", "5x50"])
     #expect(text.stdout.contains("reverse accumulation"))
