@@ -25,7 +25,7 @@ let package = Package(
     ),
     .target(name: "MatrixCore", dependencies: ["CLapack"]),
     .target(name: "Symbolic", dependencies: ["Jacobians", "MatrixCore"]),
-    .target(name: "Jacobians", dependencies: ["MatrixCore", "CLapack"]),
+    .target(name: "Jacobians", dependencies: ["MatrixCore"]),
     .executableTarget(
       name: "jac",
       dependencies: [
