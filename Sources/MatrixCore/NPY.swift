@@ -428,7 +428,7 @@ struct NPYHeaderParser {
 }
 
 /// File access through POSIX calls, with `strerror` reasons in the errors.
-private enum POSIXFile {
+enum POSIXFile {
   static func failure(_ path: String, _ verb: String, _ code: Int32) -> MatrixError {
     .file(path: path, reason: "cannot be \(verb): \(String(cString: strerror(code)))")
   }
@@ -482,7 +482,9 @@ private enum POSIXFile {
   /// instant between those two calls, or a file system without `O_TMPFILE` (where the named
   /// temporary is written directly), can leave a `.NAME.tmp-PID-*` file; every later write to
   /// the same `path` removes such files whose process no longer runs.
-  static func replace(_ path: String, with bytes: [UInt8]) throws {
+  /// `mode`, when given, is the file's permission bits (applied before it is named); otherwise
+  /// the process's umask decides, as for a new file.
+  static func replace(_ path: String, with bytes: [UInt8], mode: mode_t? = nil) throws {
     let slash = path.lastIndex(of: "/")
     let directory = slash.map { String(path[...$0]) } ?? ""
     let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -497,6 +499,7 @@ private enum POSIXFile {
     var code: Int32 = 0
     if let fd = openUnnamed(in: directory) {
       code = writeAll(fd, bytes)
+      if code == 0, let mode, fchmod(fd, mode) != 0 { code = errno }
       if code == 0 && linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, temporary, AT_SYMLINK_FOLLOW) != 0 {
         code = errno
       }
@@ -515,6 +518,7 @@ private enum POSIXFile {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     guard fd >= 0 else { throw failure(path, "written", errno) }
     code = writeAll(fd, bytes)
+    if code == 0, let mode, fchmod(fd, mode) != 0 { code = errno }
     if close(fd) != 0 && code == 0 { code = errno }
     if code == 0 && rename(temporary, path) != 0 { code = errno }
     if code != 0 {

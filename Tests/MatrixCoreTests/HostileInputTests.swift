@@ -154,4 +154,19 @@ private func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
       #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
   }
+  /// Text files (SVG pictures, notebooks) go through the same writer: whole or not at all, no
+  /// temporary left, and a replaced file keeps its permission bits.
+  @Test func textWritesKeepTheModeAndLeaveNoTemporary() throws {
+    try withDirectory { dir throws in
+      let path = dir + "/notes.md"
+      try AtomicFile.write(Array("first".utf8), to: path)
+      #expect(chmod(path, 0o600) == 0)
+      try AtomicFile.write(Array("second".utf8), to: path)
+      var info = stat()
+      #expect(stat(path, &info) == 0)
+      #expect(info.st_mode & 0o7777 == 0o600)
+      #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["notes.md"])
+    }
+  }
 }
