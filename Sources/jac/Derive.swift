@@ -37,13 +37,23 @@ struct Derive: ParsableCommand {
         ‖FD − J‖ ≤ 1e-6·‖FD‖ + 4·(estimated FD error) + 1024·ε·(magnitudes).
         """)) var check = false
   @Option(help: "text, latex, or json.") var format: OutputFormat = .text
+  @Option(
+    help: ArgumentHelp(
+      "1 (the Jacobian) or 2 (the Hessian of a 1×1 F, docs/hessians.md).",
+      discussion: """
+        --order 2 prints H = ∂vec(∇F)/∂(vec X)ᵀ, (ab)×(ab), in Kronecker form and as H[V] shaped like X; \
+        --check compares it with central differences of the gradient and checks its symmetry.
+        """)) var order: Int = 1
 
   func run() throws {
+    let hessian = try validateOrder()
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
+      if hessian { throw CLIError("--order 2 is for a single expression, not for a program") }
       if jacobianOut != nil { throw CLIError("--jacobian-out is for a single expression, not for a program") }
       try ProgramDerive(prepared: program, wrt: wrt, layout: layoutOption ?? .shape, check: check, format: format).run()
       return
     }
+    if hessian { return try runHessian() }
     if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     if jacobianOut != nil && prepared.derivatives.count > 1 {
