@@ -93,6 +93,15 @@ public struct SymbolicDerivative: Sendable {
     return Jacobian(output: outputShape, input: inputShape, matrix: m)
   }
 
+  /// `jacobian(at:)` without evaluating F first, for a caller that has (`SymbolicHessian`).
+  func structuredJacobian(at values: [String: Matrix]) throws -> Jacobian {
+    let m = try namingTheUsersFunction(at: values) {
+      var evaluator = StructuredEvaluator(values: values, dims: dims)
+      return try evaluator.structured(jacobian)
+    }
+    return Jacobian(output: outputShape, input: inputShape, matrix: m)
+  }
+
   /// The gradient at a point (1×1 F only), shaped like X.
   /// - Throws: `EvaluationError` when F itself is undefined at the point, as `jacobian(at:)`.
   public func gradient(at values: [String: Matrix]) throws -> Matrix {
@@ -125,6 +134,12 @@ struct StructuredEvaluator {
 
   mutating func value(_ e: Expression) throws -> Matrix {
     if let v = numeric[e] { return v }
+    // `X⁻¹` and `X⁻ᵀ` side by side (a Hessian of logdet) share one inverse.
+    if case .transpose(let inner) = e, case .inverse = inner {
+      let v = try value(inner).transposed
+      numeric[e] = v
+      return v
+    }
     let v = try e.evaluate(values)
     numeric[e] = v
     return v

@@ -86,8 +86,8 @@ public struct SymbolicHessian: Sendable {
   /// gradient, a×b, with respect to X, a×b).
   /// - Throws: `EvaluationError` / `DerivativeError` where F or the closed form is undefined.
   public func hessian(at values: [String: Matrix]) throws -> Jacobian {
-    _ = try expression.evaluate(values)
-    return try gradientDerivative.jacobian(at: values)
+    _ = try expression.evaluate(values)  // a derivative exists only where F is defined
+    return try gradientDerivative.structuredJacobian(at: values)
   }
 
   /// `H[V]`, shaped like X: the structured Hessian applied to vec V (never materialised).
