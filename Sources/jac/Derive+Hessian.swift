@@ -32,7 +32,10 @@ extension Derive {
     }
     let v = variables[0]
     let f = try parseExpression(expression, role: "expression")
-    let (dims, values, pointDescription) = try point.resolve(for: [f])
+    let (dims, values, pointDescription, assumptions) = try point.resolve(for: [f])
+    guard assumptions.isEmpty else {
+      throw CLIError("--assume is for first derivatives: --order 2 differentiates without assumptions, drop --assume")
+    }
     guard dims[v] != nil else { throw CLIError("--wrt \(v) names no variable with a shape: give it with --dims \(v)=RxC") }
     let outputShape = try f.shape(in: dims)
     guard outputShape.isScalar else {
