@@ -55,5 +55,25 @@ if [ -z "$python" ] || ! "$python" -c 'import numpy' >/dev/null 2>&1; then
   exit 1
 fi
 
+# Optional: pdflatex (texlive-latex-base, about 39 MB to download, 2-3 minutes to install) for
+# the test that compiles jac's LaTeX output; without it that test says it skipped and why.
+# JAC_NO_TEX=1 leaves it out.
+install_tex() {
+  [ "${JAC_NO_TEX:-0}" = 1 ] && return 0
+  command -v pdflatex >/dev/null 2>&1 && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null || {
+      echo "note: pdflatex missing (apt-get install texlive-latex-base); the LaTeX compile test will skip" >&2
+      return 0
+    }
+    sudo=(sudo -n)
+  fi
+  echo "installing texlive-latex-base (optional: the LaTeX compile test)" >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends texlive-latex-base >&2 \
+    || echo "note: texlive-latex-base did not install; the LaTeX compile test will skip" >&2
+}
+install_tex
+
 # A build made against the other BLAS headers must not be reused (SwiftPM does not notice).
 if [ "$blas_missing" -gt 0 ]; then rm -rf .build; fi

@@ -22,7 +22,9 @@ struct ForwardDifferentiator {
   let dims: [String: Shape]
   let columns: Int
   /// The Jacobian of every subexpression derived so far (nil: it does not depend on X).
-  private(set) var memo: [Expression: Expression?] = [:]
+  /// `DerivationSteps` seeds it with markers for the children of a node to read off the rule
+  /// that node applies.
+  var memo: [Expression: Expression?] = [:]
   /// Rule applications changed on purpose: the Jacobian of `node` becomes `transform` of the
   /// right one (the slips with which `ClaimCheck+Mutations.swift` diagnoses hand derivations).
   var slips: [(node: Expression, transform: (Expression, [Expression: Expression?]) -> Expression?)] = []

@@ -24,7 +24,7 @@ struct Chain: ParsableCommand {
   var customOrders: [String] = []
   @Flag(help: "Also run every order on random data and report the median seconds.") var measure = false
   @Option(help: "Seed of the random data for --measure.") var seed: UInt64 = 1
-  @Option(help: "text or json.") var format: OutputFormat = .text
+  @Option(help: "text, latex (a tabular), mathml (an XHTML table), or json.") var format: OutputFormat = .text
 
   func run() throws {
     if let file = programFile {
@@ -62,8 +62,12 @@ struct Chain: ParsableCommand {
       }
     }
     switch format {
-    case .text, .latex:
+    case .text:
       print(report.description, terminator: "")
+    case .latex:
+      print(ChainMarkup(report: report, factors: factors).latex)
+    case .mathml:
+      print(ChainMarkup(report: report, factors: factors).mathML)
     case .json:
       print(try report.record.json())
     }

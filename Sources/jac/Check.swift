@@ -41,7 +41,12 @@ struct Check: ParsableCommand {
       "rtol: the claim holds when max|J − C| ≤ rtol·max|J| + atol (J the true Jacobian, C the claim).",
       discussion: "atol = 1024·ε·(largest term added up in J or C), never a fixed number: the same verdict at every scale."))
   var tolerance: Double = 1e-8
-  @Option(help: "text, json or latex.") var format: CheckFormat = .text
+  @Option(help: "text, latex (a fragment for amsmath), mathml (XHTML with MathML), or json.")
+  var format: OutputFormat = .text
+  @Flag(
+    name: .customLong("hide-answer"),
+    help: "For exercises: print only the verdict, the worst entries and the diagnoses, no part of the true derivative.")
+  var hideAnswer = false
 
   func run() throws {
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
@@ -81,6 +86,10 @@ struct Check: ParsableCommand {
     // single-variable objects in "checks" (docs/language.md).
     var objects: [JSON] = []
     var allHold = true
+    // MathML for several variables: one root element around the per-variable reports.
+    let wrapMathML = format == .mathml && prepared.derivatives.count > 1
+    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-checks\">" ) }
+    defer { if wrapMathML { print("</div>") } }
     for (k, d) in prepared.derivatives.enumerated() {
       let (object, holds) = try checkOne(
         d, prepared, claimExpression: claim.isEmpty ? nil : claimExpressions[k],
@@ -136,79 +145,16 @@ struct Check: ParsableCommand {
     let result = try ClaimCheck(
       claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance,
       claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed)
-    let v = wrt
+    let report = CheckReport(
+      expressionText: expression, derivative: d, result: result, claimExpression: claimExpression,
+      claimText: claim ?? claimFile ?? "", claimRows: claimed.rows, claimCols: claimed.cols, layout: layout.layout,
+      pointDescription: prepared.pointDescription, hideAnswer: hideAnswer,
+      assumptions: prepared.assumptions.byVariable.keys.sorted().map { ($0, prepared.assumptions[$0]!.rawValue) })
     switch format {
-    case .text:
-      print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
-      print("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
-      if let g = d.gradient { print("gradient (shape convention): \(g.unicodeText)") }
-      print("claim (\(layout.layout.rawValue) layout, \(claimed.rows)×\(claimed.cols)): \(claim ?? claimFile ?? "")")
-      if result.holds {
-        print("verdict: the claim holds \(prepared.pointDescription)" + (result.comparison.map { c in
-          " (largest absolute error \(sci(c.maxAbsError)))"
-        } ?? ""))
-      } else {
-        print("verdict: the claim is WRONG \(prepared.pointDescription)")
-        if let c = result.comparison {
-          print(
-            "largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
-              + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):")
-          for w in c.worst {
-            print(
-              "  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
-          }
-        } else {
-          print("the claim is \(result.claimShape) but the derivative in this layout is \(result.expectedShape)")
-        }
-        if result.diagnoses.isEmpty {
-          print(
-            "diagnosis: it matches no slip tried (\(result.mutationCount) mutants of the derivation: missing factors, "
-              + "forgotten paths, signs, transposes, row-major flattening, factors, and pairs of these)")
-        }
-        for diagnosis in result.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
-      }
-    case .json:
-      var fields: [(String, JSON)] = [
-        ("expression", .string(expression)), ("wrt", .string(wrt)), ("layout", .string(layout.layout.rawValue)),
-        ("holds", .bool(result.holds)), ("truth", .string(d.jacobian.unicodeText)),
-        (
-          "diagnoses",
-          .array(
-            result.diagnoses.map {
-              .object([("kind", .string($0.kind)), ("where", .string($0.where)), ("text", .string($0.text)), ("latex", .string($0.latex))])
-            })
-        ),
-        ("mutations", .int(result.mutationCount)),
-        ("assumptions", .object(prepared.assumptions.byVariable.keys.sorted().map { ($0, .string(prepared.assumptions[$0]!.rawValue)) })),
-        ("claimShape", .ints([result.claimShape.rows, result.claimShape.cols])),
-        ("expectedShape", .ints([result.expectedShape.rows, result.expectedShape.cols])),
-      ]
-      if let c = result.comparison {
-        fields.append(("maxAbsError", .number(c.maxAbsError)))
-        fields.append(("maxRelError", .number(c.maxRelError)))
-        fields.append(
-          (
-            "tolerance",
-            .object([
-              ("relative", .number(c.tolerance.relative)), ("absolute", .number(c.tolerance.absolute)),
-              ("bound", .number(c.tolerance.bound(scale: c.scale))),
-            ])
-          ))
-        fields.append(
-          (
-            "worst",
-            .array(
-              c.worst.map {
-                .object([
-                  ("output", .ints([$0.p, $0.q])), ("input", .ints([$0.i, $0.j])), ("expected", .number($0.expected)),
-                  ("claimed", .number($0.actual)),
-                ])
-              })
-          ))
-      }
-      return (JSON.object(fields), result.holds)
-    case .latex:
-      printLaTeX(result, derivative: d, pointDescription: prepared.pointDescription)
+    case .text: print(report.text)
+    case .latex: print(report.latex)
+    case .mathml: print(report.mathML)
+    case .json: return (report.json, result.holds)
     }
     return (.null, result.holds)
   }
@@ -217,8 +163,4 @@ struct Check: ParsableCommand {
     if x == 0 { return "0" }
     return String(format: "%.4g", x)
   }
-}
-
-enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, json, latex
 }

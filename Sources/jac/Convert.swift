@@ -24,9 +24,13 @@ struct Convert: ParsableCommand {
   @Option(help: "Layout of the output.") var to: LayoutName
   @Option(name: .customLong("output-shape"), help: "Shape of F as m,n.") var outputShape: String
   @Option(name: .customLong("input-shape"), help: "Shape of X as a,b.") var inputShape: String
-  @Option(help: "text or json.") var format: OutputFormat = .text
+  @Option(help: "text or json (latex and mathml are refused: convert writes a file).") var format: OutputFormat = .text
 
   func run() throws {
+    if format == .latex || format == .mathml {
+      throw CLIError(
+        "--format \(format.rawValue) does not apply to jac convert, which writes a matrix file and prints only where; use --format text or json")
+    }
     let out = try parseShape(outputShape, flag: "--output-shape")
     let inp = try parseShape(inputShape, flag: "--input-shape")
     let array = try NPYArray(contentsOf: input)
@@ -36,7 +40,7 @@ struct Convert: ParsableCommand {
     switch format {
     case .text:
       print("wrote \(output): \(to.layout.rawValue) layout, shape \(dims) (from \(from.layout.rawValue), F \(out), X \(inp))")
-    case .json, .latex:
+    case .json, .latex, .mathml:
       print(
         JSON.object([
           ("input", .string(input)), ("output", .string(output)), ("from", .string(from.layout.rawValue)),
@@ -59,7 +63,7 @@ struct LayoutName: ExpressibleByArgument {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-  case text, latex, json
+  case text, latex, mathml, json
 }
 
 /// `m,n` (or `mxn`) into a shape, with a one-sentence error naming the flag.

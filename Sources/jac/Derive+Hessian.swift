@@ -18,6 +18,10 @@ extension Derive {
     if layoutOption == .shape {
       throw CLIError("--layout shape has no meaning for a Hessian, which is (ab)×(ab) and symmetric: drop --layout")
     }
+    if steps { throw CLIError("--steps prints the derivation of a first derivative: drop --steps with --order 2") }
+    if format == .mathml {
+      throw CLIError("--format mathml is not available for a Hessian (--order 2) yet; use --format text, latex or json")
+    }
     return true
   }
 
@@ -52,6 +56,7 @@ extension Derive {
     if let path = jacobianOut { try operatorH.materialized().writeNPY(to: path) }
     let checkPassed = checked?.passed ?? true
     switch format {
+    case .mathml: break  // refused in validateOrder
     case .text, .latex:
       let latex = format == .latex
       func show(_ e: MatrixExpression) -> String { latex ? e.latex : e.unicodeText }

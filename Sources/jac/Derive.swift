@@ -36,7 +36,10 @@ struct Derive: ParsableCommand {
         at most 1024 entries (and the Jacobian 4·10⁶), else 4 random directions (2 beyond 10⁶ entries). Passes when \
         ‖FD − J‖ ≤ 1e-6·‖FD‖ + 4·(estimated FD error) + 1024·ε·(magnitudes).
         """)) var check = false
-  @Option(help: "text, latex, or json.") var format: OutputFormat = .text
+  @Flag(help: "Also print the derivation by differentials: each step's differential, its vec with the rules named, the identified Jacobian (and for a 1×1 F the trace form and gradient).")
+  var steps = false
+  @Option(help: "text, latex (a fragment for amsmath), mathml (XHTML with MathML), or json.")
+  var format: OutputFormat = .text
   @Option(
     help: ArgumentHelp(
       "1 (the Jacobian) or 2 (the Hessian of a 1×1 F, docs/hessians.md).",
@@ -63,6 +66,10 @@ struct Derive: ParsableCommand {
     // objects in "derivatives" (docs/language.md).
     var objects: [JSON] = []
     var allPassed = true
+    // MathML for several variables: one root element around the per-variable reports.
+    let wrapMathML = format == .mathml && prepared.derivatives.count > 1
+    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-derivatives\">" ) }
+    defer { if wrapMathML { print("</div>") } }
     for d in prepared.derivatives {
       let (object, passed) = try report(d, prepared)
       objects.append(object)
@@ -95,6 +102,10 @@ struct Derive: ParsableCommand {
     let jacobian = try d.jacobian(at: values)
     let shown = try d.display(in: layout.layout)
     let checked = check ? try DerivativeCheck(d, at: values, seed: point.seed) : nil
+    let derivation = steps ? try DerivationSteps(d) : nil
+    let checkReport = checked.map {
+      (abs: $0.maxAbsError, rel: $0.maxRelError, passed: $0.passed, method: $0.method.description, verdict: Derive.verdictText($0.verdict))
+    }
     if let path = jacobianOut {
       let dense: Matrix
       switch layout {
@@ -105,18 +116,28 @@ struct Derive: ParsableCommand {
       try dense.writeNPY(to: path)
     }
     switch format {
-    case .text, .latex:
-      let latex = format == .latex
+    case .latex, .mathml:
+      var markup = DeriveMarkup(derivative: d, layout: layout.layout, check: checkReport, jacobianOut: jacobianOut)
+      if let s = derivation {
+        markup.steps =
+          format == .latex
+          ? [Markup.latexComment("derivation by differentials")] + s.latexEquations.map(Markup.latexAlign)
+          : [Markup.paragraph("Derivation by differentials (numerator layout, column-major vec):")]
+            + s.mathMLParts.map { part in
+              part.equation + (part.rules.isEmpty ? "" : "\n" + Markup.paragraph("by " + part.rules.joined(separator: "; ")))
+            }
+      }
+      print(format == .latex ? markup.latex : markup.mathML)
+    case .text:
       print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
       print("\(shown.title) [\(layout.layout.rawValue) layout, \(shown.rows)×\(shown.cols)]:")
-      print("  " + (latex ? shown.expression.latex : shown.expression.unicodeText))
+      print("  " + shown.expression.unicodeText)
       if layout != .shape, let g = d.gradient {
         print("gradient (shape convention, \(d.inputShape)):")
-        print("  " + (latex ? g.latex : g.unicodeText))
+        print("  " + g.unicodeText)
       }
-      if !latex {
-        print("structure \(prepared.pointDescription): \(jacobian.matrix)")
-      }
+      print("structure \(prepared.pointDescription): \(jacobian.matrix)")
+      if let s = derivation { print(s.textLines.joined(separator: "\n")) }
       if let c = checked {
         print(
           "check against \(c.method.description): largest absolute error \(sci(c.maxAbsError)), relative "
@@ -133,14 +154,21 @@ struct Derive: ParsableCommand {
           "jacobian",
           .object([
             ("text", .string(shown.expression.unicodeText)), ("latex", .string(shown.expression.latex)),
-            ("plain", .string(shown.expression.plainText)), ("rows", .int(shown.rows)), ("cols", .int(shown.cols)),
+            ("plain", .string(shown.expression.plainText)), ("mathml", .string(shown.expression.mathMLElement())),
+            ("rows", .int(shown.rows)), ("cols", .int(shown.cols)),
             ("structure", .string(jacobian.matrix.structure.text)),
           ])
         ),
       ]
       if let g = d.gradient {
         fields.append(
-          ("gradient", .object([("text", .string(g.unicodeText)), ("latex", .string(g.latex)), ("plain", .string(g.plainText))])))
+          (
+            "gradient",
+            .object([
+              ("text", .string(g.unicodeText)), ("latex", .string(g.latex)), ("plain", .string(g.plainText)),
+              ("mathml", .string(g.mathMLElement())),
+            ])
+          ))
       }
       if let c = checked {
         fields.append(
@@ -153,6 +181,21 @@ struct Derive: ParsableCommand {
               ("relativeTolerance", .number(c.relativeTolerance)), ("verdict", .string(c.verdict.rawValue)),
               ("passed", .bool(c.passed)),
             ])
+          ))
+      }
+      if let s = derivation {
+        let printed = s.printedSteps
+        fields.append(
+          (
+            "steps",
+            .array(
+              zip(s.steps, printed).map { step, p in
+                .object([
+                  ("node", .string(step.node.unicodeText)), ("differential", .string(p.differential)),
+                  ("vec", .string(p.vec)), ("rules", .array(p.rules.map { .string($0) })),
+                  ("differentialInX", .string(s.text(step.differential))),
+                ])
+              } + [.object([("conclusion", .array(s.conclusionText.map { .string($0) }))])])
           ))
       }
       if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }

@@ -12,6 +12,9 @@ struct ProgramDerive {
   let format: OutputFormat
 
   func run() throws {
+    if format == .mathml {
+      throw CLIError("--format mathml is not available for programs yet; use --format text, latex or json")
+    }
     let program = prepared.program
     let wrt = try prepared.wrtList(self.wrt)
     let backwardLayout: ProgramBackward.Layout
@@ -35,7 +38,7 @@ struct ProgramDerive {
       _ = try backward.values(forward: try program.evaluate(prepared.inputs))
     }
     switch format {
-    case .text, .latex:
+    case .text, .latex, .mathml:
       let latex = format == .latex
       print(prepared.summary)
       let notation =

@@ -92,6 +92,9 @@ extension MatrixExpression {
 extension Derive {
   /// `jac derive` with size symbols in `--dims`.
   func runSymbolic(_ sizes: SymbolicSizes) throws {
+    if format == .mathml {
+      throw CLIError("--format mathml is not available with symbolic sizes yet; use --format text, latex or json")
+    }
     let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point)
     if jacobianOut != nil && run.variables.count > 1 {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
@@ -145,6 +148,7 @@ extension Derive {
       let passed = checks.allSatisfy(\.passed)
       allPassed = allPassed && passed
       switch format {
+      case .mathml: break
       case .text, .latex:
         let latex = format == .latex
         print(header)
@@ -213,6 +217,9 @@ extension Check {
   /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
   /// it holds at both.
   func runSymbolic(_ sizes: SymbolicSizes) throws {
+    if format == .latex || format == .mathml {
+      throw CLIError("--format \(format.rawValue) is not available for a check with symbolic sizes yet; use --format text or json")
+    }
     guard claimFile.isEmpty else {
       throw CLIError("--claim-file holds concrete sizes: with size symbols in --dims, give the claim with --claim")
     }
@@ -250,8 +257,7 @@ extension Check {
       allHold = allHold && holds
       let failing = results.firstIndex { !$0.holds }
       switch format {
-      case .latex:
-        throw CLIError("--format latex is for claims with concrete sizes; with size symbols use text or json")
+      case .latex, .mathml: break
       case .text:
         print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]" })
         print("truth (numerator layout): \(truth)")

@@ -1,0 +1,234 @@
+import Foundation
+
+/// A run of a printed expression, LaTeX and MathML side by side, with where a line may break.
+struct PrintPiece {
+  enum Break { case none, beforeSign, betweenFactors }
+  var latex: String
+  var mathML: String
+  /// Width in characters of `unicodeText`, which tracks the rendered width.
+  var width: Int
+  /// `.beforeSign`: the piece is `+` or `−` and may begin a new line; `.betweenFactors`: the piece
+  /// is the juxtaposition of a product, which becomes `·` at the start of a new line.
+  var kind: Break = .none
+  /// How many parentheses or function arguments enclose the piece: lines break at the
+  /// shallowest point that fits.
+  var depth = 0
+
+  static func token(_ latex: String, _ mathML: String, width: Int = 1, kind: Break = .none) -> PrintPiece {
+    PrintPiece(latex: latex, mathML: mathML, width: width, kind: kind)
+  }
+}
+
+extension Expression {
+  /// The terms of the outermost sum, with their signs, left to right:
+  /// `a - b + (c - d)` → `[(+, a), (−, b), (+, c − d)]`. An expression that is no sum is one
+  /// positive term.
+  public var signedTerms: [(negative: Bool, term: Expression)] {
+    switch self {
+    case .add(let a, let b): return a.signedTerms + [(false, b)]
+    case .subtract(let a, let b): return a.signedTerms + [(true, b)]
+    default: return [(false, self)]
+    }
+  }
+
+  /// The expression as pieces whose concatenation is `latex` (and, as MathML, `mathML`), with
+  /// break points before the signs of sums at any depth (inside parentheses and function
+  /// arguments too) and between the factors of products. Fractions, roots, superscripts and
+  /// subscripts stay whole.
+  func printPieces() -> [PrintPiece] {
+    switch self {
+    case .add, .subtract:
+      var out: [PrintPiece] = []
+      for (k, t) in signedTerms.enumerated() {
+        if k == 0 {
+          out += t.term.operandPieces(parenthesized: t.term.needsDisplayParentheses(atLeast: .sum))
+        } else {
+          out.append(.token(t.negative ? " - " : " + ", MathML.op(t.negative ? "−" : "+"), width: 3, kind: .beforeSign))
+          let wrap: Bool
+          switch t.term {
+          case .add, .subtract, .kronecker: wrap = true
+          default: wrap = false
+          }
+          out += t.term.operandPieces(parenthesized: wrap)
+        }
+      }
+      return out
+    case .product(let a, let b):
+      let dot = b.latex(aboveProduct: true).first.map { $0.isASCIIDigit || $0 == "-" } ?? false
+      return a.operandPieces(parenthesized: a.lineBreakParentheses(atLeast: .product))
+        + [.token(dot ? " \\cdot " : " ", MathML.op(dot ? "⋅" : "\u{2062}"), kind: .betweenFactors)]
+        + b.operandPieces(parenthesized: b.lineBreakParentheses(above: .product))
+    case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
+      let (l, m): (String, String) = {
+        if case .hadamard = self { return (" \\odot ", "⊙") } else { return (" \\oslash ", "⊘") }
+      }()
+      return a.operandPieces(parenthesized: a.lineBreakParentheses(atLeast: .hadamard))
+        + [.token(l, MathML.op(m), width: 3, kind: .betweenFactors)]
+        + b.operandPieces(parenthesized: b.lineBreakParentheses(above: .hadamard))
+    case .kronecker(let a, let b):
+      return a.operandPieces(parenthesized: a.lineBreakParentheses(above: .product))
+        + [.token(" \\otimes ", MathML.op("⊗"), width: 3, kind: .betweenFactors)]
+        + b.operandPieces(parenthesized: b.lineBreakParentheses(above: .product))
+    case .negate(let a):
+      return [.token("-", MathML.op("−"))] + a.operandPieces(parenthesized: a.lineBreakParentheses(atLeast: .unary))
+    case .transpose(let a):
+      var inner: [PrintPiece]
+      switch a {
+      case .vec: inner = a.printPieces()
+      case .transpose, .inverse, .logDeterminant, .divide: return [atomicPiece]
+      default:
+        guard a.displayPrecedence < .postfix else { return [atomicPiece] }
+        inner = a.operandPieces(parenthesized: true)
+      }
+      guard inner.count > 1, let last = inner.popLast() else { return [atomicPiece] }
+      return inner + [.token(last.latex + "^{\\top}", "<msup>\(last.mathML)\(MathML.op("⊤"))</msup>", width: 2)]
+    case .vec(let a): return callPieces("\\operatorname{vec}", "vec", a)
+    case .diag(let a): return callPieces("\\operatorname{diag}", "diag", a)
+    case .trace(let a): return callPieces("\\operatorname{tr}", "tr", a)
+    case .sum(let a): return callPieces("\\operatorname{sum}", "sum", a)
+    case .elementwise(let f, let a):
+      switch f {
+      case .exp, .log, .sin, .cos, .tanh: return callPieces("\\\(f.name)", f.name, a)
+      default: return [atomicPiece]
+      }
+    default:
+      return [atomicPiece]
+    }
+  }
+
+  private var atomicPiece: PrintPiece { .token(latex, mathML, width: unicodeText.count) }
+
+  private func callPieces(_ latexName: String, _ name: String, _ argument: Expression) -> [PrintPiece] {
+    let inner = argument.printPieces().map { p -> PrintPiece in
+      var p = p
+      p.depth += 1
+      return p
+    }
+    guard inner.count > 1 else { return [atomicPiece] }
+    return [.token(latexName + "(", MathML.functionName(name) + MathML.op("\u{2061}") + MathML.op("("), width: name.count + 1)]
+      + inner + [.token(")", MathML.op(")"))]
+  }
+
+  private func operandPieces(parenthesized: Bool) -> [PrintPiece] {
+    guard parenthesized else { return printPieces() }
+    let inner = printPieces().map { p -> PrintPiece in
+      var p = p
+      p.depth += 1
+      return p
+    }
+    return [.token("(", MathML.op("("))] + inner + [.token(")", MathML.op(")"))]
+  }
+
+  /// Whether the printers parenthesize this operand at `level` (LaTeX's rule: a fraction binds
+  /// like a product; a Kronecker product is always parenthesized).
+  private func lineBreakParentheses(atLeast level: Precedence) -> Bool {
+    if case .kronecker = self { return true }
+    if case .divide = self { return Precedence.product < level }
+    return displayPrecedence < level
+  }
+
+  private func lineBreakParentheses(above level: Precedence) -> Bool {
+    lineBreakParentheses(atLeast: Precedence(rawValue: level.rawValue + 1) ?? .atom)
+  }
+
+  /// The printed LaTeX of a right operand of a product (to choose `\cdot` as the printer does).
+  private func latex(aboveProduct: Bool) -> String {
+    lineBreakParentheses(above: .product) ? "(" + latex + ")" : latex
+  }
+
+  /// The expression cut into lines of at most `width` characters of `unicodeText` where break
+  /// points allow (the first line has `firstLineWidth`): each line is a run of pieces. A break
+  /// before a sign keeps the sign at the start of the new line; a break between factors puts
+  /// `·` there.
+  /// - Parameter extraWidth: characters to add to a piece's width for every occurrence of a
+  ///   LaTeX text in it (names that are printed wider than they are, e.g. replaced later).
+  func printLines(width: Int, firstLineWidth: Int, extraWidth: [String: Int] = [:]) -> [[PrintPiece]] {
+    var lines: [[PrintPiece]] = []
+    var remaining = printPieces()
+    if !extraWidth.isEmpty {
+      for i in remaining.indices {
+        for (text, extra) in extraWidth {
+          remaining[i].width += extra * remaining[i].latex.components(separatedBy: text).count - extra
+        }
+      }
+    }
+    while !remaining.isEmpty {
+      let room = lines.isEmpty ? firstLineWidth : width
+      // Break points of this line that fit, with the width before each.
+      var candidates: [(index: Int, before: Int)] = []
+      var total = 0
+      var k = 0
+      while k < remaining.count {
+        if k > 0, remaining[k].kind != .none { candidates.append((k, total)) }
+        total += remaining[k].width
+        if total > room, !candidates.isEmpty { break }
+        k += 1
+      }
+      guard k < remaining.count else {
+        lines.append(remaining)
+        break
+      }
+      // The shallowest point (signs before factors), the latest among equals; lines not
+      // shorter than 40% of the room where possible.
+      let long = candidates.filter { Double($0.before) >= 0.4 * Double(room) }
+      let pool = long.isEmpty ? candidates : long
+      let chosen = pool.min { l, r in
+        let (pl, pr) = (remaining[l.index], remaining[r.index])
+        if pl.depth != pr.depth { return pl.depth < pr.depth }
+        if pl.kind != pr.kind { return pl.kind == .beforeSign }
+        return l.index > r.index
+      }!.index
+      lines.append(Array(remaining[..<chosen]))
+      // The new line starts with the sign, or with `·` for a product's juxtaposition.
+      var lead = remaining[chosen]
+      if lead.kind == .betweenFactors {
+        let juxtaposition = lead.latex == " " || lead.latex == " \\cdot "
+        lead.latex = juxtaposition ? "\\cdot " : lead.latex.trimmingLeadingSpaces
+        lead.mathML = juxtaposition ? MathML.op("⋅") : lead.mathML
+      }
+      lead.kind = .none
+      remaining = [lead] + remaining[(chosen + 1)...]
+    }
+    return lines
+  }
+}
+
+extension String {
+  fileprivate var trimmingLeadingSpaces: String { String(drop { $0 == " " }) }
+}
+
+extension Expression {
+  /// `lhs &= … \\ &\quad + …`: rows of an `align*` environment, broken (see `printLines`) so
+  /// that each row stays within `width` characters of `unicodeText`.
+  public static func latexRows(lhs: String, rhs: Expression, width: Int = 50) -> [String] {
+    latexRows(lhs: lhs, rhs: rhs, width: width, extraWidth: [:])
+  }
+
+  /// - Parameter lhsWidth: the printed width of the left-hand side (a fraction is about 12).
+  static func latexRows(lhs: String, rhs: Expression, width: Int, extraWidth: [String: Int], lhsWidth: Int = 12)
+    -> [String]
+  {
+    let lines = rhs.printLines(width: width, firstLineWidth: max(12, width - lhsWidth), extraWidth: extraWidth)
+    return lines.enumerated().map { index, pieces in
+      var body = pieces.map(\.latex).joined()
+      while body.hasPrefix(" ") { body.removeFirst() }
+      return (index == 0 ? "\(lhs) &= " : "&\\quad ") + body
+    }
+  }
+
+  /// `lhs = rhs` as one `<math display="block">`, in `<mtable>` rows when it is long (broken
+  /// as `latexRows`).
+  public static func mathMLEquation(lhs: String, rhs: Expression, width: Int = 50) -> String {
+    let lines = rhs.printLines(width: width, firstLineWidth: max(8, width - 12))
+    if lines.count <= 1 {
+      return MathML.math("<mrow>\(lhs)\(MathML.op("="))\(rhs.mathML)</mrow>")
+    }
+    var rows = ""
+    for (index, pieces) in lines.enumerated() {
+      let left = index == 0 ? lhs : ""
+      let right = (index == 0 ? MathML.op("=") : "<mspace width=\"1em\"/>") + pieces.map(\.mathML).joined()
+      rows += "<mtr><mtd columnalign=\"right\">\(left)</mtd><mtd columnalign=\"left\"><mrow>\(right)</mrow></mtd></mtr>"
+    }
+    return MathML.math("<mtable displaystyle=\"true\">\(rows)</mtable>")
+  }
+}

@@ -1,0 +1,260 @@
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+/// What `jac check` prints, in every format: the verdict first, then F and the claim, the worst
+/// entries and the diagnoses, and last the true derivative, unless `hideAnswer` (for exercises),
+/// in which case no part of the true derivative is printed: neither its closed form, nor the
+/// gradient, nor a diagnosis sentence that quotes one of its terms (such a sentence is withheld
+/// and the report says so).
+struct CheckReport {
+  let expressionText: String
+  let derivative: SymbolicDerivative
+  let result: ClaimCheck
+  /// The claim as given: an expression (parsed) or the name of a .npy file.
+  let claimExpression: MatrixExpression?
+  let claimText: String
+  let claimRows: Int, claimCols: Int
+  let layout: JacobianLayout
+  let pointDescription: String
+  let hideAnswer: Bool
+  /// The `--assume` assumptions, by variable name (stated in the verdict and in JSON).
+  let assumptions: [(String, String)]
+
+  private var d: SymbolicDerivative { derivative }
+  private var v: String { d.variable }
+
+  /// The texts of the true derivative's terms, in every printed form: a diagnosis that quotes
+  /// one of them would give part of the answer away.
+  private var answerFragments: [String] {
+    var texts: [String] = []
+    for e in [d.jacobian, d.gradient].compactMap({ $0 }) {
+      for (_, term) in e.topLevelTerms where term.nodeCount > 1 || term.variables.contains(v) {
+        texts += [term.unicodeText, term.plainText, term.latex]
+      }
+      texts += [e.unicodeText, e.plainText, e.latex]
+    }
+    return texts.filter { $0.count >= 2 }
+  }
+
+  /// The diagnoses to print and how many were withheld under `hideAnswer`: a diagnosis whose
+  /// sentence quotes part of the true derivative is withheld whole.
+  var shownDiagnoses: (diagnoses: [Diagnosis], withheld: Int) {
+    let all = result.diagnoses
+    guard hideAnswer else { return (all, 0) }
+    let fragments = answerFragments
+    let shown = all.filter { d in !fragments.contains { d.text.contains($0) } }
+    return (shown, all.count - shown.count)
+  }
+
+  /// Whether `s` (a `where` or `latex` field) quotes part of the true derivative under `hideAnswer`.
+  private func quotesAnswer(_ s: String, _ fragments: [String]) -> Bool {
+    hideAnswer && fragments.contains { s.contains($0) }
+  }
+
+  var verdictSentence: String {
+    result.holds
+      ? "the claim holds \(pointDescription)"
+        + (result.comparison.map { " (largest absolute error \(sci($0.maxAbsError)))" } ?? "")
+      : "the claim is WRONG \(pointDescription)"
+  }
+
+  private var noneMatchedSentence: String {
+    "it matches no slip tried (\(result.mutationCount) mutants of the derivation: missing factors, "
+      + "forgotten paths, signs, transposes, row-major flattening, factors, and pairs of these)"
+  }
+
+  private var shapeSentence: String {
+    "the claim is \(result.claimShape) but the derivative in this layout is \(result.expectedShape)"
+  }
+
+  private var withheldSentence: String {
+    "a diagnosis that quotes part of the true derivative is withheld (--hide-answer)"
+  }
+
+  // MARK: Text
+
+  var text: String {
+    var lines = ["verdict: \(verdictSentence)"]
+    lines.append("F = \(expressionText)   (\(d.outputShape)),  \(v) \(d.inputShape)")
+    lines.append("claim (\(layout.rawValue) layout, \(claimRows)×\(claimCols)): \(claimText)")
+    if !result.holds {
+      if let c = result.comparison {
+        lines.append(
+          "largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
+            + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):")
+        for w in c.worst {
+          lines.append(
+            "  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
+        }
+      } else {
+        lines.append(shapeSentence)
+      }
+      let (shown, withheld) = shownDiagnoses
+      if result.diagnoses.isEmpty { lines.append("diagnosis: " + noneMatchedSentence) }
+      for s in shown { lines.append("diagnosis: \(s.text)") }
+      if withheld > 0 { lines.append("diagnosis: " + withheldSentence) }
+    }
+    if !hideAnswer {
+      lines.append("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
+      if let g = d.gradient { lines.append("gradient (shape convention): \(g.unicodeText)") }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: LaTeX
+
+  var latex: String {
+    var out = [
+      Markup.latexComment(
+        "jac check: F = \(d.expression.plainText) (\(d.outputShape.rows)x\(d.outputShape.cols)), "
+          + "\(v) (\(d.inputShape.rows)x\(d.inputShape.cols)); claim in \(layout.rawValue) layout. Needs \\usepackage{amsmath}."),
+      Markup.latexParagraph("\\textbf{Verdict:} " + Markup.latexText(verdictSentence) + "."),
+      Markup.latexParagraph(
+        "Claim $C$ (\(Markup.latexText(layout.rawValue)) layout, $\(Markup.latexShape(claimRows, claimCols))$)"
+          + (claimExpression == nil ? ": \\texttt{\(Markup.latexText(claimText))}" : ":")),
+    ]
+    if let c = claimExpression {
+      out.append(Markup.latexAlign(Expression.latexRows(lhs: "C", rhs: c)))
+    }
+    if !result.holds {
+      if let c = result.comparison {
+        out.append(
+          Markup.latexParagraph(
+            "Largest absolute error $\(Markup.latexNumber(sci(c.maxAbsError)))$, relative "
+              + "$\(Markup.latexNumber(sci(c.maxRelError)))$; worst entries above the tolerance "
+              + "$\(Markup.latexNumber(sci(c.tolerance.bound(scale: c.scale))))$:"))
+        var table = ["\\begin{tabular}{lrr}", "entry & expected & claimed \\\\ \\hline"]
+        let x = Expression.variable(v).latex
+        for w in c.worst {
+          table.append(
+            "$\\partial F_{\(w.p),\(w.q)} / \\partial {\(x)}_{\(w.i),\(w.j)}$ & "
+              + "$\(Markup.latexNumber(Check.number(w.expected)))$ & $\(Markup.latexNumber(Check.number(w.actual)))$ \\\\")
+        }
+        table.append("\\end{tabular}")
+        out.append(table.joined(separator: "\n") + "\n")
+      } else {
+        out.append(Markup.latexParagraph(Markup.latexText(shapeSentence.prefix(1).uppercased() + shapeSentence.dropFirst()) + "."))
+      }
+      let (shown, withheld) = shownDiagnoses
+      // Diagnoses with their mathematics in `$…$` (Diagnosis.latex), made ASCII.
+      var items = shown.map { Markup.latexASCII($0.latex) }
+      if result.diagnoses.isEmpty { items.append(Markup.latexText(noneMatchedSentence)) }
+      if withheld > 0 { items.append(Markup.latexText(withheldSentence)) }
+      out.append(Markup.latexParagraph("\\textbf{Diagnosis:}"))
+      out.append((["\\begin{itemize}"] + items.map { "\\item \($0)" } + ["\\end{itemize}"]).joined(separator: "\n") + "\n")
+    }
+    if !hideAnswer {
+      out.append(Markup.latexParagraph("The true derivative:"))
+      var rows = (try? d.latexRows(in: .numerator)) ?? []
+      if d.gradient != nil { rows += (try? d.latexRows(in: .shape)) ?? [] }
+      out.append(Markup.latexAlign(rows))
+    }
+    return out.joined(separator: "\n")
+  }
+
+  // MARK: MathML
+
+  var mathML: String {
+    var parts = [
+      Markup.paragraph(markup: "<strong>Verdict:</strong> " + MathML.escape(verdictSentence) + "."),
+      Markup.paragraph("F = \(d.expression.plainText) (\(d.outputShape)), \(v) (\(d.inputShape))"),
+      d.mathMLDefinition,
+      Markup.paragraph(
+        "Claim C (\(layout.rawValue) layout, \(claimRows)×\(claimCols))" + (claimExpression == nil ? ": \(claimText)" : ":")),
+    ]
+    if let c = claimExpression { parts.append(Expression.mathMLEquation(lhs: "<mi>C</mi>", rhs: c)) }
+    if !result.holds {
+      if let c = result.comparison {
+        parts.append(
+          Markup.paragraph(
+            "Largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
+              + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):"))
+        let x = MathML.name(v)
+        let rows: [[String]] = c.worst.map { w in
+          let entry =
+            "<mfrac><mrow>\(MathML.op("∂"))<msub><mi>F</mi><mrow><mn>\(w.p)</mn>\(MathML.op(","))<mn>\(w.q)</mn></mrow></msub></mrow>"
+            + "<mrow>\(MathML.op("∂"))<msub>\(x)<mrow><mn>\(w.i)</mn>\(MathML.op(","))<mn>\(w.j)</mn></mrow></msub></mrow></mfrac>"
+          return [
+            MathML.math(entry, display: false), Markup.mathMLNumber(Check.number(w.expected)),
+            Markup.mathMLNumber(Check.number(w.actual)),
+          ]
+        }
+        parts.append(Markup.table(header: ["entry", "expected", "claimed"], rows: rows))
+      } else {
+        parts.append(Markup.paragraph(shapeSentence))
+      }
+      let (shown, withheld) = shownDiagnoses
+      var sentences = shown.map(\.text)
+      if result.diagnoses.isEmpty { sentences.append(noneMatchedSentence) }
+      if withheld > 0 { sentences.append(withheldSentence) }
+      for s in sentences { parts.append(Markup.paragraph(markup: "<strong>Diagnosis:</strong> " + MathML.escape(s) + ".")) }
+    }
+    if !hideAnswer {
+      parts.append(Markup.paragraph("The true derivative:"))
+      if let e = try? d.mathMLEquation(in: .numerator) { parts.append(e) }
+      if d.gradient != nil, let g = try? d.mathMLEquation(in: .shape) { parts.append(g) }
+    }
+    return Markup.xhtmlDocument(class: "check", parts)
+  }
+
+  // MARK: JSON
+
+  /// The JSON fields of cli.md (`truth` left out under `hideAnswer`, which adds `answerHidden`).
+  var json: JSON {
+    let (shown, withheld) = shownDiagnoses
+    var fields: [(String, JSON)] = [
+      ("expression", .string(expressionText)), ("wrt", .string(v)), ("layout", .string(layout.rawValue)),
+      ("holds", .bool(result.holds)), ("verdict", .string(verdictSentence)),
+    ]
+    if hideAnswer {
+      fields.append(("answerHidden", .bool(true)))
+      fields.append(("diagnosesWithheld", .int(withheld)))
+    } else {
+      fields.append(("truth", .string(d.jacobian.unicodeText)))
+    }
+    let fragments = hideAnswer ? answerFragments : []
+    fields.append(
+      (
+        "diagnoses",
+        .array(
+          shown.map { g in
+            // Under --hide-answer a `where` or `latex` that quotes the truth is left out.
+            var f: [(String, JSON)] = [("kind", .string(g.kind))]
+            if !quotesAnswer(g.where, fragments) { f.append(("where", .string(g.where))) }
+            f.append(("text", .string(g.text)))
+            if !quotesAnswer(g.latex, fragments) { f.append(("latex", .string(g.latex))) }
+            return .object(f)
+          })
+      ))
+    fields.append(("mutations", .int(result.mutationCount)))
+    fields.append(("assumptions", .object(assumptions.map { ($0.0, .string($0.1)) })))
+    fields.append(("claimShape", .ints([result.claimShape.rows, result.claimShape.cols])))
+    fields.append(("expectedShape", .ints([result.expectedShape.rows, result.expectedShape.cols])))
+    if let c = result.comparison {
+      fields.append(("maxAbsError", .number(c.maxAbsError)))
+      fields.append(("maxRelError", .number(c.maxRelError)))
+      fields.append(
+        (
+          "tolerance",
+          .object([
+            ("relative", .number(c.tolerance.relative)), ("absolute", .number(c.tolerance.absolute)),
+            ("bound", .number(c.tolerance.bound(scale: c.scale))),
+          ])
+        ))
+      fields.append(
+        (
+          "worst",
+          .array(
+            c.worst.map {
+              .object([
+                ("output", .ints([$0.p, $0.q])), ("input", .ints([$0.i, $0.j])), ("expected", .number($0.expected)),
+                ("claimed", .number($0.actual)),
+              ])
+            })
+        ))
+    }
+    return .object(fields)
+  }
+}

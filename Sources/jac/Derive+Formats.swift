@@ -1,0 +1,84 @@
+import Foundation
+import Jacobians
+import Symbolic
+
+/// What `jac derive` prints in `--format latex` and `--format mathml`.
+struct DeriveMarkup {
+  let derivative: SymbolicDerivative
+  let layout: JacobianLayout
+  /// The check against finite differences, when `--check` ran.
+  let check: (abs: Double, rel: Double, passed: Bool, method: String, verdict: String)?
+  let jacobianOut: String?
+  /// Extra equations (the derivation steps), already in the format.
+  var steps: [String] = []
+
+  private var d: SymbolicDerivative { derivative }
+
+  private var sizes: (rows: Int, cols: Int) {
+    let (mn, ab) = (d.outputShape.count, d.inputShape.count)
+    switch layout {
+    case .denominator: return (ab, mn)
+    case .shape: return (d.inputShape.rows, d.inputShape.cols)
+    default: return (mn, ab)
+    }
+  }
+
+  private var layoutSentence: String {
+    switch layout {
+    case .shape: return "the gradient in the shape convention, shaped like \(d.variable)"
+    case .denominator: return "denominator layout (the transpose of numerator layout) over column-major vec"
+    default: return "numerator layout over column-major vec, J[p + q m, i + j a] = dF[p,q]/d\(d.variable)[i,j]"
+    }
+  }
+
+  private var checkSentence: String? {
+    check.map { c in
+      "Check against \(c.method): largest absolute error \(sci(c.abs)), relative \(sci(c.rel)): "
+        + c.verdict + "."
+    }
+  }
+
+  /// A LaTeX fragment for a document with `\usepackage{amsmath}`: comment lines that state the
+  /// layout, one `align*` with F, the derivative and (for a 1×1 F in numerator or denominator
+  /// layout) the gradient, then the check as a sentence.
+  var latex: String {
+    var out = [
+      Markup.latexComment(
+        "jac derive: F = \(d.expression.plainText) (\(d.outputShape.rows)x\(d.outputShape.cols)), "
+          + "\(d.variable) (\(d.inputShape.rows)x\(d.inputShape.cols)); \(sizes.rows)x\(sizes.cols)"),
+      Markup.latexComment(layoutSentence + ". Needs \\usepackage{amsmath}."),
+    ]
+    var rows = d.latexDefinitionRows
+    rows += (try? d.latexRows(in: layout)) ?? []
+    if layout != .shape, d.gradient != nil { rows += (try? d.latexRows(in: .shape)) ?? [] }
+    out.append(Markup.latexAlign(rows))
+    out += steps
+    if let s = checkSentence { out.append(Markup.latexParagraph(latexSentence(s))) }
+    if let path = jacobianOut { out.append(Markup.latexComment("wrote \(path)")) }
+    return out.joined(separator: "\n")
+  }
+
+  /// The check sentence with its numbers as inline math.
+  private func latexSentence(_ s: String) -> String {
+    guard let c = check else { return Markup.latexText(s) }
+    return Markup.latexText("Check against \(c.method): largest absolute error ")
+      + "$\(Markup.latexNumber(sci(c.abs)))$, relative $\(Markup.latexNumber(sci(c.rel)))$: "
+      + Markup.latexText(c.verdict) + "."
+  }
+
+  /// One XHTML `<div class="jac-derive">` with `<math>` elements.
+  var mathML: String {
+    var parts = [
+      Markup.paragraph(
+        "F = \(d.expression.plainText) (\(d.outputShape)), \(d.variable) (\(d.inputShape)); "
+          + "\(sizes.rows)×\(sizes.cols), \(layoutSentence)"),
+      d.mathMLDefinition,
+    ]
+    if let e = try? d.mathMLEquation(in: layout) { parts.append(e) }
+    if layout != .shape, d.gradient != nil, let g = try? d.mathMLEquation(in: .shape) { parts.append(g) }
+    parts += steps
+    if let s = checkSentence { parts.append(Markup.paragraph(s)) }
+    if let path = jacobianOut { parts.append(Markup.paragraph("wrote \(path)")) }
+    return Markup.xhtmlDocument(class: "derive", parts)
+  }
+}
