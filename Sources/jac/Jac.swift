@@ -72,7 +72,10 @@ struct Jac: ParsableCommand {
         print(message)
         Foundation.exit(0)
       }
-      writeError(message)
+      // One sentence, as for our own errors: the argument parser's reason without its usage
+      // block, and where to read the usage.
+      let reason = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? message
+      writeError("jac: \(reason) (see 'jac help')")
       Foundation.exit(2)
     }
   }
