@@ -22,13 +22,7 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
   init(_ expression: String, _ wrt: String, _ dims: String, _ textbook: String, budget: Double = 1.25, why: String? = nil) {
     self.expression = expression
     self.wrt = wrt
-    var shapes: [String: Shape] = [:]
-    for item in dims.split(separator: ",") {
-      let parts = item.split(separator: "=")
-      let sizes = parts[1].split(separator: "x").compactMap { Int($0) }
-      shapes[String(parts[0])] = Shape(sizes[0], sizes[1])
-    }
-    self.dims = shapes
+    self.dims = MatrixIdentity.parseDims(dims)
     self.textbook = textbook
     self.budget = budget
     self.why = why

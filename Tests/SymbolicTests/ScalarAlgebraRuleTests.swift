@@ -16,13 +16,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
   init(_ rule: String, _ input: String, _ dims: String, _ simplified: String) {
     self.rule = rule
     self.input = input
-    var shapes: [String: Shape] = [:]
-    for item in dims.split(separator: ",") {
-      let parts = item.split(separator: "=")
-      let sizes = parts[1].split(separator: "x").compactMap { Int($0) }
-      shapes[String(parts[0])] = Shape(sizes[0], sizes[1])
-    }
-    self.dims = shapes
+    self.dims = MatrixIdentity.parseDims(dims)
     self.simplified = simplified
   }
 
