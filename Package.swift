@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
 // JacobianKit: matrix calculus in numerator layout over column-major vec.
-// Layering (one direction only): CLapack → MatrixCore → Jacobians → Symbolic → jac.
+// Layering (one direction only): CLapack → MatrixCore → Jacobians → Symbolic → JacCommands → jac.
 import PackageDescription
 
 let package = Package(
@@ -26,12 +26,15 @@ let package = Package(
     .target(name: "MatrixCore", dependencies: ["CLapack"]),
     .target(name: "Symbolic", dependencies: ["Jacobians", "MatrixCore"]),
     .target(name: "Jacobians", dependencies: ["MatrixCore"]),
-    .executableTarget(
-      name: "jac",
+    // The command-line tool's logic (subcommands, formats, the notebook runner) as a library, so
+    // that `jac` and a server can share it; the `jac` executable only starts it.
+    .target(
+      name: "JacCommands",
       dependencies: [
         "Symbolic", "Jacobians", "MatrixCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "jac", dependencies: ["JacCommands"]),
     .executableTarget(
       name: "jacbench",
       dependencies: ["Symbolic", "Jacobians", "MatrixCore", "CLapack"],

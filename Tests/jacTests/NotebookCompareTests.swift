@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Recorded outputs are compared as numbers (Sources/jac/Notebook+Compare.swift): each test
+/// Recorded outputs are compared as numbers (Sources/JacCommands/Notebook+Compare.swift): each test
 /// records a notebook with `jac notebook update`, changes one recorded number, and runs
 /// `jac notebook test` on the built binary.
 @Suite struct NotebookCompareTests {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// A notebook's commands run only `jac`, only on files inside the notebook's folder
-/// (Sources/jac/Notebook+Confinement.swift, Sources/jac/Jac+Files.swift), on the built binary.
+/// (Sources/JacCommands/Notebook+Confinement.swift, Sources/JacCommands/Jac+Files.swift), on the built binary.
 @Suite struct NotebookConfinementTests {
   /// A folder `nb` holding `j.npy` (2×2 ones) inside a fresh temporary folder; returns both.
   static func sandbox() throws -> (outer: String, folder: String) {

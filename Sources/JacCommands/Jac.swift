@@ -5,9 +5,10 @@ import MatrixCore
 /// `jac`: the command-line face of JacobianKit. Every subcommand parses its arguments, calls the
 /// library once and prints; no mathematics lives here. Exit statuses (shared/spec/cli.md):
 /// 0 success, 1 a check that ran and failed, 2 bad input.
-@main
-struct Jac: ParsableCommand {
-  static let configuration = CommandConfiguration(
+public struct Jac: ParsableCommand {
+  public init() {}
+
+  public static let configuration = CommandConfiguration(
     commandName: "jac",
     abstract: "Matrix calculus in numerator layout over column-major vec.",
     discussion: """
@@ -19,7 +20,7 @@ struct Jac: ParsableCommand {
 
   /// Everything runs on a thread with a 1 GiB stack (`LargeStack`), so that the deepest
   /// expressions the parser accepts are walked without overflowing the stack.
-  static func main() {
+  public static func main() {
     do {
       try LargeStack.run { () throws -> Void in mainWithContractExitCodes() }
     } catch {  // unreachable: mainWithContractExitCodes exits the process
@@ -85,7 +86,7 @@ struct Jac: ParsableCommand {
 /// one sentence to print.
 func isLibraryError(_ error: Error) -> Bool {
   let typeName = String(reflecting: type(of: error))
-  return ["MatrixCore.", "Jacobians.", "Symbolic.", "jac."].contains { typeName.hasPrefix($0) }
+  return ["MatrixCore.", "Jacobians.", "Symbolic.", "JacCommands."].contains { typeName.hasPrefix($0) }
 }
 
 /// A bad-input error found by the command line itself.

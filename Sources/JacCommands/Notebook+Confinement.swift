@@ -44,7 +44,7 @@ enum NotebookConfinement {
     let unclassified = ValueArguments.unclassified(declared, name: name)
     guard unclassified.isEmpty else {
       throw Refusal(
-        description: "jac \(name) takes \(unclassified.joined(separator: ", ")), which Sources/jac/Jac+Files.swift does not "
+        description: "jac \(name) takes \(unclassified.joined(separator: ", ")), which Sources/JacCommands/Jac+Files.swift does not "
           + "declare as naming files or not, so a notebook cannot confine it: \(line)")
     }
     let files = declared.namedFiles
