@@ -26,6 +26,9 @@ public enum Assumption: String, Sendable, CaseIterable, Hashable {
   /// Whether the assumption makes `Aᵀ = A` (the simplifier's rule).
   public var impliesSymmetric: Bool { self == .symmetric || self == .spd || self == .diagonal }
 
+  /// Whether the assumption makes the entries sum to 1 (the simplifier's rule `sum(p) = 1`).
+  public var impliesUnitSum: Bool { self == .onehot || self == .probability }
+
   /// Words for reports: "A is symmetric", "y is one-hot".
   public var adjective: String {
     switch self {
