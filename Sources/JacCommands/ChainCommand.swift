@@ -30,16 +30,45 @@ struct Chain: ParsableCommand {
     if let file = programFile {
       guard factors.isEmpty else { throw CLIError("give either factors or --program \(file), not both") }
       let chain = try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)
-      var fromProgram = self
-      fromProgram.factors = chain.signatures.map(\.specText)
-      fromProgram.programFile = nil
-      fromProgram.wrt = nil
-      fromProgram.dims = ""
       if format != .json { chain.printLinks() }
-      try fromProgram.run()
+      try fromProgram(chain).run()
       if format != .json { try chain.printSummary(report: ChainReport(factors: chain.signatures)) }
       return
     }
+    let report = try makeReport()
+    switch format {
+    case .text:
+      print(report.description, terminator: "")
+    case .latex:
+      print(ChainMarkup(record: report.record, factors: factors).latex)
+    case .mathml:
+      print(ChainMarkup(record: report.record, factors: factors).mathML)
+    case .json:
+      print(try report.record.json())
+    }
+  }
+
+  /// The record `--format json` prints, computed without printing (`JacRecords.chain`).
+  func record() throws -> ChainReportRecord {
+    if let file = programFile {
+      guard factors.isEmpty else { throw CLIError("give either factors or --program \(file), not both") }
+      return try fromProgram(try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)).record()
+    }
+    return try makeReport().record
+  }
+
+  /// This command on the factors of a program's chain.
+  private func fromProgram(_ chain: ProgramChain) -> Chain {
+    var c = self
+    c.factors = chain.signatures.map(\.specText)
+    c.programFile = nil
+    c.wrt = nil
+    c.dims = ""
+    return c
+  }
+
+  /// The report of the factors in every order (measured with `--measure`).
+  private func makeReport() throws -> ChainReport {
     if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with --program FILE") }
     guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
     let signatures = try factors.enumerated().map { k, spec in
@@ -61,15 +90,6 @@ struct Chain: ParsableCommand {
         report.entries[i].seconds = try chain.measure(report.entries[i].plan).median
       }
     }
-    switch format {
-    case .text:
-      print(report.description, terminator: "")
-    case .latex:
-      print(ChainMarkup(report: report, factors: factors).latex)
-    case .mathml:
-      print(ChainMarkup(report: report, factors: factors).mathML)
-    case .json:
-      print(try report.record.json())
-    }
+    return report
   }
 }

@@ -201,60 +201,27 @@ struct CheckReport {
 
   // MARK: JSON
 
-  /// The JSON fields of cli.md (`truth` left out under `hideAnswer`, which adds `answerHidden`).
-  var json: JSON {
+  /// The JSON record of cli.md (`truth` left out under `hideAnswer`, which adds `answerHidden`).
+  var record: CheckRecord {
     let (shown, withheld) = shownDiagnoses
-    var fields: [(String, JSON)] = [
-      ("expression", .string(expressionText)), ("wrt", .string(v)), ("layout", .string(layout.rawValue)),
-      ("holds", .bool(result.holds)), ("verdict", .string(verdictSentence)),
-    ]
-    if hideAnswer {
-      fields.append(("answerHidden", .bool(true)))
-      fields.append(("diagnosesWithheld", .int(withheld)))
-    } else {
-      fields.append(("truth", .string(d.jacobian.unicodeText)))
-    }
     let fragments = hideAnswer ? answerFragments : []
-    fields.append(
-      (
-        "diagnoses",
-        .array(
-          shown.map { g in
-            // Under --hide-answer a `where` or `latex` that quotes the truth is left out.
-            var f: [(String, JSON)] = [("kind", .string(g.kind))]
-            if !quotesAnswer(g.where, fragments) { f.append(("where", .string(g.where))) }
-            f.append(("text", .string(g.text)))
-            if !quotesAnswer(g.latex, fragments) { f.append(("latex", .string(g.latex))) }
-            return .object(f)
-          })
-      ))
-    fields.append(("mutations", .int(result.mutationCount)))
-    fields.append(("assumptions", .object(assumptions.map { ($0.0, .string($0.1)) })))
-    fields.append(("claimShape", .ints([result.claimShape.rows, result.claimShape.cols])))
-    fields.append(("expectedShape", .ints([result.expectedShape.rows, result.expectedShape.cols])))
-    if let c = result.comparison {
-      fields.append(("maxAbsError", .number(c.maxAbsError)))
-      fields.append(("maxRelError", .number(c.maxRelError)))
-      fields.append(
-        (
-          "tolerance",
-          .object([
-            ("relative", .number(c.tolerance.relative)), ("absolute", .number(c.tolerance.absolute)),
-            ("bound", .number(c.tolerance.bound(scale: c.scale))),
-          ])
-        ))
-      fields.append(
-        (
-          "worst",
-          .array(
-            c.worst.map {
-              .object([
-                ("output", .ints([$0.p, $0.q])), ("input", .ints([$0.i, $0.j])), ("expected", .number($0.expected)),
-                ("claimed", .number($0.actual)),
-              ])
-            })
-        ))
-    }
-    return .object(fields)
+    let c = result.comparison
+    return CheckRecord(
+      expression: expressionText, wrt: v, layout: layout.rawValue, holds: result.holds, verdict: verdictSentence,
+      answerHidden: hideAnswer ? true : nil, diagnosesWithheld: hideAnswer ? withheld : nil,
+      truth: hideAnswer ? nil : d.jacobian.unicodeText,
+      // Under --hide-answer a `where` or `latex` that quotes the truth is left out.
+      diagnoses: shown.map { g in
+        DiagnosisRecord(
+          kind: g.kind, where: quotesAnswer(g.where, fragments) ? nil : g.where, text: g.text,
+          latex: quotesAnswer(g.latex, fragments) ? nil : g.latex)
+      },
+      mutations: result.mutationCount, assumptions: Dictionary(assumptions, uniquingKeysWith: { a, _ in a }),
+      claimShape: .init(result.claimShape), expectedShape: .init(result.expectedShape),
+      maxAbsError: c?.maxAbsError, maxRelError: c?.maxRelError,
+      tolerance: c.map {
+        .init(relative: $0.tolerance.relative, absolute: $0.tolerance.absolute, bound: $0.tolerance.bound(scale: $0.scale))
+      },
+      worst: c?.worst.map { .init(output: [$0.p, $0.q], input: [$0.i, $0.j], expected: $0.expected, claimed: $0.actual) })
   }
 }

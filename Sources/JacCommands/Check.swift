@@ -49,13 +49,25 @@ struct Check: ParsableCommand {
   var hideAnswer = false
 
   func run() throws {
+    let (output, holds) = try execute()
+    if let output { print(try JacJSON.string(output)) }
+    if !holds { throw CheckFailed() }
+  }
+
+  /// Runs the command: text, LaTeX and MathML are printed here; for `--format json` nothing is
+  /// printed and the record is returned (`JacRecords.check` calls this). A claim that does not
+  /// hold does not throw: `holds` says it.
+  func execute() throws -> (json: CheckOutput?, holds: Bool) {
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
       if claimProgram != nil || claimProgramFile != nil {
         guard claimProgram == nil || claimProgramFile == nil, claim.isEmpty, claimFile.isEmpty else {
           throw CLIError("give the claimed backward pass with exactly one of --claim-program and --claim-program-file")
         }
         let source = try claimProgram ?? readProgram(claimProgramFile!)
-        return try ProgramClaimCheck(prepared: program, claimSource: source, tolerance: tolerance, format: format).run()
+        let (record, holds) = try ProgramClaimCheck(
+          prepared: program, claimSource: source, tolerance: tolerance, format: format
+        ).run()
+        return (record.map(CheckOutput.program), holds)
       }
       // A claim about F (it may use the program's names) is checked on F written as one expression.
       var single = self
@@ -63,7 +75,7 @@ struct Check: ParsableCommand {
       single.claim = try claim.map { try program.inlinedText(claim: $0).claim ?? $0 }
       single.programOptions.file = nil
       single.programOutput.name = nil
-      return try single.run()
+      return try single.execute()
     }
     if claimProgram != nil || claimProgramFile != nil {
       throw CLIError("--claim-program checks the backward pass of a program: give the program inline or with --program FILE")
@@ -83,40 +95,32 @@ struct Check: ParsableCommand {
           + "give one claim per variable, in the order of --wrt")
     }
     // Several variables (--wrt W1,W2): each claim checked in turn; JSON wraps the
-    // single-variable objects in "checks" (docs/language.md).
-    var objects: [JSON] = []
+    // single-variable records in "checks" (docs/language.md).
+    var records: [CheckRecord] = []
     var allHold = true
     // MathML for several variables: one root element around the per-variable reports.
     let wrapMathML = format == .mathml && prepared.derivatives.count > 1
     if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-checks\">" ) }
     defer { if wrapMathML { print("</div>") } }
     for (k, d) in prepared.derivatives.enumerated() {
-      let (object, holds) = try checkOne(
+      let (record, holds) = try checkOne(
         d, prepared, claimExpression: claim.isEmpty ? nil : claimExpressions[k],
         claimText: claim.isEmpty ? nil : claim[k], claimFile: claimFile.isEmpty ? nil : claimFile[k])
-      objects.append(object)
+      if let record { records.append(record) }
       allHold = allHold && holds
     }
-    if format == .json {
-      if objects.count == 1 {
-        print(objects[0].rendered)
-      } else {
-        print(
-          JSON.object([
-            ("expression", .string(expression)), ("wrt", .array(prepared.derivatives.map { .string($0.variable) })),
-            ("holds", .bool(allHold)), ("checks", .array(objects)),
-          ]).rendered)
-      }
-    }
-    if !allHold { throw CheckFailed() }
+    guard format == .json else { return (nil, allHold) }
+    if records.count == 1 { return (.check(records[0]), allHold) }
+    let names = prepared.derivatives.map(\.variable)
+    return (.checks(ChecksRecord(expression: expression, wrt: names, holds: allHold, checks: records)), allHold)
   }
 
-  /// Checks the claim for one variable: prints the text report, or returns the JSON object;
-  /// and whether the claim holds.
+  /// Checks the claim for one variable: prints the report, or returns the JSON record; and
+  /// whether the claim holds.
   private func checkOne(
     _ d: SymbolicDerivative, _ prepared: PreparedDerivative, claimExpression: MatrixExpression?, claimText: String?,
     claimFile: String?
-  ) throws -> (JSON, Bool) {
+  ) throws -> (CheckRecord?, Bool) {
     let values = prepared.values
     let wrt = d.variable
     let claim = claimText
@@ -154,9 +158,9 @@ struct Check: ParsableCommand {
     case .text: print(report.text)
     case .latex: print(report.latex)
     case .mathml: print(report.mathML)
-    case .json: return (report.json, result.holds)
+    case .json: return (report.record, result.holds)
     }
-    return (.null, result.holds)
+    return (nil, result.holds)
   }
 
   static func number(_ x: Double) -> String {

@@ -42,11 +42,10 @@ struct Convert: ParsableCommand {
       print("wrote \(output): \(to.layout.rawValue) layout, shape \(dims) (from \(from.layout.rawValue), F \(out), X \(inp))")
     case .json, .latex, .mathml:
       print(
-        JSON.object([
-          ("input", .string(input)), ("output", .string(output)), ("from", .string(from.layout.rawValue)),
-          ("to", .string(to.layout.rawValue)), ("outputShape", .ints([out.rows, out.cols])),
-          ("inputShape", .ints([inp.rows, inp.cols])), ("shape", .ints(converted.shape)),
-        ]).rendered)
+        try JacJSON.string(
+          ConvertRecord(
+            input: input, output: output, from: from.layout.rawValue, to: to.layout.rawValue, outputShape: .init(out),
+            inputShape: .init(inp), shape: converted.shape)))
     }
   }
 }

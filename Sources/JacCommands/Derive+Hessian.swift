@@ -25,8 +25,10 @@ extension Derive {
     return true
   }
 
-  /// The Hessian run (one variable; symmetry and, with --check, central differences of the gradient).
-  func runHessian() throws {
+  /// The Hessian run (one variable; symmetry and, with --check, central differences of the
+  /// gradient): prints text or LaTeX, or returns the JSON record; and whether H is symmetric and
+  /// the check passed.
+  func runHessian() throws -> (HessianRecord?, Bool) {
     if try SymbolicSizes(point.dims) != nil {
       throw CLIError("--order 2 needs concrete sizes in --dims; size symbols are supported for first derivatives only")
     }
@@ -84,57 +86,29 @@ extension Derive {
         if let path = jacobianOut { print("wrote \(path)") }
       }
     case .json:
-      func forms(_ e: MatrixExpression) -> [(String, JSON)] {
-        [("text", .string(e.unicodeText)), ("latex", .string(e.latex)), ("plain", .string(e.plainText))]
+      func forms(_ e: MatrixExpression) -> DeriveRecord.Forms {
+        .init(text: e.unicodeText, latex: e.latex, plain: e.plainText)
       }
-      var fields: [(String, JSON)] = [
-        ("expression", .string(expression)), ("wrt", .string(v)), ("order", .int(2)),
-        ("outputShape", .ints([1, 1])), ("inputShape", .ints([h.inputShape.rows, h.inputShape.cols])),
-        ("gradient", .object(forms(h.gradient))),
-        (
-          "hessian",
-          .object(
-            forms(h.hessian) + [
-              ("rows", .int(n)), ("cols", .int(n)), ("layout", .string("numerator")),
-              ("structure", .string(operatorH.matrix.structure.text)),
-              ("directional", .object(forms(h.directional) + [("direction", .string(h.direction))])),
-              (
-                "symmetry",
-                .object([
-                  ("method", .string(symmetry.method)), ("maxAbsAsymmetry", .number(symmetry.maxAbs)),
-                  ("relativeAsymmetry", .number(symmetry.relative)), ("symmetric", .bool(symmetry.symmetric)),
-                ])
-              ),
-            ])
-        ),
-      ]
-      if check {
-        if let c = checked {
-          fields.append(
-            (
-              "check",
-              .object([
-                ("method", .string(c.method.description + " of the gradient")), ("maxAbsError", .number(c.maxAbsError)),
-                ("maxRelError", .number(c.maxRelError)),
-                ("estimatedFiniteDifferenceError", .number(c.estimatedFiniteDifferenceError)),
-                ("relativeTolerance", .number(c.relativeTolerance)), ("verdict", .string(c.verdict.rawValue)),
-                ("passed", .bool(c.passed)),
-              ])
-            ))
-        } else {
-          fields.append(
-            (
-              "check",
-              .object([
-                ("method", .string("none: the gradient does not depend on \(v), H = 0 exactly")), ("passed", .bool(true)),
-              ])
-            ))
-        }
-      }
-      if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }
-      print(JSON.object(fields).rendered)
+      let record = HessianRecord(
+        expression: expression, wrt: v, order: 2, outputShape: [1, 1], inputShape: .init(h.inputShape),
+        gradient: forms(h.gradient),
+        hessian: .init(
+          text: h.hessian.unicodeText, latex: h.hessian.latex, plain: h.hessian.plainText, rows: n, cols: n,
+          layout: "numerator", structure: operatorH.matrix.structure.text,
+          directional: .init(
+            text: h.directional.unicodeText, latex: h.directional.latex, plain: h.directional.plainText,
+            direction: h.direction),
+          symmetry: .init(
+            method: symmetry.method, maxAbsAsymmetry: symmetry.maxAbs, relativeAsymmetry: symmetry.relative,
+            symmetric: symmetry.symmetric)),
+        check: !check
+          ? nil
+          : checked.map { DerivativeCheckRecord($0, methodSuffix: " of the gradient") }
+            ?? DerivativeCheckRecord(method: "none: the gradient does not depend on \(v), H = 0 exactly", passed: true),
+        jacobianOut: jacobianOut)
+      return (record, record.passed)
     }
-    if !(checkPassed && symmetry.symmetric) { throw CheckFailed() }
+    return (nil, checkPassed && symmetry.symmetric)
   }
 }
 

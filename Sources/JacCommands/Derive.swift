@@ -49,52 +49,62 @@ struct Derive: ParsableCommand {
         """)) var order: Int = 1
 
   func run() throws {
+    let (output, passed) = try execute()
+    if let output { print(try JacJSON.string(output)) }
+    if !passed { throw CheckFailed() }
+  }
+
+  /// Runs the command: text, LaTeX and MathML are printed here; for `--format json` nothing is
+  /// printed and the record is returned (`JacRecords.derive` calls this). A failed check does
+  /// not throw: `passed` says it.
+  func execute() throws -> (json: DeriveOutput?, passed: Bool) {
     let hessian = try validateOrder()
     if let program = try programOptions.resolve(argument: expression, output: programOutput.name, point: point) {
       if hessian { throw CLIError("--order 2 is for a single expression, not for a program") }
       if jacobianOut != nil { throw CLIError("--jacobian-out is for a single expression, not for a program") }
-      try ProgramDerive(prepared: program, wrt: wrt, layout: layoutOption ?? .shape, check: check, format: format).run()
-      return
+      let (record, passed) = try ProgramDerive(
+        prepared: program, wrt: wrt, layout: layoutOption ?? .shape, check: check, format: format
+      ).run()
+      return (record.map(DeriveOutput.program), passed)
     }
-    if hessian { return try runHessian() }
+    if hessian {
+      let (record, passed) = try runHessian()
+      return (record.map(DeriveOutput.hessian), passed)
+    }
     if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     if jacobianOut != nil && prepared.derivatives.count > 1 {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
     }
     // Several variables (--wrt W1,W2): each derivative in turn; JSON wraps the single-variable
-    // objects in "derivatives" (docs/language.md).
-    var objects: [JSON] = []
-    var allPassed = true
+    // records in "derivatives" (docs/language.md).
+    var records: [DeriveRecord] = []
+    var passed = true
     // MathML for several variables: one root element around the per-variable reports.
     let wrapMathML = format == .mathml && prepared.derivatives.count > 1
-    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-derivatives\">" ) }
+    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-derivatives\">") }
     defer { if wrapMathML { print("</div>") } }
     for d in prepared.derivatives {
-      let (object, passed) = try report(d, prepared)
-      objects.append(object)
-      allPassed = allPassed && passed
+      let result = try compute(d, prepared)
+      passed = passed && (result.checked?.passed ?? true)
+      if format == .json { records.append(record(result)) } else { printReport(result, prepared) }
     }
-    if format == .json {
-      if objects.count == 1 {
-        print(objects[0].rendered)
-      } else {
-        print(
-          JSON.object([
-            ("expression", .string(expression)),
-            ("wrt", .array(prepared.derivatives.map { .string($0.variable) })),
-            ("derivatives", .array(objects)),
-          ]).rendered)
-      }
-    }
-    if !allPassed { throw CheckFailed() }
+    guard format == .json else { return (nil, passed) }
+    return (DeriveOutput(records, expression: expression, wrt: prepared.derivatives.map(\.variable)), passed)
   }
 
-  /// Prints (text, LaTeX) or returns (JSON) the derivative with respect to one variable, and
-  /// whether its check passed (true without --check).
-  private func report(_ d: SymbolicDerivative, _ prepared: PreparedDerivative) throws -> (JSON, Bool) {
-    let (f, values) = (prepared.expression, prepared.values)
-    let wrt = d.variable
+  /// One variable's derivative at the point, with what the flags ask for (the check, the steps,
+  /// the written `--jacobian-out`).
+  struct Result {
+    let derivative: SymbolicDerivative
+    let jacobian: Jacobian
+    let shown: (title: String, expression: MatrixExpression, rows: Int, cols: Int)
+    let checked: DerivativeCheck?
+    let derivation: DerivationSteps?
+  }
+
+  private func compute(_ d: SymbolicDerivative, _ prepared: PreparedDerivative) throws -> Result {
+    let values = prepared.values
     if layout == .shape && !d.outputShape.isScalar {
       throw CLIError(
         "--layout shape needs a 1×1 expression, but \(expression) is \(d.outputShape); use numerator or denominator")
@@ -103,9 +113,6 @@ struct Derive: ParsableCommand {
     let shown = try d.display(in: layout.layout)
     let checked = check ? try DerivativeCheck(d, at: values, seed: point.seed) : nil
     let derivation = steps ? try DerivationSteps(d) : nil
-    let checkReport = checked.map {
-      (abs: $0.maxAbsError, rel: $0.maxRelError, passed: $0.passed, method: $0.method.description, verdict: Derive.verdictText($0.verdict))
-    }
     if let path = jacobianOut {
       let dense: Matrix
       switch layout {
@@ -114,6 +121,15 @@ struct Derive: ParsableCommand {
       case .shape: dense = try d.gradient(at: values)
       }
       try dense.writeNPY(to: path)
+    }
+    return Result(derivative: d, jacobian: jacobian, shown: shown, checked: checked, derivation: derivation)
+  }
+
+  /// Prints one variable's derivative as text, LaTeX or MathML.
+  private func printReport(_ r: Result, _ prepared: PreparedDerivative) {
+    let (d, shown, checked, derivation) = (r.derivative, r.shown, r.checked, r.derivation)
+    let checkReport = checked.map {
+      (abs: $0.maxAbsError, rel: $0.maxRelError, passed: $0.passed, method: $0.method.description, verdict: Derive.verdictText($0.verdict))
     }
     switch format {
     case .latex, .mathml:
@@ -129,14 +145,14 @@ struct Derive: ParsableCommand {
       }
       print(format == .latex ? markup.latex : markup.mathML)
     case .text:
-      print("F = \(expression)   (\(d.outputShape)),  \(wrt) \(d.inputShape)")
+      print("F = \(expression)   (\(d.outputShape)),  \(d.variable) \(d.inputShape)")
       print("\(shown.title) [\(layout.layout.rawValue) layout, \(shown.rows)×\(shown.cols)]:")
       print("  " + shown.expression.unicodeText)
       if layout != .shape, let g = d.gradient {
         print("gradient (shape convention, \(d.inputShape)):")
         print("  " + g.unicodeText)
       }
-      print("structure \(prepared.pointDescription): \(jacobian.matrix)")
+      print("structure \(prepared.pointDescription): \(r.jacobian.matrix)")
       if let s = derivation { print(s.textLines.joined(separator: "\n")) }
       if let c = checked {
         print(
@@ -146,62 +162,29 @@ struct Derive: ParsableCommand {
       }
       if let path = jacobianOut { print("wrote \(path)") }
     case .json:
-      var fields: [(String, JSON)] = [
-        ("expression", .string(expression)), ("wrt", .string(wrt)),
-        ("outputShape", .ints([d.outputShape.rows, d.outputShape.cols])),
-        ("inputShape", .ints([d.inputShape.rows, d.inputShape.cols])), ("layout", .string(layout.layout.rawValue)),
-        (
-          "jacobian",
-          .object([
-            ("text", .string(shown.expression.unicodeText)), ("latex", .string(shown.expression.latex)),
-            ("plain", .string(shown.expression.plainText)), ("mathml", .string(shown.expression.mathMLElement())),
-            ("rows", .int(shown.rows)), ("cols", .int(shown.cols)),
-            ("structure", .string(jacobian.matrix.structure.text)),
-          ])
-        ),
-      ]
-      if let g = d.gradient {
-        fields.append(
-          (
-            "gradient",
-            .object([
-              ("text", .string(g.unicodeText)), ("latex", .string(g.latex)), ("plain", .string(g.plainText)),
-              ("mathml", .string(g.mathMLElement())),
-            ])
-          ))
-      }
-      if let c = checked {
-        fields.append(
-          (
-            "check",
-            .object([
-              ("method", .string(c.method.description)), ("maxAbsError", .number(c.maxAbsError)),
-              ("maxRelError", .number(c.maxRelError)),
-              ("estimatedFiniteDifferenceError", .number(c.estimatedFiniteDifferenceError)),
-              ("relativeTolerance", .number(c.relativeTolerance)), ("verdict", .string(c.verdict.rawValue)),
-              ("passed", .bool(c.passed)),
-            ])
-          ))
-      }
-      if let s = derivation {
-        let printed = s.printedSteps
-        fields.append(
-          (
-            "steps",
-            .array(
-              zip(s.steps, printed).map { step, p in
-                .object([
-                  ("node", .string(step.node.unicodeText)), ("differential", .string(p.differential)),
-                  ("vec", .string(p.vec)), ("rules", .array(p.rules.map { .string($0) })),
-                  ("differentialInX", .string(s.text(step.differential))),
-                ])
-              } + [.object([("conclusion", .array(s.conclusionText.map { .string($0) }))])])
-          ))
-      }
-      if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }
-      return (JSON.object(fields), checked?.passed ?? true)
+      break
     }
-    return (.null, checked?.passed ?? true)
+  }
+
+  /// The JSON record of one variable's derivative.
+  private func record(_ r: Result) -> DeriveRecord {
+    let (d, shown) = (r.derivative, r.shown)
+    let steps = r.derivation.map { s in
+      zip(s.steps, s.printedSteps).map { step, p in
+        DeriveRecord.Step(
+          node: step.node.unicodeText, differential: p.differential, vec: p.vec, rules: p.rules,
+          differentialInX: s.text(step.differential))
+      } + [DeriveRecord.Step(conclusion: s.conclusionText)]
+    }
+    return DeriveRecord(
+      expression: expression, wrt: d.variable, outputShape: .init(d.outputShape.rows, d.outputShape.cols),
+      inputShape: .init(d.inputShape.rows, d.inputShape.cols), layout: layout.layout.rawValue,
+      jacobian: .init(
+        text: shown.expression.unicodeText, latex: shown.expression.latex, plain: shown.expression.plainText,
+        mathml: shown.expression.mathMLElement(), rows: .number(shown.rows), cols: .number(shown.cols),
+        structure: r.jacobian.matrix.structure.text),
+      gradient: d.gradient.map { .init(text: $0.unicodeText, latex: $0.latex, plain: $0.plainText, mathml: $0.mathMLElement()) },
+      check: r.checked.map { DerivativeCheckRecord($0) }, steps: steps, jacobianOut: jacobianOut)
   }
 
   static func verdictText(_ v: CheckVerdict) -> String {

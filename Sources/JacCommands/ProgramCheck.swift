@@ -9,7 +9,8 @@ struct ProgramClaimCheck {
   let tolerance: Double
   let format: OutputFormat
 
-  func run() throws {
+  /// Prints the text report, or returns the JSON record; and whether every line holds.
+  func run() throws -> (ProgramCheckRecord?, Bool) {
     if format == .latex || format == .mathml {
       throw CLIError(
         "--format \(format.rawValue) is not available for a check of a backward pass (a program) yet; use --format text or json")
@@ -64,25 +65,14 @@ struct ProgramClaimCheck {
         print("not computed by the claim: \(result.notComputed.joined(separator: ", "))")
       }
     case .latex, .mathml:
-      return
+      return (nil, result.holds)
     case .json:
-      func findingJSON(_ f: StagedClaimCheck.Finding) -> JSON {
-        var fields: [(String, JSON)] = [
-          ("line", .int(f.line)), ("text", .string(f.text)), ("adjoint", .string(f.adjoint)),
-          ("holds", .bool(f.verdict == .holds)), ("afterLine", .bool(f.afterLine)),
-        ]
-        if let e = f.expected { fields.append(("expected", .string(e))) }
-        if f.verdict == .wrong { fields.append(("diagnoses", .array(f.diagnoses.map { .string($0) }))) }
-        return .object(fields)
-      }
-      var fields: [(String, JSON)] = [
-        ("holds", .bool(result.holds)), ("lines", .array(result.findings.map(findingJSON))),
-        ("notComputed", .array(result.notComputed.map { .string($0) })),
-      ]
-      if let w = result.firstWrong { fields.insert(("firstWrong", findingJSON(w)), at: 1) }
-      print(JSON.object(fields).rendered)
+      let record = ProgramCheckRecord(
+        holds: result.holds, firstWrong: result.firstWrong.map(ProgramCheckRecord.Finding.init),
+        lines: result.findings.map(ProgramCheckRecord.Finding.init), notComputed: result.notComputed)
+      return (record, result.holds)
     }
-    if !result.holds { throw CheckFailed() }
+    return (nil, result.holds)
   }
 
   private func describe(_ m: Matrix) -> String {

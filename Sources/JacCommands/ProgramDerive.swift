@@ -11,7 +11,8 @@ struct ProgramDerive {
   let check: Bool
   let format: OutputFormat
 
-  func run() throws {
+  /// Prints text or LaTeX, or returns the JSON record; and whether every check passed.
+  func run() throws -> (ProgramDeriveRecord?, Bool) {
     if format == .mathml {
       throw CLIError("--format mathml is not available for programs yet; use --format text, latex or json")
     }
@@ -58,70 +59,39 @@ struct ProgramDerive {
             + "error \(sci(c.estimatedFiniteDifferenceError)): " + Derive.verdictText(c.verdict))
       }
     case .json:
-      func stageJSON(_ s: ProgramBackward.Stage) -> JSON {
-        .object([
-          ("name", .string(s.name)), ("adjoint", .string(s.adjointName)), ("shape", .ints([s.shape.rows, s.shape.cols])),
-          ("text", .string(s.expression.unicodeText)), ("latex", .string(backward.latex(s.expression))),
-          ("plain", .string(s.expression.plainText)),
-          (
-            "contributions",
-            .array(
-              s.contributions.map {
-                .object([("from", .string($0.from)), ("line", .int($0.line)), ("text", .string($0.expression.unicodeText))])
-              })
-          ),
-        ])
-      }
-      var fields: [(String, JSON)] = [
-        (
-          "program",
-          .object([
-            ("origin", .string(prepared.origin)), ("output", .string(program.output)),
-            ("outputShape", .ints([prepared.shapes[program.output]!.rows, prepared.shapes[program.output]!.cols])),
-            (
-              "statements",
-              .array(
-                program.statements.map {
-                  .object([
-                    ("line", .int($0.line)), ("name", .string($0.name)), ("expression", .string($0.expression.plainText)),
-                    ("shape", .ints([prepared.shapes[$0.name]!.rows, prepared.shapes[$0.name]!.cols])),
-                  ])
-                })
-            ),
-            (
-              "inputs",
-              .array(
-                program.inputs.map {
-                  .object([
-                    ("name", .string($0)), ("shape", .ints([prepared.shapes[$0]!.rows, prepared.shapes[$0]!.cols])),
-                    ("const", .bool(program.constants.contains($0))),
-                  ])
-                })
-            ),
-            ("warnings", .array(program.warnings.map { .string($0) })),
-          ])
-        ),
-        ("wrt", .array(wrt.map { .string($0) })), ("layout", .string(backwardLayout.rawValue)),
-        ("stages", .array(backward.stages.map(stageJSON))), ("gradients", .array(backward.gradients.map(stageJSON))),
-      ]
-      if check {
-        fields.append(
-          (
-            "check",
-            .array(
-              checks.map {
-                .object([
-                  ("wrt", .string($0.input)), ("maxAbsError", .number($0.comparison.maxAbsError)),
-                  ("maxRelError", .number($0.comparison.maxRelError)),
-                  ("estimatedFiniteDifferenceError", .number($0.estimatedFiniteDifferenceError)),
-                  ("verdict", .string($0.verdict.rawValue)), ("passed", .bool($0.passed)),
-                ])
-              })
-          ))
-      }
-      print(JSON.object(fields).rendered)
+      return (record(backward, wrt: wrt, layout: backwardLayout, checks: checks), !checks.contains { !$0.passed })
     }
-    if checks.contains(where: { !$0.passed }) { throw CheckFailed() }
+    return (nil, !checks.contains { !$0.passed })
+  }
+
+  /// The JSON record: the program, every stage of the backward pass, the gradients, the checks.
+  private func record(
+    _ backward: ProgramBackward, wrt: [String], layout: ProgramBackward.Layout, checks: [ProgramBackward.GradientCheck]
+  ) -> ProgramDeriveRecord {
+    let program = prepared.program
+    let shapes = prepared.shapes
+    func stage(_ s: ProgramBackward.Stage) -> ProgramDeriveRecord.Stage {
+      .init(
+        name: s.name, adjoint: s.adjointName, shape: .init(s.shape), text: s.expression.unicodeText,
+        latex: backward.latex(s.expression), plain: s.expression.plainText,
+        contributions: s.contributions.map { .init(from: $0.from, line: $0.line, text: $0.expression.unicodeText) })
+    }
+    return ProgramDeriveRecord(
+      program: .init(
+        origin: prepared.origin, output: program.output, outputShape: .init(shapes[program.output]!),
+        statements: program.statements.map {
+          .init(line: $0.line, name: $0.name, expression: $0.expression.plainText, shape: .init(shapes[$0.name]!))
+        },
+        inputs: program.inputs.map { .init(name: $0, shape: .init(shapes[$0]!), const: program.constants.contains($0)) },
+        warnings: program.warnings),
+      wrt: wrt, layout: layout.rawValue, stages: backward.stages.map(stage), gradients: backward.gradients.map(stage),
+      check: check
+        ? checks.map {
+          .init(
+            wrt: $0.input, maxAbsError: $0.comparison.maxAbsError, maxRelError: $0.comparison.maxRelError,
+            estimatedFiniteDifferenceError: $0.estimatedFiniteDifferenceError, verdict: $0.verdict.rawValue,
+            passed: $0.passed)
+        } : nil)
   }
 
   private func line(_ stage: ProgramBackward.Stage, _ backward: ProgramBackward, latex: Bool) -> String {

@@ -90,8 +90,9 @@ extension MatrixExpression {
 }
 
 extension Derive {
-  /// `jac derive` with size symbols in `--dims`.
-  func runSymbolic(_ sizes: SymbolicSizes) throws {
+  /// `jac derive` with size symbols in `--dims`: prints text or LaTeX, or returns the JSON
+  /// output; and whether every check passed.
+  func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: DeriveOutput?, passed: Bool) {
     if format == .mathml {
       throw CLIError("--format mathml is not available with symbolic sizes yet; use --format text, latex or json")
     }
@@ -100,7 +101,7 @@ extension Derive {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
     }
     let at = run.instantiations.map(SymbolicSizes.describe)
-    var objects: [JSON] = []
+    var records: [DeriveRecord] = []
     var allPassed = true
     for v in run.variables {
       let d = try run.genericDerivative(v)
@@ -166,49 +167,26 @@ extension Derive {
         }
         if let path = jacobianOut { print("wrote \(path) (at \(at[0]))") }
       case .json:
-        var fields: [(String, JSON)] = run.named {
-          [
-            ("expression", .string(expression)), ("wrt", .string(v)),
-            ("outputShape", SizeSymbols.jsonShape(d.outputShape)), ("inputShape", SizeSymbols.jsonShape(d.inputShape)),
-            ("sizeSymbols", .array(sizes.symbols.map { .string($0) })),
-            ("layout", .string(layout.layout.rawValue)),
-            (
-              "jacobian",
-              .object([
-                ("text", .string(closedText)), ("latex", .string(closedLatex)), ("plain", .string(closedPlain)),
-                ("rows", .string(rows)), ("cols", .string(cols)), ("structure", .string(structure.structure.text)),
-              ])
-            ),
-          ]
+        let record = run.named {
+          DeriveRecord(
+            expression: expression, wrt: v, outputShape: SizeSymbols.jsonShape(d.outputShape),
+            inputShape: SizeSymbols.jsonShape(d.inputShape), sizeSymbols: sizes.symbols, layout: layout.layout.rawValue,
+            jacobian: .init(
+              text: closedText, latex: closedLatex, plain: closedPlain, rows: .symbol(rows), cols: .symbol(cols),
+              structure: structure.structure.text),
+            gradient: gradient.map { .init(text: $0.0, latex: $0.1, plain: $0.2) },
+            instantiations: run.instantiations,
+            check: checks.isEmpty
+              ? nil
+              : DerivativeCheckRecord(
+                maxAbsError: checks.map(\.abs).max() ?? 0, maxRelError: checks.map(\.rel).max() ?? 0, passed: passed),
+            jacobianOut: jacobianOut)
         }
-        if let g = gradient {
-          fields.append(("gradient", .object([("text", .string(g.0)), ("latex", .string(g.1)), ("plain", .string(g.2))])))
-        }
-        fields.append(("instantiations", .array(run.instantiations.map { inst in .object(inst.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) }) })))
-        if !checks.isEmpty {
-          fields.append(
-            (
-              "check",
-              .object([
-                ("maxAbsError", .number(checks.map(\.abs).max() ?? 0)), ("maxRelError", .number(checks.map(\.rel).max() ?? 0)),
-                ("passed", .bool(passed)),
-              ])
-            ))
-        }
-        if let path = jacobianOut { fields.append(("jacobianOut", .string(path))) }
-        objects.append(.object(fields))
+        records.append(record)
       }
     }
-    if format == .json {
-      print(
-        objects.count == 1
-          ? objects[0].rendered
-          : JSON.object([
-            ("expression", .string(expression)), ("wrt", .array(run.variables.map { .string($0) })),
-            ("derivatives", .array(objects)),
-          ]).rendered)
-    }
-    if !allPassed { throw CheckFailed() }
+    guard format == .json else { return (nil, allPassed) }
+    return (DeriveOutput(records, expression: expression, wrt: run.variables), allPassed)
   }
 }
 
@@ -216,7 +194,8 @@ extension Check {
   /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
   /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
   /// it holds at both.
-  func runSymbolic(_ sizes: SymbolicSizes) throws {
+  /// Prints text, or returns the JSON output; and whether every claim holds.
+  func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
     if format == .latex || format == .mathml {
       throw CLIError("--format \(format.rawValue) is not available for a check with symbolic sizes yet; use --format text or json")
     }
@@ -231,7 +210,7 @@ extension Check {
           + "give one claim per variable, in the order of --wrt")
     }
     let at = run.instantiations.map(SymbolicSizes.describe)
-    var objects: [JSON] = []
+    var records: [SymbolicCheckRecord] = []
     var allHold = true
     for (k, v) in run.variables.enumerated() {
       let d = try run.genericDerivative(v)
@@ -282,40 +261,21 @@ extension Check {
           print("verdict: the claim holds at both instantiations (\(at.joined(separator: "; ")))")
         }
       case .json:
-        var fields: [(String, JSON)] = [
-          ("expression", .string(expression)), ("wrt", .string(v)), ("layout", .string(layout.layout.rawValue)),
-          ("holds", .bool(holds)), ("truth", .string(truth)),
-          ("sizeSymbols", .array(sizes.symbols.map { .string($0) })),
-          (
-            "instantiations",
-            .array(
-              zip(run.instantiations, results).map { inst, r in
-                .object(
-                  [("sizes", .object(inst.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })), ("holds", .bool(r.holds))]
-                    + (r.comparison.map { [("maxAbsError", JSON.number($0.maxAbsError))] } ?? []))
-              })
-          ),
-          (
-            "diagnoses",
-            .array(
-              (failing.map { results[$0].diagnoses } ?? []).map {
-                .object([("kind", .string($0.kind)), ("where", .string($0.where)), ("text", .string($0.text)), ("latex", .string($0.latex))])
-              })
-          ),
-        ]
-        if let c = results.first?.comparison { fields.append(("maxRelError", .number(c.maxRelError))) }
-        objects.append(.object(fields))
+        records.append(
+          SymbolicCheckRecord(
+            expression: expression, wrt: v, layout: layout.layout.rawValue, holds: holds, truth: truth,
+            sizeSymbols: sizes.symbols,
+            instantiations: zip(run.instantiations, results).map { inst, r in
+              .init(sizes: inst, holds: r.holds, maxAbsError: r.comparison?.maxAbsError)
+            },
+            diagnoses: (failing.map { results[$0].diagnoses } ?? []).map(DiagnosisRecord.init),
+            maxRelError: results.first?.comparison?.maxRelError))
       }
     }
-    if format == .json {
-      print(
-        objects.count == 1
-          ? objects[0].rendered
-          : JSON.object([
-            ("expression", .string(expression)), ("wrt", .array(run.variables.map { .string($0) })),
-            ("holds", .bool(allHold)), ("checks", .array(objects)),
-          ]).rendered)
-    }
-    if !allHold { throw CheckFailed() }
+    guard format == .json else { return (nil, allHold) }
+    if records.count == 1 { return (.symbolic(records[0]), allHold) }
+    return (
+      .symbolicChecks(ChecksRecord(expression: expression, wrt: run.variables, holds: allHold, checks: records)), allHold
+    )
   }
 }

@@ -107,5 +107,5 @@ struct SymbolicSizes {
 
 extension SizeSymbols {
   /// A shape for JSON under size symbols: `["m","n"]` (strings, as the sizes are symbols).
-  static func jsonShape(_ s: Shape) -> JSON { .array([.string(text(s.rows)), .string(text(s.cols))]) }
+  static func jsonShape(_ s: Shape) -> [JSONSize] { [.symbol(text(s.rows)), .symbol(text(s.cols))] }
 }
