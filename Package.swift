@@ -63,7 +63,7 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
-    .testTarget(name: "jacTests", dependencies: ["jac", "JacCommands", "Jacobians"]),
+    .testTarget(name: "jacTests", dependencies: ["jac", "JacCommands", "Jacobians", "Symbolic", "MatrixCore"]),
     .testTarget(
       name: "JacobiansTests",
       dependencies: [

@@ -6,6 +6,8 @@ import Symbolic
 struct DeriveMarkup {
   let derivative: SymbolicDerivative
   let layout: JacobianLayout
+  /// The displayed forms with repeated subexpressions named, and the bindings.
+  let named: DeriveNaming
   /// The check against finite differences, when `--check` ran.
   let check: (abs: Double, rel: Double, passed: Bool, method: String, verdict: String)?
   let jacobianOut: String?
@@ -49,8 +51,14 @@ struct DeriveMarkup {
       Markup.latexComment(layoutSentence + ". Needs \\usepackage{amsmath}."),
     ]
     var rows = d.latexDefinitionRows
-    rows += (try? d.latexRows(in: layout)) ?? []
-    if layout != .shape, d.gradient != nil { rows += (try? d.latexRows(in: .shape)) ?? [] }
+    rows += Expression.latexRows(lhs: d.latexLeftHandSide(in: layout), rhs: named.shown)
+    if let g = named.gradient { rows += Expression.latexRows(lhs: d.latexLeftHandSide(in: .shape), rhs: g) }
+    // Common subexpressions, each written once: `\intertext{where}` and one row per name.
+    var bindingRows = named.form.latexRows()
+    if !bindingRows.isEmpty {
+      bindingRows[0] = "\\intertext{where} " + bindingRows[0]
+      rows += bindingRows
+    }
     out.append(Markup.latexAlign(rows))
     out += steps
     if let s = checkSentence { out.append(Markup.latexParagraph(latexSentence(s))) }
@@ -74,8 +82,14 @@ struct DeriveMarkup {
           + "\(sizes.rows)×\(sizes.cols), \(layoutSentence)"),
       d.mathMLDefinition,
     ]
-    if let e = try? d.mathMLEquation(in: layout) { parts.append(e) }
-    if layout != .shape, d.gradient != nil, let g = try? d.mathMLEquation(in: .shape) { parts.append(g) }
+    parts.append(Expression.mathMLEquation(lhs: d.mathMLLeftHandSide(in: layout), rhs: named.shown))
+    if let g = named.gradient {
+      parts.append(Expression.mathMLEquation(lhs: d.mathMLLeftHandSide(in: .shape), rhs: g))
+    }
+    if !named.form.bindings.isEmpty {
+      parts.append(Markup.paragraph("where (common subexpressions, each written once):"))
+      parts += named.form.mathMLEquations()
+    }
     parts += steps
     if let s = checkSentence { parts.append(Markup.paragraph(s)) }
     if let path = jacobianOut { parts.append(Markup.paragraph("wrote \(path)")) }

@@ -101,6 +101,8 @@ struct Derive: ParsableCommand {
     let shown: (title: String, expression: MatrixExpression, rows: Int, cols: Int)
     let checked: DerivativeCheck?
     let derivation: DerivationSteps?
+    /// The displayed forms with repeated subexpressions named (docs/printing.md).
+    let named: DeriveNaming
   }
 
   private func compute(_ d: SymbolicDerivative, _ prepared: PreparedDerivative) throws -> Result {
@@ -122,7 +124,10 @@ struct Derive: ParsableCommand {
       }
       try dense.writeNPY(to: path)
     }
-    return Result(derivative: d, jacobian: jacobian, shown: shown, checked: checked, derivation: derivation)
+    // Repeated subexpressions named once (LetForm): the displayed form and, beside it, the gradient.
+    let named = DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)
+    return Result(
+      derivative: d, jacobian: jacobian, shown: shown, checked: checked, derivation: derivation, named: named)
   }
 
   /// Prints one variable's derivative as text, LaTeX or MathML.
@@ -133,7 +138,8 @@ struct Derive: ParsableCommand {
     }
     switch format {
     case .latex, .mathml:
-      var markup = DeriveMarkup(derivative: d, layout: layout.layout, check: checkReport, jacobianOut: jacobianOut)
+      var markup = DeriveMarkup(
+        derivative: d, layout: layout.layout, named: r.named, check: checkReport, jacobianOut: jacobianOut)
       if let s = derivation {
         markup.steps =
           format == .latex
@@ -147,10 +153,14 @@ struct Derive: ParsableCommand {
     case .text:
       print("F = \(expression)   (\(d.outputShape)),  \(d.variable) \(d.inputShape)")
       print("\(shown.title) [\(layout.layout.rawValue) layout, \(shown.rows)×\(shown.cols)]:")
-      print("  " + shown.expression.unicodeText)
-      if layout != .shape, let g = d.gradient {
+      print("  " + r.named.shown.unicodeText)
+      if let g = r.named.gradient {
         print("gradient (shape convention, \(d.inputShape)):")
         print("  " + g.unicodeText)
+      }
+      if !r.named.form.bindings.isEmpty {
+        print("where (common subexpressions, each written once):")
+        for line in r.named.form.unicodeLines { print("  " + line) }
       }
       print("structure \(prepared.pointDescription): \(r.jacobian.matrix)")
       if let s = derivation { print(s.textLines.joined(separator: "\n")) }
@@ -182,8 +192,13 @@ struct Derive: ParsableCommand {
       jacobian: .init(
         text: shown.expression.unicodeText, latex: shown.expression.latex, plain: shown.expression.plainText,
         mathml: shown.expression.mathMLElement(), rows: .number(shown.rows), cols: .number(shown.cols),
-        structure: r.jacobian.matrix.structure.text),
-      gradient: d.gradient.map { .init(text: $0.unicodeText, latex: $0.latex, plain: $0.plainText, mathml: $0.mathMLElement()) },
+        structure: r.jacobian.matrix.structure.text, named: r.named.record(r.named.shown)),
+      commonSubexpressions: r.named.bindingRecords,
+      gradient: d.gradient.map {
+        .init(
+          text: $0.unicodeText, latex: $0.latex, plain: $0.plainText, mathml: $0.mathMLElement(),
+          named: r.named.record(r.named.gradient ?? r.named.shown))
+      },
       check: r.checked.map { DerivativeCheckRecord($0) }, steps: steps, jacobianOut: jacobianOut)
   }
 

@@ -18,6 +18,25 @@ public struct DeriveRecord: Codable, Sendable, Equatable {
     public var cols: JSONSize
     /// The structure of the evaluated operator at the point (e.g. `sum(kron, kron·commutation)`).
     public var structure: String
+    /// The form written with the names of `commonSubexpressions` (docs/printing.md).
+    public var named: NamedForm? = nil
+  }
+
+  /// An expression written with the names of `commonSubexpressions`.
+  public struct NamedForm: Codable, Sendable, Equatable {
+    public var text: String
+    public var latex: String
+    public var plain: String
+    public var mathml: String
+  }
+
+  /// One common subexpression, `name = value` (docs/printing.md); values use earlier names only.
+  public struct Binding: Codable, Sendable, Equatable {
+    public var name: String
+    public var text: String
+    public var latex: String
+    public var plain: String
+    public var mathml: String
   }
 
   /// An expression in every printed form.
@@ -26,6 +45,8 @@ public struct DeriveRecord: Codable, Sendable, Equatable {
     public var latex: String
     public var plain: String
     public var mathml: String?
+    /// The form written with the names of `commonSubexpressions` (derive's gradient only).
+    public var named: NamedForm? = nil
   }
 
   /// One step of the derivation by differentials (`--steps`); the last element of `steps` holds
@@ -46,6 +67,8 @@ public struct DeriveRecord: Codable, Sendable, Equatable {
   public var sizeSymbols: [String]?
   public var layout: String
   public var jacobian: JacobianForm
+  /// Repeated subexpressions named once, in binding order (empty when nothing is named).
+  public var commonSubexpressions: [Binding]? = nil
   public var gradient: Forms?
   public var instantiations: [[String: Int]]?
   public var check: DerivativeCheckRecord?
