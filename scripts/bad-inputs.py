@@ -127,6 +127,17 @@ case("derive", "sum(X)", "--wrt", "X", "--values", "X=good.npy", "--dims", "X=2x
 for out in ["/nonexistent/J.npy", "/proc/J.npy", ".", "dir/", "/", "J.npy/x", "good.npy/J.npy"]:
     case("derive", "X'*X", *D, "--jacobian-out", out)
 case("derive", "X'*X", *D, "--layout", "shape", "--jacobian-out", "J.npy")
+# Hessians (--order 2): orders, non-scalar F, mixed blocks, spy.
+case("derive", "x'*x", "--wrt", "x", "--dims", "x=3x1", "--order", "3", "--jacobian-out", "H.npy")
+case("derive", "x'*x", "--wrt", "x", "--dims", "x=3x1", "--order", "-1")
+case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--order", "2", "--jacobian-out", "H.npy")
+case("derive", "x'*A*y", "--wrt", "x,x", "--dims", "x=3x1,y=3x1,A=3x3", "--order", "2", "--jacobian-out", "H.npy")
+case("derive", "x'*A*y", "--wrt", "x,q", "--dims", "x=3x1,y=3x1,A=3x3", "--order", "2", "--format", "latex")
+case("derive", "x'*A*y", "--wrt", "x,y", "--dims", "x=nx1,y=nx1,A=nxn", "--order", "2")
+case("spy", "x'*x", "--wrt", "x", "--dims", "x=3x1", "--order", "3", "-o", "s.svg")
+case("spy", "x'*A*y", "--wrt", "x,y,A", "--dims", "x=3x1,y=3x1,A=3x3", "--order", "2", "-o", "s.svg")
+case("spy", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--order", "2", "-o", "s.svg")
+case("spy", "x'*x", "--wrt", "x", "--dims", "x=300x1", "--order", "2", "-o", "s.svg")
 
 # check
 for claim in ["", "X'*", "kron(I(2),X)*kron(X,X)", "kron(I(3),X')+kron(X',I(3))*K(3,2)", "nan.npy", DEEP_T, DEEP_P, "Y", "foo(X)", "K(0,0)"]:

@@ -68,8 +68,7 @@ struct Derive: ParsableCommand {
       return (record.map(DeriveOutput.program), passed)
     }
     if hessian {
-      let (record, passed) = try runHessian()
-      return (record.map(DeriveOutput.hessian), passed)
+      return try runHessian()
     }
     if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
@@ -176,16 +175,19 @@ struct Derive: ParsableCommand {
     }
   }
 
+  /// The steps of a derivation by differentials as records: one per step, then the conclusion.
+  static func stepRecords(_ s: DerivationSteps) -> [DeriveRecord.Step] {
+    zip(s.steps, s.printedSteps).map { step, p in
+      DeriveRecord.Step(
+        node: step.node.unicodeText, differential: p.differential, vec: p.vec, rules: p.rules,
+        differentialInX: s.text(step.differential))
+    } + [DeriveRecord.Step(conclusion: s.conclusionText)]
+  }
+
   /// The JSON record of one variable's derivative.
   private func record(_ r: Result) -> DeriveRecord {
     let (d, shown) = (r.derivative, r.shown)
-    let steps = r.derivation.map { s in
-      zip(s.steps, s.printedSteps).map { step, p in
-        DeriveRecord.Step(
-          node: step.node.unicodeText, differential: p.differential, vec: p.vec, rules: p.rules,
-          differentialInX: s.text(step.differential))
-      } + [DeriveRecord.Step(conclusion: s.conclusionText)]
-    }
+    let steps = r.derivation.map(Derive.stepRecords)
     return DeriveRecord(
       expression: expression, wrt: d.variable, outputShape: .init(d.outputShape.rows, d.outputShape.cols),
       inputShape: .init(d.inputShape.rows, d.inputShape.cols), layout: layout.layout.rawValue,

@@ -55,6 +55,21 @@ func markupInvocations(format: String) -> [[String]] {
     "check", "W2*tanh(W1*x)", "--wrt", "W1,W2", "--dims", "W2=2x3,W1=3x2,x=2x1", "--claim", "kron(x',W2)",
     "--claim", "kron(tanh(W1*x)',I(2))", "--format", format,
   ])
+  // Hessians (--order 2): one variable and mixed blocks, with steps and checks.
+  for (e, x, dims) in [
+    ("tr(X'*A*X)", "X", "X=3x2,A=3x3"), ("logdet(X)", "X", "X=3x3"), ("x'*A*y", "x,y", "x=3x1,y=4x1,A=3x4"),
+    ("u'*tanh(W*x)", "W,x", "W=3x2,x=2x1,u=3x1"), ("sum(log(1+exp(-y.*(X*w))))", "w", "X=6x3,w=3x1,y=6x1"),
+  ] {
+    runs.append(["derive", e, "--wrt", x, "--dims", dims, "--order", "2", "--check", "--format", format])
+  }
+  // With --steps: expressions whose derivation steps fit the column (the steps' line breaking of
+  // long left-hand sides, DerivationSteps, can overflow for u'*tanh(W*x) in W,x by 11pt).
+  for (e, x, dims) in [
+    ("tr(X'*A*X)", "X", "X=3x2,A=3x3"), ("logdet(X)", "X", "X=3x3"), ("x'*A*y", "x,y", "x=3x1,y=4x1,A=3x4"),
+    ("norm(A*x-b)^2", "x", "A=4x3,x=3x1,b=4x1"),
+  ] {
+    runs.append(["derive", e, "--wrt", x, "--dims", dims, "--order", "2", "--steps", "--format", format])
+  }
   for factors in [["10x100", "100x5", "5x50"], ["4x4:diag", "4x6", "6x6:kron(2x2,3x3)", "6x1"]] {
     runs.append(["chain"] + factors + ["--format", format])
     runs.append(["chain"] + factors + ["--format", format, "--measure"])

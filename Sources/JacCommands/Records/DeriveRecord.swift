@@ -150,6 +150,8 @@ public struct HessianRecord: Codable, Sendable, Equatable {
   public var gradient: DeriveRecord.Forms
   public var hessian: Hessian
   public var check: DerivativeCheckRecord?
+  /// `--steps`: the derivation in two stages (the gradient, then the gradient derived again).
+  public var steps: [HessianStageRecord]? = nil
   public var jacobianOut: String?
 
   /// Symmetric, and the check passed (true without one).
@@ -162,6 +164,7 @@ public enum DeriveOutput: Encodable, Sendable, Equatable {
   case derivative(DeriveRecord)
   case derivatives(DerivativesRecord)
   case hessian(HessianRecord)
+  case mixedHessian(MixedHessianRecord)
   case program(ProgramDeriveRecord)
 
   /// Whether every check passed (the command exits 1 when not).
@@ -170,6 +173,7 @@ public enum DeriveOutput: Encodable, Sendable, Equatable {
     case .derivative(let r): return r.passed
     case .derivatives(let r): return r.derivatives.allSatisfy(\.passed)
     case .hessian(let r): return r.passed
+    case .mixedHessian(let r): return r.passed
     case .program(let r): return r.passed
     }
   }
@@ -179,6 +183,7 @@ public enum DeriveOutput: Encodable, Sendable, Equatable {
     case .derivative(let r): try r.encode(to: encoder)
     case .derivatives(let r): try r.encode(to: encoder)
     case .hessian(let r): try r.encode(to: encoder)
+    case .mixedHessian(let r): try r.encode(to: encoder)
     case .program(let r): try r.encode(to: encoder)
     }
   }
