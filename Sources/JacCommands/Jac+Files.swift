@@ -65,7 +65,7 @@ extension Convert: NamesFiles {
 extension Spy: NamesFiles {
   var namedFiles: [NamedFile] { point.namedFiles + programOptions.namedFiles + [NamedFile(path: output, origin: "-o")] }
   static let fileArguments = PointOptions.fileArguments.union(["output", "program"])
-  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt"])
+  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt", "order"])
 }
 
 extension Chain: NamesFiles {

@@ -24,6 +24,13 @@ extension Expression {
   ///   a function outside its domain (`log`/`sqrt` of an entry out of range, `inv`/`logdet` of a
   ///   singular matrix, division by zero), or an overflow.
   public func evaluate(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+    try requireValidPoint(values)
+    return try value(values)
+  }
+
+  /// The checks of `evaluate` before any arithmetic: every variable has a finite value and the
+  /// shapes fit. (`SymbolicHessian` uses it alone for an F that `isDefinedEverywhere`.)
+  func requireValidPoint(_ values: [String: Matrix]) throws(EvaluationError) {
     let names = variables
     for name in names {
       guard let value = values[name] else { throw .missingValue(name) }
@@ -36,7 +43,6 @@ extension Expression {
     } catch {
       throw .shape(error)
     }
-    return try value(values)
   }
 
   /// The value of this node, checked to be finite.

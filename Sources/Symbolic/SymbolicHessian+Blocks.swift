@@ -128,13 +128,13 @@ public struct SymbolicHessianBlocks: Sendable {
   /// to Xⱼ).
   /// - Throws: `EvaluationError` / `DerivativeError` where F or the closed form is undefined.
   public func block(_ i: Int, _ j: Int, at values: [String: Matrix]) throws -> Jacobian {
-    _ = try expression.evaluate(values)
+    try SymbolicHessian.requireDefined(expression, at: values)
     return try block(i, j).derivative.structuredJacobian(at: values)
   }
 
   /// The stacked N×N Hessian at a point, dense (layout above).
   public func hessian(at values: [String: Matrix]) throws -> Matrix {
-    _ = try expression.evaluate(values)
+    try SymbolicHessian.requireDefined(expression, at: values)
     let n = size
     var h = Matrix.zeros(n, n)
     let offsets = self.offsets
@@ -156,7 +156,7 @@ public struct SymbolicHessianBlocks: Sendable {
     guard v.count == variables.count else {
       throw JacobianError.shapeMismatch("\(variables.count) directions are needed, one per variable, not \(v.count)")
     }
-    _ = try expression.evaluate(values)
+    try SymbolicHessian.requireDefined(expression, at: values)
     return try variables.indices.map { i in
       var sum = Matrix.zeros(shapes[i].rows, shapes[i].cols)
       for j in variables.indices {
@@ -175,7 +175,7 @@ public struct SymbolicHessianBlocks: Sendable {
     for (k, m) in v.enumerated() where m.shape != shapes[k] {
       throw JacobianError.shapeMismatch("the direction for \(variables[k]) must be \(shapes[k]), not \(m.shape)")
     }
-    _ = try expression.evaluate(values)
+    try SymbolicHessian.requireDefined(expression, at: values)
     var w = values
     for (name, m) in zip(directions, v) { w[name] = m }
     return try rowDirectional.map { try $0.evaluate(w) }

@@ -16,7 +16,8 @@ import MatrixCore
 ///
 /// Numbers: `hessian(at:)` keeps the structure (Kronecker factors, commutations, identities) and
 /// `hessianVectorProduct(at:direction:)` applies it to vec V without materialising H (the vec
-/// trick through BLAS: `(I ⊗ M)·vec V = vec(M·V)`).
+/// trick through BLAS: `(I ⊗ M)·vec V = vec(M·V)`). F is evaluated first to check that the point
+/// is in its domain, unless F `isDefinedEverywhere` (then only the values and shapes are checked).
 ///
 /// ```swift
 /// let h = try SymbolicHessian(of: Expression("tr(X'*A*X)"), wrt: "X", dims: ["X": Shape(3, 2), "A": Shape(3, 3)])
@@ -86,7 +87,7 @@ public struct SymbolicHessian: Sendable {
   /// gradient, a×b, with respect to X, a×b).
   /// - Throws: `EvaluationError` / `DerivativeError` where F or the closed form is undefined.
   public func hessian(at values: [String: Matrix]) throws -> Jacobian {
-    _ = try expression.evaluate(values)  // a derivative exists only where F is defined
+    try SymbolicHessian.requireDefined(expression, at: values)
     return try gradientDerivative.structuredJacobian(at: values)
   }
 
@@ -102,10 +103,21 @@ public struct SymbolicHessian: Sendable {
     guard v.shape == inputShape else {
       throw JacobianError.shapeMismatch("the direction must have the shape of \(variable), \(inputShape), not \(v.shape)")
     }
-    _ = try expression.evaluate(values)
+    try SymbolicHessian.requireDefined(expression, at: values)
     var w = values
     w[direction] = v
     return try directional.evaluate(w)
+  }
+
+  /// A derivative exists only where F is defined: F is evaluated at the point unless it is built
+  /// only of operations defined everywhere (`isDefinedEverywhere`), where the point's values and
+  /// shapes are checked without the arithmetic (H[V] of tr(XᵀAX) needs one GEMM, F two).
+  static func requireDefined(_ f: Expression, at values: [String: Matrix]) throws {
+    if f.isDefinedEverywhere {
+      try f.requireValidPoint(values)
+    } else {
+      _ = try f.evaluate(values)
+    }
   }
 
   /// `(M + Mᵀ)ᵀ → M + Mᵀ` (and `(Mᵀ + M)ᵀ`): the pairing `tr((∇F)ᵀV)` transposes the symmetric

@@ -159,6 +159,25 @@ struct HessianTests {
     }
   }
 
+  /// F is evaluated for its domain only when it has operations with a restricted domain; either
+  /// way a point outside the domain, or with a non-finite value, is refused.
+  @Test("the domain check: skipped only for F defined everywhere, never wrong") func domain() throws {
+    #expect(try Expression("tr(X'*A*X)").isDefinedEverywhere)
+    #expect(try Expression("u'*tanh(W*x)+norm(x)^2+det(W'*W)").isDefinedEverywhere)
+    for text in ["logdet(X)", "tr(inv(X))", "sum(exp(x))", "sum(log(x))", "x'*x/y", "sum(X.^-1)", "sum(X.^0.5)"] {
+      #expect(try !Expression(text).isDefinedEverywhere, "\(text)")
+    }
+    // log of a negative entry: F is undefined although H = diag(−1 ⊘ x²) could be evaluated.
+    let log = try SymbolicHessian(of: Expression("sum(log(x))"), wrt: "x", dims: ["x": s(2, 1)])
+    let x = Matrix(rows: 2, cols: 1, columnMajor: [-1, 2])
+    #expect(throws: EvaluationError.self) { _ = try log.hessianVectorProduct(at: ["x": x], direction: x) }
+    let negative = Matrix(rows: 2, cols: 2, columnMajor: [0, 1, 1, 0])
+    let trace = try SymbolicHessian(of: Expression("tr(X'*A*X)"), wrt: "X", dims: ["X": s(2, 2), "A": s(2, 2)])
+    let bad = Matrix(rows: 2, cols: 2, columnMajor: [1, .nan, 0, 1])
+    #expect(throws: EvaluationError.self) { _ = try trace.hessian(at: ["X": bad, "A": negative]) }
+    #expect(throws: EvaluationError.self) { _ = try trace.hessian(at: ["X": negative]) }
+  }
+
   @Test("DerivativeCheck of the gradient passes at seeded points") func derivativeCheck() throws {
     for (k, c) in hessianCases.enumerated() where c.f.contains("logdet") || c.f.contains("logsumexp") {
       let values = hessianPoint(c, seed: UInt64(100 + k))
