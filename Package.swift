@@ -23,9 +23,14 @@ let package = Package(
       path: "Sources/CLapack",
       providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
     ),
-    .target(name: "MatrixCore", dependencies: ["CLapack"]),
+    // Debug builds (the tests) count the multiply-adds kernels perform (MatrixCore/WorkCount.swift).
+    .target(
+      name: "MatrixCore", dependencies: ["CLapack"],
+      swiftSettings: [.define("JACOBIANKIT_COUNT_WORK", .when(configuration: .debug))]),
     .target(name: "Symbolic", dependencies: ["Jacobians", "MatrixCore"]),
-    .target(name: "Jacobians", dependencies: ["MatrixCore"]),
+    .target(
+      name: "Jacobians", dependencies: ["MatrixCore"],
+      swiftSettings: [.define("JACOBIANKIT_COUNT_WORK", .when(configuration: .debug))]),
     // The command-line tool's logic (subcommands, formats, the notebook runner) as a library, so
     // that `jac` and a server can share it; the `jac` executable only starts it.
     .target(

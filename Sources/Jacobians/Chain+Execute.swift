@@ -1,7 +1,8 @@
 import MatrixCore
 
-// Executing a plan: the parenthesisation evaluated depth first (left part, right part, product)
-// with `StructuredMatrix *`, i.e. with the product rules whose cost `CostModel.swift` predicts.
+// Executing a plan: its steps run in the recorded order (depth first: left part, right part,
+// product), each by the product rule that planned it, now run on numbers, so each step runs the
+// kernel the plan recorded for it (`ChainPlan.Step.kernel`) at the cost the plan predicted.
 // The result keeps its structure where the rules keep it (diag·diag is diagonal, a mixed
 // Kronecker product is a Kronecker product, a product no rule simplifies stays lazy).
 
@@ -40,7 +41,28 @@ extension JacobianChain {
   /// - Complexity: `plan.multiplyAdds` multiply-adds (that is what the plan predicts).
   public func evaluate(_ plan: ChainPlan) throws -> StructuredMatrix {
     try check(plan)
-    return evaluate(plan.parenthesization.root)
+    return execute(plan).result
+  }
+
+  /// Runs the plan's steps in order with the product rules on numbers; returns the product and
+  /// the kernel each step ran. A step's kernel differs from the recorded one only when the plan
+  /// was made from signatures whose data-dependent scales (NaN) the numbers turn into 0 or 1.
+  func execute(_ plan: ChainPlan) -> (result: StructuredMatrix, kernels: [ProductKernel]) {
+    var values: [ClosedRange<Int>: StructuredMatrix.Storage] = [:]
+    func operand(_ r: ClosedRange<Int>) -> StructuredMatrix.Storage {
+      r.count == 1 ? factors[r.lowerBound - 1].storage : values.removeValue(forKey: r)!
+    }
+    var kernels: [ProductKernel] = []
+    kernels.reserveCapacity(plan.steps.count)
+    for step in plan.steps {
+      let l = operand(step.left)
+      let r = operand(step.right)
+      let p = StructuredMatrix.Storage.multiply(l, r)
+      kernels.append(p.kernel)
+      values[step.left.lowerBound...step.right.upperBound] = p.result
+    }
+    let all = 1...count
+    return (plan.steps.isEmpty ? factors[0] : StructuredMatrix(values[all]!), kernels)
   }
 
   /// Throws unless `plan` was made for factors of this chain's sizes.
@@ -65,16 +87,6 @@ extension JacobianChain {
     Jacobian(output: outputShape, input: inputShape, matrix: try evaluate(order))
   }
 
-  func evaluate(_ node: Parenthesization.Node) -> StructuredMatrix {
-    switch node {
-    case .factor(let i): return factors[i - 1]
-    case .product(let l, let r):
-      let a = evaluate(l)
-      let b = evaluate(r)
-      return a * b
-    }
-  }
-
   /// Times `evaluate(plan)`: median wall time of the timed runs, warm-up excluded.
   /// - Throws: `ChainError.planMismatch`, or `.invalidMeasurement` for `repeats < 1`,
   ///   `warmup < 0` or a plan whose `peakBytes` exceed `options.limitBytes`.
@@ -93,14 +105,13 @@ extension JacobianChain {
           + "intermediates, above the limit of \(formatBytes(Double(options.limitBytes))); "
           + "measure smaller sizes or raise the limit")
     }
-    let root = plan.parenthesization.root
-    for _ in 0..<options.warmup { withExtendedLifetime(evaluate(root)) {} }
+    for _ in 0..<options.warmup { withExtendedLifetime(execute(plan)) {} }
     let clock = ContinuousClock()
     var runs: [Double] = []
     let start = clock.now
     for _ in 0..<options.repeats {
       let t0 = clock.now
-      withExtendedLifetime(evaluate(root)) {}
+      withExtendedLifetime(execute(plan)) {}
       runs.append(seconds(clock.now - t0))
       if runs.count >= 3, seconds(clock.now - start) > options.maxSeconds { break }
     }

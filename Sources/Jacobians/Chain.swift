@@ -101,20 +101,24 @@ public struct JacobianChain: Sendable {
 
   static func randomOperator(_ s: FactorSignature, _ g: inout SeededGenerator) -> StructuredMatrix {
     func scale(_ x: Double) -> Double { x.isNaN ? g.nextNormal() : x }
-    switch s.structure {
-    case .dense: return .dense(.randomNormal(s.rows, s.cols, using: &g))
-    case .diagonal: return .diagonal((0..<s.rows).map { _ in g.nextNormal() })
-    case .identity(let t): return .identity(s.rows, scale: scale(t))
-    case .zero: return .zero(s.rows, s.cols)
-    case .kronecker(let a, let b): return .kronecker(randomOperator(a, &g), randomOperator(b, &g))
-    case .commutation(let m, let n): return .commutation(m, n)
-    case .scaled(let t, let a):
-      let x = scale(t)
-      return x * randomOperator(a, &g)
-    case .sum(let t): return t.dropFirst().reduce(randomOperator(t[0], &g)) { $0 + randomOperator($1, &g) }
-    case .product(let f):
-      return f.dropFirst().reduce(randomOperator(f[0], &g)) { $0 * randomOperator($1, &g) }
+    func make(_ op: Operator<Shapes>) -> StructuredMatrix {
+      switch op {
+      case .dense(let d, _): return .dense(.randomNormal(d.rows, d.cols, using: &g))
+      case .diagonal(let n): return .diagonal((0..<n).map { _ in g.nextNormal() })
+      case .identity(let n, let t): return .identity(n, scale: scale(t))
+      case .zero(let r, let c): return .zero(r, c)
+      case .kronecker(let a, let b):
+        let x = make(a)
+        return .kronecker(x, make(b))
+      case .commutation(let k): return .commutation(k.m, k.n)
+      case .scaled(let t, let a):
+        let x = scale(t)
+        return x * make(a)
+      case .sum(let t): return t.dropFirst().reduce(make(t[0])) { $0 + make($1) }
+      case .product(let f): return f.dropFirst().reduce(make(f[0])) { $0 * make($1) }
+      }
     }
+    return make(s.op)
   }
 }
 

@@ -36,23 +36,24 @@ extension FactorSignature {
   /// (`commutation(3,4)`, `scaled(2,…)`, `sum(…)`, `product(…)`). The `structure` field of
   /// `jac chain`'s JSON.
   public var structureText: String {
-    switch structure {
+    func spec(_ o: Operator<Shapes>) -> String { FactorSignature(o).specText }
+    switch op {
     case .dense: return "dense"
     case .diagonal: return "diag"
-    case .identity(let s): return s == 1 ? "identity" : "identity(scale \(scaleText(s)))"
+    case .identity(_, let s): return s == 1 ? "identity" : "identity(scale \(scaleText(s)))"
     case .zero: return "zero"
-    case .kronecker(let a, let b): return "kron(\(a.specText),\(b.specText))"
-    case .commutation(let m, let n): return "commutation(\(m),\(n))"
-    case .scaled(let s, let a): return "scaled(\(scaleText(s)),\(a.specText))"
-    case .sum(let t): return "sum(" + t.map(\.specText).joined(separator: ",") + ")"
-    case .product(let f): return "product(" + f.map(\.specText).joined(separator: ",") + ")"
+    case .kronecker(let a, let b): return "kron(\(spec(a)),\(spec(b)))"
+    case .commutation(let k): return "commutation(\(k.m),\(k.n))"
+    case .scaled(let s, let a): return "scaled(\(scaleText(s)),\(spec(a)))"
+    case .sum(let t): return "sum(" + t.map(spec).joined(separator: ",") + ")"
+    case .product(let f): return "product(" + f.map(spec).joined(separator: ",") + ")"
     }
   }
 
   /// The whole factor in `jac chain`'s syntax: `RxC` for dense, `RxC:structure` otherwise.
   /// For the kinds the syntax has, `FactorSignature(spec: s.specText) == s`.
   public var specText: String {
-    if case .dense = structure { return "\(rows)x\(cols)" }
+    if case .dense = op { return "\(rows)x\(cols)" }
     return "\(rows)x\(cols):\(structureText)"
   }
 

@@ -12,7 +12,7 @@ extension ChainPlanner {
 
   /// Whether `.optimal` is exact for these factors (dynamic programming) or greedy.
   static func isExact(_ f: [Sig]) -> Bool {
-    let dense = f.allSatisfy { if case .dense = $0.structure { return true } else { return false } }
+    let dense = f.allSatisfy { $0.kind == .dense }
     return f.count <= (dense ? exactDenseLimit : exactStructuredLimit)
   }
 
@@ -22,12 +22,12 @@ extension ChainPlanner {
   /// usually close: it finds the cheap contractions (a 1-row seed, diagonals) first.
   static func greedyTree(_ f: [Sig], maximize: Bool) -> Node {
     var items: [(sig: Sig, node: Node)] = f.enumerated().map { ($0.element, .factor($0.offset + 1)) }
-    func pairCost(_ i: Int) -> ProductCost { CostModel.multiply(items[i].sig, items[i + 1].sig).1 }
+    func pairCost(_ i: Int) -> ProductCost { FactorSignature.product(items[i].sig, items[i + 1].sig).cost }
     var costs = (0..<(items.count - 1)).map(pairCost)
     while items.count > 1 {
       var best = 0
       for i in 1..<costs.count where maximize ? costs[best] < costs[i] : costs[i] < costs[best] { best = i }
-      let (sig, _) = CostModel.multiply(items[best].sig, items[best + 1].sig)
+      let (sig, _) = FactorSignature.product(items[best].sig, items[best + 1].sig)
       items[best] = (sig, .product(items[best].node, items[best + 1].node))
       items.remove(at: best + 1)
       costs.remove(at: best)

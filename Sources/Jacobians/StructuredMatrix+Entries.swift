@@ -93,7 +93,7 @@ extension StructuredMatrix.Storage {
     case .product:
       var e = [Double](repeating: 0, count: cols)
       e[c] = 1
-      return apply(Matrix(column: e)).storage[r]
+      return apply(Matrix(column: e)).result.storage[r]
     }
   }
 
@@ -125,7 +125,7 @@ extension StructuredMatrix.Storage {
       var m = try f[f.count - 1].materialized(limitBytes: limitBytes)
       for g in f.dropLast().reversed() {
         try Self.checkSize(g.rows, m.cols, limitBytes)
-        m = g.apply(m)
+        m = g.apply(m).result
       }
       return m
     }

@@ -4,63 +4,18 @@ import MatrixCore
 /// identity, zero, Kronecker product `A ⊗ B`, commutation `K(m,n)`, scaled, sum, and lazy product.
 ///
 /// It is what a `Jacobian` holds (`∂vec F/∂(vec X)ᵀ`, numerator layout over column-major
-/// `vec`) and what a Jacobian chain multiplies. The representation is a closed enum; every
-/// structure-preserving rule lives in `StructuredMatrix+ProductRules.swift`, in one ordered
+/// `vec`) and what a Jacobian chain multiplies. The representation is a closed enum
+/// (`Operator`, shared with `FactorSignature`, which carries sizes instead of numbers); every
+/// structure-preserving product rule lives in `Operator+ProductRules.swift`, in one ordered
 /// `switch` per operation that ends in a lazy fallback, so structure is never lost silently and a
-/// product of operators whose outer sizes agree never fails.
+/// product of operators whose outer sizes agree never fails. The same rules plan chains.
 ///
 /// Nothing here materialises a dense matrix except `materialized(limitBytes:)` and a product
 /// with an operand that is already dense (whose result is dense by nature, computed by applying
 /// the structured side to it).
 public struct StructuredMatrix: Sendable {
-  indirect enum Storage: Sendable {
-    /// A dense matrix, with an optional display label (`Rᵀ`) used in descriptions.
-    case dense(Matrix, label: Label?)
-    /// `diag(d)`, square of size `d.count`.
-    case diagonal([Double])
-    /// `s·Iₙ`.
-    case identity(n: Int, scale: Double)
-    case zero(rows: Int, cols: Int)
-    /// `A ⊗ B`.
-    case kronecker(Storage, Storage)
-    /// `K(m,n)`, a permutation of size mn.
-    case commutation(Commutation)
-    /// `s·A` with `s ≠ 0, 1` and `A` not itself scaled, identity, zero or diagonal.
-    case scaled(Double, Storage)
-    /// `A₁ + A₂ + …` (at least two terms, flattened, no zeros).
-    case sum([Storage])
-    /// `A₁·A₂·…` in mathematical order (A₁ leftmost, applied last); at least two factors, none
-    /// a product, scaled, identity or zero.
-    case product([Storage])
-
-    var rows: Int {
-      switch self {
-      case .dense(let m, _): return m.rows
-      case .diagonal(let d): return d.count
-      case .identity(let n, _): return n
-      case .zero(let r, _): return r
-      case .kronecker(let a, let b): return a.rows * b.rows
-      case .commutation(let k): return k.size
-      case .scaled(_, let a): return a.rows
-      case .sum(let t): return t[0].rows
-      case .product(let f): return f[0].rows
-      }
-    }
-
-    var cols: Int {
-      switch self {
-      case .dense(let m, _): return m.cols
-      case .diagonal(let d): return d.count
-      case .identity(let n, _): return n
-      case .zero(_, let c): return c
-      case .kronecker(let a, let b): return a.cols * b.cols
-      case .commutation(let k): return k.size
-      case .scaled(_, let a): return a.cols
-      case .sum(let t): return t[0].cols
-      case .product(let f): return f[f.count - 1].cols
-      }
-    }
-  }
+  /// The operator with numbers as leaves; the cases are documented on `Operator`.
+  typealias Storage = Operator<Numbers>
 
   let storage: Storage
 
@@ -81,19 +36,7 @@ public struct StructuredMatrix: Sendable {
     case dense, diagonal, identity, zero, kronecker, commutation, scaled, sum, product
   }
 
-  public var kind: Kind {
-    switch storage {
-    case .dense: return .dense
-    case .diagonal: return .diagonal
-    case .identity: return .identity
-    case .zero: return .zero
-    case .kronecker: return .kronecker
-    case .commutation: return .commutation
-    case .scaled: return .scaled
-    case .sum: return .sum
-    case .product: return .product
-    }
-  }
+  public var kind: Kind { storage.kind }
 
   public var rows: Int { storage.rows }
   public var cols: Int { storage.cols }
@@ -128,7 +71,7 @@ public struct StructuredMatrix: Sendable {
 
   /// `A ⊗ B`, simplified: `I ⊗ I = I`, scalars hoisted, zeros absorbed.
   public static func kronecker(_ a: StructuredMatrix, _ b: StructuredMatrix) -> StructuredMatrix {
-    StructuredMatrix(Storage.kron(a.storage, b.storage))
+    StructuredMatrix(Storage.kron(a.storage, b.storage).result)
   }
 
   /// The dense matrix if this operator is stored densely (without materialising anything).

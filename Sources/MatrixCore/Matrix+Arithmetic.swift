@@ -23,6 +23,7 @@ extension Matrix {
     precondition(shape == other.shape, "cannot add \(shape) and \(other.shape): the shapes must be equal")
     let n = Int32(storage.count)
     guard n > 0 else { return }
+    WorkCount.record(Int(n))
     other.storage.withUnsafeBufferPointer { x in
       withUnsafeMutableEntries { y in
         cblas_daxpy(n, alpha, x.baseAddress, 1, y.baseAddress, 1)
@@ -35,6 +36,7 @@ extension Matrix {
     var result = self
     let n = Int32(storage.count)
     guard n > 0 else { return result }
+    WorkCount.record(Int(n))
     result.withUnsafeMutableEntries { y in cblas_dscal(n, alpha, y.baseAddress, 1) }
     return result
   }

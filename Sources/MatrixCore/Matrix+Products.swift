@@ -35,6 +35,7 @@ extension Matrix {
     var c = [Double](repeating: 0, count: m * n)
     guard m > 0, n > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
     guard k > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
+    WorkCount.record(m * k * n)
     a.storage.withUnsafeBufferPointer { pa in
       b.storage.withUnsafeBufferPointer { pb in
         c.withUnsafeMutableBufferPointer { pc in

@@ -49,6 +49,7 @@ extension Matrix {
       if beta == 0 { c.update(repeating: 0, count: m * n) } else { cblas_dscal(Int32(m * n), beta, c, 1) }
       return
     }
+    WorkCount.record(m * k * n)
     cblas_dgemm(
       CblasColMajor, a.transposed ? CblasTrans : CblasNoTrans, b.transposed ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a.base, Int32(max(a.storedRows, 1)), b.base,

@@ -290,7 +290,7 @@ extension ChainTests {
     /// entries (the dense·diagonal rule), so the others are cheaper, and no "1×" is claimed.
     @Test func multiplyAddTieIsReportedWithoutASpeedUp() throws {
       let f = [
-        FactorSignature(1, 4, .dense), FactorSignature(4, 4, .diagonal), FactorSignature(4, 1, .dense),
+        FactorSignature.dense(1, 4), FactorSignature.diagonal(4), FactorSignature.dense(4, 1),
       ]
       let r = try ChainReport(factors: f)
       #expect(r.entries.map(\.plan.multiplyAdds) == [8, 8, 8])
