@@ -139,6 +139,23 @@ case("spy", "x'*A*y", "--wrt", "x,y,A", "--dims", "x=3x1,y=3x1,A=3x3", "--order"
 case("spy", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--order", "2", "-o", "s.svg")
 case("spy", "x'*x", "--wrt", "x", "--dims", "x=300x1", "--order", "2", "-o", "s.svg")
 
+# sizes inferred from the expression, size symbols (docs/language.md)
+case("derive", "c*x", "--wrt", "x")
+case("derive", "x'*A*x", "--wrt", "x", "--dims", "A=mxn")
+case("derive", "A*x+y", "--wrt", "x", "--dims", "A=mxm,y=n")
+case("derive", "x'*A*x", "--wrt", "x", "--dims", "x=n,A=nxn", "--values", "x=[1;2;3],A=[1 2; 3 4]")
+case("derive", "x'*A*x", "--wrt", "x", "--dims", "A=nxn", "--values", "A=[1 2 3]")
+case("derive", "X'*X", "--wrt", "X", "--dims", "Y=mxn")
+case("derive", "X'*X+Z", "--wrt", "X", "--dims", "Y=3x2")
+case("derive", "reshape(X,6,1)", "--wrt", "X")
+case("derive", "x'*A*y", "--wrt", "x", "--dims", "A=3x2", "--assume", "A=symmetric")
+case("derive", "A*B", "--wrt", "A", "--dims", "A=3x2,B=4xn")
+case("derive", "x'*A*x", "--wrt", "x", "--order", "2")
+case("check", "c*x", "--wrt", "x", "--claim", "c")
+case("check", "x'*A*x", "--wrt", "x", "--claim", "I(q)")
+case("check", "x'*A*x", "--wrt", "x", "--claim", "y")
+case("spy", "c*x", "--wrt", "x", "-o", "s.svg")
+
 # check
 for claim in ["", "X'*", "kron(I(2),X)*kron(X,X)", "kron(I(3),X')+kron(X',I(3))*K(3,2)", "nan.npy", DEEP_T, DEEP_P, "Y", "foo(X)", "K(0,0)"]:
     case("check", "X'*X", *D, "--claim", claim)

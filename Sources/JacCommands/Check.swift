@@ -84,7 +84,14 @@ struct Check: ParsableCommand {
     guard claim.isEmpty != claimFile.isEmpty else {
       throw CLIError("give the claims either with --claim or with --claim-file (one per variable of --wrt), not both")
     }
-    if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
+    switch try SizeResolution.resolve(parseExpression(expression, role: "expression"), point: point) {
+    case .symbolic(let sizes): return try runSymbolic(sizes)
+    case .completed(let dims, let inferred):
+      var completed = self
+      completed.point = point.completing(dims: dims)
+      return try InferredSizesNote.$shapes.withValue(inferred) { try completed.execute() }
+    case .concrete: break
+    }
     let claimExpressions = try claim.map { try parseExpression($0, role: "claim") }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point, extra: claimExpressions)
     let given = claim.isEmpty ? claimFile : claim
@@ -152,13 +159,16 @@ struct Check: ParsableCommand {
     let report = CheckReport(
       expressionText: expression, derivative: d, result: result, claimExpression: claimExpression,
       claimText: claim ?? claimFile ?? "", claimRows: claimed.rows, claimCols: claimed.cols, layout: layout.layout,
-      pointDescription: prepared.pointDescription, hideAnswer: hideAnswer,
+      pointDescription: prepared.pointDescription + InferredSizesNote.suffix, hideAnswer: hideAnswer,
       assumptions: prepared.assumptions.byVariable.keys.sorted().map { ($0, prepared.assumptions[$0]!.rawValue) })
     switch format {
     case .text: print(report.text)
     case .latex: print(report.latex)
     case .mathml: print(report.mathML)
-    case .json: return (report.record, result.holds)
+    case .json:
+      var record = report.record
+      record.inferredShapes = InferredSizesNote.json
+      return (record, result.holds)
     }
     return (nil, result.holds)
   }

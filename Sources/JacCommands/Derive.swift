@@ -70,7 +70,14 @@ struct Derive: ParsableCommand {
     if hessian {
       return try runHessian()
     }
-    if let sizes = try SymbolicSizes(point.dims) { return try runSymbolic(sizes) }
+    switch try SizeResolution.resolve(parseExpression(expression, role: "expression"), point: point) {
+    case .symbolic(let sizes): return try runSymbolic(sizes)
+    case .completed(let dims, let inferred):
+      var completed = self
+      completed.point = point.completing(dims: dims)
+      return try InferredSizesNote.$shapes.withValue(inferred) { try completed.execute() }
+    case .concrete: break
+    }
     let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
     if jacobianOut != nil && prepared.derivatives.count > 1 {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
@@ -150,7 +157,7 @@ struct Derive: ParsableCommand {
       }
       print(format == .latex ? markup.latex : markup.mathML)
     case .text:
-      print("F = \(expression)   (\(d.outputShape)),  \(d.variable) \(d.inputShape)")
+      print("F = \(expression)   (\(d.outputShape)),  \(d.variable) \(d.inputShape)" + InferredSizesNote.header)
       print("\(shown.title) [\(layout.layout.rawValue) layout, \(shown.rows)×\(shown.cols)]:")
       print("  " + r.named.shown.unicodeText)
       if let g = r.named.gradient {
@@ -201,7 +208,8 @@ struct Derive: ParsableCommand {
           text: $0.unicodeText, latex: $0.latex, plain: $0.plainText, mathml: $0.mathMLElement(),
           named: r.named.record(r.named.gradient ?? r.named.shown))
       },
-      check: r.checked.map { DerivativeCheckRecord($0) }, steps: steps, jacobianOut: jacobianOut)
+      inferredShapes: InferredSizesNote.json, check: r.checked.map { DerivativeCheckRecord($0) }, steps: steps,
+      jacobianOut: jacobianOut)
   }
 
   static func verdictText(_ v: CheckVerdict) -> String {

@@ -36,23 +36,7 @@ struct PointOptions: ParsableArguments {
       shapes[name] = try parseShape(text, flag: "--dims \(name)")
     }
     var point: [String: Matrix] = [:]
-    for (name, given) in try parseAssignments(values, flag: "--values") {
-      let m: Matrix
-      let source: String
-      if isInlineValue(given) {
-        do {
-          m = try Matrix(literal: given)
-        } catch {
-          throw CLIError("--values \(name): \(error)")
-        }
-        source = "the literal \(given)"
-      } else {
-        m = try Matrix(npyFile: given)
-        source = given
-      }
-      guard m.count > 0 else {
-        throw CLIError("--values \(name) (\(source)) is an empty \(m.shape) array; a variable needs at least one entry")
-      }
+    for (name, m, source) in try loadValues() {
       if let s = shapes[name], s != m.shape {
         throw CLIError("--values gives \(name) the shape \(m.shape) from \(source), but --dims says \(s)")
       }
@@ -81,6 +65,29 @@ struct PointOptions: ParsableArguments {
       point[v] = RandomPoint.draw(s, constraint: constraints[v], assumption: assumptions[v], using: &generator)
     }
     return (shapes, point, description, assumptions)
+  }
+
+  /// The matrices of `--values` (`.npy` files and literals), each with where it came from.
+  func loadValues() throws -> [(name: String, value: Matrix, source: String)] {
+    try parseAssignments(values, flag: "--values").map { name, given in
+      let m: Matrix
+      let source: String
+      if isInlineValue(given) {
+        do {
+          m = try Matrix(literal: given)
+        } catch {
+          throw CLIError("--values \(name): \(error)")
+        }
+        source = "the literal \(given)"
+      } else {
+        m = try Matrix(npyFile: given)
+        source = given
+      }
+      guard m.count > 0 else {
+        throw CLIError("--values \(name) (\(source)) is an empty \(m.shape) array; a variable needs at least one entry")
+      }
+      return (name, m, source)
+    }
   }
 
   /// How the point was chosen, for reports, given whether some variable was drawn at random.

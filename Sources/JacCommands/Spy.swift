@@ -39,12 +39,18 @@ struct Spy: ParsableCommand {
     let d: SymbolicDerivative
     let values: [String: Matrix]
     let pointDescription: String
-    if let sizes = try SymbolicSizes(point.dims) {
+    let resolution = try SizeResolution.resolve(parseExpression(expression, role: "expression"), point: point)
+    if case .completed(let dims, let inferred) = resolution {
+      var completed = self
+      completed.point = point.completing(dims: dims)
+      return try InferredSizesNote.$shapes.withValue(inferred) { try completed.run() }
+    }
+    if case .symbolic(let sizes) = resolution {
       // Size symbols: drawn at the first small instantiation (docs/language.md).
       let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point)
       guard run.variables.count == 1 else { throw CLIError("spy draws one Jacobian: give one variable with --wrt, not \(wrt)") }
       (d, values) = try run.numeric(wrt, at: run.instantiations[0])
-      pointDescription = "at \(SymbolicSizes.describe(run.instantiations[0])), a random point (seed \(point.seed))"
+      pointDescription = run.pointDescription(run.instantiations[0])
     } else {
       let prepared = try PreparedDerivative(expression, wrt: wrt, point: point)
       if prepared.derivatives.count > 1 {

@@ -17,17 +17,16 @@ struct SymbolicRun {
   /// Two small instantiations for numbers.
   let instantiations: [[String: Int]]
 
+  /// The `--assume` assumptions.
+  let assumptions: Assumptions
+
   init(_ sizes: SymbolicSizes, text: String, wrt: String, point: PointOptions, extra: [String] = []) throws {
-    guard point.values.isEmpty else {
-      throw CLIError(
-        "--values gives concrete sizes, but --dims has the size symbols \(sizes.symbols.joined(separator: ", ")): "
-          + "drop --values (the point is drawn at small sizes) or give concrete --dims")
-    }
     self.sizes = sizes
     self.text = text
     expression = try parseExpression(text, role: "expression")
     variables = try parseVariableList(wrt)
     seed = point.seed
+    assumptions = try point.assumptions()
     for v in expression.variables where sizes.shapes[v] == nil {
       throw CLIError("the variable \(v) has no shape: give it with --dims \(v)=RxC (sizes may be symbols such as n)")
     }
@@ -38,18 +37,40 @@ struct SymbolicRun {
     // the result reads back unambiguously.
     var literal = expression.literalSizes
     for c in extra { literal.formUnion((try? MatrixExpression(c))?.literalSizes ?? []) }
+    literal.formUnion(
+      sizes.shapes.values.flatMap { [$0.rows, $0.cols] }.compactMap { t -> Int? in
+        if case .number(let n) = t { return n }
+        return nil
+      })
     generic = sizes.generic(avoiding: literal)
     instantiations = sizes.instantiations(count: 2, seed: point.seed)
-    guard instantiations.count == 2 else {
+    guard instantiations.count == 2 || sizes.symbols.allSatisfy({ sizes.fixed[$0] != nil }) else {
       throw CLIError("cannot draw two different instantiations of the size symbols")
     }
+    do {
+      try assumptions.validate(shapes: sizes.dims(instantiations[0]))
+      try assumptions.validate(values: sizes.values)
+    } catch let e as AssumptionError {
+      throw CLIError(e.description)
+    }
+  }
+
+  /// "at n=3, at the point of --values" or "at m=2, n=3, at a random point (seed 1)".
+  func pointDescription(_ inst: [String: Int]) -> String {
+    let at = SymbolicSizes.describe(inst)
+    let drawn = expression.variables.contains { sizes.values[$0] == nil }
+    let point =
+      sizes.values.isEmpty
+      ? "a random point (seed \(seed))"
+      : "the point of --values" + (drawn ? " (the other variables from seed \(seed))" : "")
+    return "at \(at), at \(point)" + (assumptions.isEmpty ? "" : " under \(assumptions.description)")
   }
 
   /// The derivative at the generic instantiation, errors rendered with the symbols.
   func genericDerivative(_ v: String) throws -> SymbolicDerivative {
     try SizeSymbols.$names.withValue(generic.names) {
       do {
-        return try SymbolicDerivative(of: expression, wrt: v, dims: sizes.dims(generic.values))
+        return try SymbolicDerivative(of: expression, wrt: v, dims: sizes.dims(generic.values), assumptions: assumptions)
       } catch {
         throw CLIError("\(error)")
       }
@@ -59,13 +80,14 @@ struct SymbolicRun {
   /// The derivative and a random point (from the seed) at an instantiation.
   func numeric(_ v: String, at inst: [String: Int]) throws -> (SymbolicDerivative, [String: Matrix]) {
     let dims = sizes.dims(inst)
-    let d = try SymbolicDerivative(of: expression, wrt: v, dims: dims)
+    let d = try SymbolicDerivative(of: expression, wrt: v, dims: dims, assumptions: assumptions)
     var generator = SeededGenerator(seed: seed)
     let constraints = RandomPoint.constraints(in: [expression])
     var values: [String: Matrix] = [:]
     for name in expression.variables.sorted() {
       guard let s = dims[name] else { continue }
-      values[name] = RandomPoint.draw(s, constraint: constraints[name], using: &generator)
+      values[name] =
+        sizes.values[name] ?? RandomPoint.draw(s, constraint: constraints[name], assumption: assumptions[name], using: &generator)
     }
     return (d, values)
   }
@@ -112,7 +134,7 @@ extension Derive {
       let shown = try run.named { try d.display(in: layout.layout) }
       let (header, title, closedText, closedLatex, closedPlain, rows, cols) = run.named {
         (
-          "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]",
+          "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   \(sizes.headerNote)",
           "\(shown.title) [\(layout.layout.rawValue) layout, \(SizeSymbols.text(shown.rows))×\(SizeSymbols.text(shown.cols))]:",
           shown.expression.unicodeText, shown.expression.latex, shown.expression.plainText,
           SizeSymbols.text(shown.rows), SizeSymbols.text(shown.cols)
@@ -159,7 +181,7 @@ extension Derive {
           print("gradient (shape convention, \(run.named { d.inputShape.description })):")
           print("  " + (latex ? g.1 : g.0))
         }
-        if !latex { print("structure at \(at[0]), at a random point (seed \(run.seed)): \(structure)") }
+        if !latex { print("structure \(run.pointDescription(run.instantiations[0])): \(structure)") }
         for (k, c) in checks.enumerated() {
           print(
             "check at \(at[k]) against central finite differences: largest absolute error \(sci(c.abs)), "
@@ -176,6 +198,7 @@ extension Derive {
               structure: structure.structure.text),
             gradient: gradient.map { .init(text: $0.0, latex: $0.1, plain: $0.2) },
             instantiations: run.instantiations,
+            inferredShapes: sizes.inferredJSON, fixedByValues: sizes.fixed.isEmpty ? nil : sizes.fixed,
             check: checks.isEmpty
               ? nil
               : DerivativeCheckRecord(
@@ -238,13 +261,13 @@ extension Check {
       switch format {
       case .latex, .mathml: break
       case .text:
-        print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   [size symbols \(sizes.symbols.joined(separator: ", "))]" })
+        print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   \(sizes.headerNote)" })
         print("truth (numerator layout): \(truth)")
         if let g = gradient { print("gradient (shape convention): \(g)") }
         print("claim (\(layout.layout.rawValue) layout): \(claim[k])")
         for (i, r) in results.enumerated() {
           let error = r.comparison.map { " (largest absolute error \(sci($0.maxAbsError)))" } ?? ""
-          print("at \(at[i]), random point (seed \(run.seed)): " + (r.holds ? "holds" : "WRONG") + error)
+          print("\(run.pointDescription(run.instantiations[i])): " + (r.holds ? "holds" : "WRONG") + error)
         }
         if let f = failing {
           let r = results[f]
@@ -258,7 +281,9 @@ extension Check {
           }
           for diagnosis in r.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
         } else {
-          print("verdict: the claim holds at both instantiations (\(at.joined(separator: "; ")))")
+          print(
+            "verdict: the claim holds at "
+              + (at.count == 1 ? "the instantiation \(at[0]), fixed by --values" : "both instantiations (\(at.joined(separator: "; ")))"))
         }
       case .json:
         records.append(
@@ -269,7 +294,8 @@ extension Check {
               .init(sizes: inst, holds: r.holds, maxAbsError: r.comparison?.maxAbsError)
             },
             diagnoses: (failing.map { results[$0].diagnoses } ?? []).map(DiagnosisRecord.init),
-            maxRelError: results.first?.comparison?.maxRelError))
+            maxRelError: results.first?.comparison?.maxRelError,
+            inferredShapes: sizes.inferredJSON, fixedByValues: sizes.fixed.isEmpty ? nil : sizes.fixed))
       }
     }
     guard format == .json else { return (nil, allHold) }

@@ -1,35 +1,55 @@
 import Foundation
 import MatrixCore
+import Symbolic
 
-/// `--dims R=mxn,x=n`: sizes written with letters are size symbols (docs/language.md).
+/// `--dims R=mxn,x=n`, or sizes inferred from the expression: size symbols (docs/language.md).
 ///
 /// The derivative is derived once at a generic instantiation, every symbol a distinct prime
 /// (53, 59, 61, …, skipping primes that divide a size written in the expression), and printed
 /// through `SizeSymbols`, so that `I(53)` reads `Iₙ`. The rules of differentiation depend on sizes
 /// only through whether they are 1 and whether two sizes are equal, and distinct primes are the
-/// generic case of both; numbers (checks, `--jacobian-out`, `spy`) come from small instantiations.
+/// generic case of both; numbers (checks, `--jacobian-out`, `spy`) come from small instantiations,
+/// or from the shapes of `--values`.
 struct SymbolicSizes {
-  enum Size: Equatable {
-    case number(Int)
-    case symbol(String)
-  }
-
   /// Each variable's rows and columns.
-  let shapes: [String: (rows: Size, cols: Size)]
+  let shapes: [String: (rows: SizeTerm, cols: SizeTerm)]
   /// The symbols, sorted.
   let symbols: [String]
+  /// The variables whose shapes were inferred from the expression (not given by `--dims`), in
+  /// order of first appearance; empty when `--dims` gave every shape.
+  var inferred: [String] = []
+  /// Symbols whose values the shapes of `--values` fix.
+  var fixed: [String: Int] = [:]
+  /// The values of `--values`.
+  var values: [String: Matrix] = [:]
 
   /// The symbolic dims of `--dims`, or nil when every size is a number (then `--dims` works
   /// exactly as before).
   init?(_ text: String) throws {
-    var shapes: [String: (rows: Size, cols: Size)] = [:]
-    var symbols = Set<String>()
+    let parsed = try SymbolicSizes.parseDims(text)
+    guard parsed.hasSymbols else { return nil }
+    shapes = parsed.shapes
+    symbols = Set(parsed.shapes.values.flatMap { $0.rows.symbols.union($0.cols.symbols) }).sorted()
+  }
+
+  init(shapes: [String: (rows: SizeTerm, cols: SizeTerm)], inferred: [String]) {
+    self.shapes = shapes
+    self.inferred = inferred
+    symbols = Set(shapes.values.flatMap { $0.rows.symbols.union($0.cols.symbols) }).sorted()
+  }
+
+  /// `--dims` with sizes that are numbers or symbols (`x=n` is n×1); whether any is a symbol.
+  static func parseDims(_ text: String) throws -> (
+    shapes: [String: (rows: SizeTerm, cols: SizeTerm)], hasSymbols: Bool, invalid: Bool
+  ) {
+    var shapes: [String: (rows: SizeTerm, cols: SizeTerm)] = [:]
+    var hasSymbols = false
     var invalid: (name: String, value: String)? = nil
     for (name, value) in try parseAssignments(text, flag: "--dims") {
       let parts = value.split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "," }).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
-      func size(_ s: String) -> Size? {
+      func size(_ s: String) -> SizeTerm? {
         if let n = Int(s), n > 0, n <= 1 << 24 { return .number(n) }
         guard let first = s.first, first.isLetter, s.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
           return nil
@@ -44,27 +64,19 @@ struct SymbolicSizes {
         if invalid == nil { invalid = (name, value) }
         continue
       }
-      for case .symbol(let s) in [rows, cols] { symbols.insert(s) }
+      if !rows.symbols.isEmpty || !cols.symbols.isEmpty { hasSymbols = true }
       // `x=n` is a column, n×1.
       shapes[name] = (rows, cols)
     }
-    guard !symbols.isEmpty else { return nil }
-    if let bad = invalid {
+    if hasSymbols, let bad = invalid {
       throw CLIError("--dims \(bad.name) '\(bad.value)' is not a shape like 3x2, mxn or n (positive sizes or size symbols)")
     }
-    self.shapes = shapes
-    self.symbols = symbols.sorted()
+    return (shapes, hasSymbols, invalid != nil)
   }
 
   /// The shapes at an instantiation of the symbols.
   func dims(_ values: [String: Int]) -> [String: Shape] {
-    func n(_ s: Size) -> Int {
-      switch s {
-      case .number(let k): return k
-      case .symbol(let name): return values[name] ?? 1
-      }
-    }
-    return shapes.mapValues { Shape(n($0.rows), n($0.cols)) }
+    shapes.mapValues { Shape($0.rows.value(values), $0.cols.value(values)) }
   }
 
   /// The generic instantiation: distinct primes that divide none of `literalSizes`, and the
@@ -83,16 +95,19 @@ struct SymbolicSizes {
   }
 
   /// `count` instantiations at small random sizes (2…5), the symbols distinct within each where
-  /// possible, and no two instantiations equal; drawn from `seed`.
+  /// possible, and no two instantiations equal; drawn from `seed`. Symbols fixed by `--values`
+  /// keep their values; when every symbol is fixed there is one instantiation.
   func instantiations(count: Int, seed: UInt64) -> [[String: Int]] {
+    let open = symbols.filter { fixed[$0] == nil }
+    if open.isEmpty { return [fixed] }
     var generator = SeededGenerator(seed: seed &+ 0x5151)
     var out: [[String: Int]] = []
     var attempts = 0
     while out.count < count && attempts < 100 {
       attempts += 1
       var pool = Array(2...5).shuffled(using: &generator)
-      var v: [String: Int] = [:]
-      for s in symbols { v[s] = pool.isEmpty ? Int.random(in: 2...5, using: &generator) : pool.removeFirst() }
+      var v = fixed
+      for s in open { v[s] = pool.isEmpty ? Int.random(in: 2...5, using: &generator) : pool.removeFirst() }
       if !out.contains(v) { out.append(v) }
     }
     return out
@@ -103,6 +118,29 @@ struct SymbolicSizes {
     values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
   }
 
+  /// `[size symbols m, n; inferred from the expression: W m×n, x n×1; n=3 from --values]`.
+  var headerNote: String {
+    var parts = ["size symbols \(symbols.joined(separator: ", "))"]
+    if !inferred.isEmpty {
+      parts.append("inferred from the expression: " + inferred.map { "\($0) \(SymbolicSizes.text(shapes[$0]!))" }.joined(separator: ", "))
+    }
+    if !fixed.isEmpty { parts.append("\(SymbolicSizes.describe(fixed)) from --values") }
+    return "[" + parts.joined(separator: "; ") + "]"
+  }
+
+  /// `m×n`, `(n+1)×1`.
+  static func text(_ s: (rows: SizeTerm, cols: SizeTerm)) -> String { "\(factor(s.rows))×\(factor(s.cols))" }
+  private static func factor(_ t: SizeTerm) -> String {
+    if case .sum = t { return "(\(t))" }
+    return t.description
+  }
+
+  /// The inferred shapes for JSON (`{"W": ["m","n"]}`), or nil when none was inferred.
+  var inferredJSON: [String: [JSONSize]]? {
+    inferred.isEmpty
+      ? nil
+      : Dictionary(uniqueKeysWithValues: inferred.map { ($0, [.symbol(shapes[$0]!.rows.description), .symbol(shapes[$0]!.cols.description)]) })
+  }
 }
 
 extension SizeSymbols {

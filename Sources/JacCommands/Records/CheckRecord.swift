@@ -36,6 +36,8 @@ public struct CheckRecord: Codable, Sendable, Equatable {
   @OptionalJSONNumber public var maxRelError: Double?
   public var tolerance: Tolerance?
   public var worst: [Entry]?
+  /// The shapes inferred from the expression (docs/language.md), when some were.
+  public var inferredShapes: [String: [JSONSize]]?
 }
 
 /// A diagnosis of a wrong claim: its kind, where it applies, the sentence and its LaTeX
@@ -64,6 +66,10 @@ public struct SymbolicCheckRecord: Codable, Sendable, Equatable {
   public var instantiations: [Instantiation]
   public var diagnoses: [DiagnosisRecord]
   @OptionalJSONNumber public var maxRelError: Double?
+  /// The shapes inferred from the expression (docs/language.md), when some were.
+  public var inferredShapes: [String: [JSONSize]]?
+  /// The size symbols that the shapes of `--values` fix.
+  public var fixedByValues: [String: Int]?
 }
 
 /// Several claims (`--wrt W1,W2`), one record per variable in `checks`; `holds` when all hold.

@@ -71,6 +71,10 @@ public struct DeriveRecord: Codable, Sendable, Equatable {
   public var commonSubexpressions: [Binding]? = nil
   public var gradient: Forms?
   public var instantiations: [[String: Int]]?
+  /// The shapes inferred from the expression (docs/language.md), when some were.
+  public var inferredShapes: [String: [JSONSize]]?
+  /// The size symbols that the shapes of `--values` fix.
+  public var fixedByValues: [String: Int]?
   public var check: DerivativeCheckRecord?
   public var steps: [Step]?
   public var jacobianOut: String?
