@@ -24,11 +24,13 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 /// `singular.npy` (a singular 2×2), `negative.npy` (a 3×1 column with a negative entry),
 /// `zero.npy` (a 3×1 zero column), `nan.npy` and `inf.npy` (4×6 claims with a NaN / an infinity).
 let badInputs: [BadInput] = [
+  // A variable without a shape is inferred now (docs/language.md); what cannot be inferred is bad input.
   BadInput(
-    "unknown variable", ["derive", "W*X", "--wrt", "X", "--dims", "X=3x2"], "the variable W has no shape"),
+    "ambiguous sizes", ["derive", "c*x+y", "--wrt", "y", "--dims", "y=3x1"],
+    "in c*x the sizes are ambiguous"),
   BadInput(
-    "missing shape", ["derive", "X'*X", "--wrt", "X"],
-    "the variable X has no shape: give it with --dims X=RxC"),
+    "sizes that cannot be inferred", ["derive", "reshape(X,6,1)", "--wrt", "X"],
+    "the sizes in reshape(X,6,1) cannot be inferred: m·n = 6 has more than one solution"),
   BadInput(
     "shape mismatch", ["derive", "X'*A", "--wrt", "X", "--dims", "X=3x2,A=4x3"],
     "in X'*A, X' is 2×3 and A is 4×3: 3 ≠ 4"),
