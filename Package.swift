@@ -69,6 +69,9 @@ let package = Package(
       ]
     ),
     .testTarget(name: "jacTests", dependencies: ["jac", "JacCommands", "Jacobians", "Symbolic", "MatrixCore"]),
+    // Swift code written by `jac derive --emit swift` (Generated/, kept current by SymbolicTests'
+    // CodeExportSwiftSourceTests), compiled and run against jac's own numbers.
+    .testTarget(name: "ExportedSwiftTests", dependencies: ["Symbolic", "Jacobians", "MatrixCore"]),
     .testTarget(
       name: "JacobiansTests",
       dependencies: [

@@ -104,6 +104,15 @@ case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--layout", "sideways")
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--layout", "shape")
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--format", "pdf")
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--seed", "-1")
+# derive --emit (docs/export.md): unknown targets, options that do not go with code, symbolic sizes
+for target in ["fortran", "", "NUMPY", "numpy,jax"]:
+    case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--emit", target)
+for extra in [["--order", "2"], ["--check"], ["--steps"], ["--format", "json"], ["--layout", "shape"],
+              ["--jacobian-out", "J.npy"], ["--assume", "X=symmetric"]]:
+    case("derive", "sum(X)", "--wrt", "X", "--dims", "X=3x3", "--emit", "numpy", *extra)
+case("derive", "X'*X", "--wrt", "X", "--dims", "X=nxm", "--emit", "numpy")
+case("derive", "X'*X", "--wrt", "Y", "--dims", "X=3x2", "--emit", "numpy")
+case("derive", "h = W*x; f = sum(h)", "--wrt", "h", "--dims", "W=2x2,x=2x1", "--emit", "swift")
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--seed", "99999999999999999999999")
 case("derive", "X'*X", "--wrt", "X", "--bogus")
 case("derive")

@@ -47,8 +47,16 @@ struct Derive: ParsableCommand {
         --order 2 prints H = ∂vec(∇F)/∂(vec X)ᵀ, (ab)×(ab), in Kronecker form and as H[V] shaped like X; \
         --check compares it with central differences of the gradient and checks its symmetry.
         """)) var order: Int = 1
+  @Option(
+    help: ArgumentHelp(
+      "Print the derivative as code: numpy, jax, torch or swift (docs/export.md).",
+      discussion: """
+        A self-contained function computing F and the gradients (1×1 F, shaped like the variables) or the \
+        Jacobian–vector product along tangents (other F, shaped like F); programs export as one function.
+        """)) var emit: String?
 
   func run() throws {
+    if let emit { return try runEmit(emit) }
     let (output, passed) = try execute()
     if let output { print(try JacJSON.string(output)) }
     if !passed { throw CheckFailed() }

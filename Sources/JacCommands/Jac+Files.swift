@@ -41,7 +41,7 @@ extension Derive: NamesFiles {
       + [jacobianOut].compactMap { $0 }.map { NamedFile(path: $0, origin: "--jacobian-out") }
   }
   static let fileArguments = PointOptions.fileArguments.union(["jacobian-out", "program"])
-  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt", "layout", "format", "output", "order"])
+  static let otherArguments = PointOptions.otherArguments.union(["expression", "wrt", "layout", "format", "output", "order", "emit"])
 }
 
 extension Check: NamesFiles {

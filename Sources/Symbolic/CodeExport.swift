@@ -1,0 +1,414 @@
+import MatrixCore
+
+/// The languages `CodeExport` writes.
+public enum ExportTarget: String, CaseIterable, Sendable {
+  /// NumPy (`import numpy as np`).
+  case numpy
+  /// JAX (`jax.numpy`, 64-bit floats enabled by the exported module).
+  case jax
+  /// PyTorch (`torch`, float64 tensors).
+  case torch
+  /// Swift over this package's MatrixCore (`Matrix`) and Jacobians (`StructuredMatrix`).
+  case swift
+}
+
+/// A derivative exported as a self-contained function in NumPy, JAX, PyTorch or Swift
+/// (`jac derive … --emit TARGET`, docs/export.md).
+///
+/// What the function computes:
+/// - F 1×1 (`kind == .gradient`): `f(inputs…) -> (F, dX1, dX2, …)`, F and the gradient of F with
+///   respect to each requested variable in the shape convention, `dX[i,j] = ∂F/∂X[i,j]`, shaped
+///   like X.
+/// - F m×n with m·n > 1 (`kind == .jvp`): `f(inputs…, dX1, dX2, …) -> (F, dF)`, F and the
+///   Jacobian–vector product (forward mode) along the tangents dXk shaped like Xk:
+///   `vec dF = Σ_k J_k·vec dXk`, with `J_k = ∂vec F/∂(vec Xk)ᵀ` in numerator layout over
+///   column-major vec; dF is shaped like F (the directional derivative of F).
+///
+/// Every value is a matrix: a 2-D float64 array in Python (a 1×1 value has shape (1, 1)), a
+/// `Matrix` in Swift. Subexpressions that occur more than once are computed once (named `_t1`,
+/// `_t2`, …); structured factors (identity, Kronecker products, commutation matrices, diagonal
+/// matrices) are applied by the vec trick (`(A ⊗ B)·vec V = vec(B·V·Aᵀ)`) and never materialised
+/// where they multiply something. Programs export as one function whose forward pass is kept for
+/// the backward pass (gradient) or carried with the tangents (JVP).
+///
+/// ```swift
+/// let e = try CodeExport(expression: Expression("x'*A*x"), wrt: ["x"],
+///                        dims: ["x": Shape(3, 1), "A": Shape(3, 3)], target: .numpy)
+/// print(e.code)   // def f(A, x): … return (F, dx)
+/// ```
+public struct CodeExport: Sendable {
+  /// What the exported function returns besides F.
+  public enum Kind: String, Sendable {
+    /// Gradients shaped like the variables (F 1×1).
+    case gradient
+    /// A Jacobian–vector product shaped like F (F not 1×1).
+    case jvp
+  }
+
+  /// One argument or result of the exported function.
+  public struct Value: Sendable, Equatable {
+    /// The name in the exported code.
+    public let name: String
+    public let shape: Shape
+    /// What it is, for the docstring (`input`, `∂F/∂W1`, `tangent of x`, …).
+    public let role: String
+  }
+
+  public let target: ExportTarget
+  public let kind: Kind
+  /// The exported function's name.
+  public let functionName: String
+  /// The arguments, in order: the inputs (sorted by name), then for a JVP the tangents.
+  public let arguments: [Value]
+  /// The results, in order: F, then the gradients (in the order of `wrt`) or dF.
+  public let results: [Value]
+  /// The source text of the module (imports, private helpers, the function).
+  public let code: String
+
+  /// Exports F = `expression` with its gradients (F 1×1) or its JVP (otherwise).
+  /// - Parameters:
+  ///   - wrt: the variables to differentiate with respect to (at least one).
+  ///   - dims: the shapes of all variables (numbers; symbolic sizes are not exported).
+  ///   - functionName: a Python/Swift identifier.
+  /// - Throws: `DerivativeError` / `ShapeError` as `SymbolicDerivative`, `ExportError`.
+  public init(
+    expression: Expression, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f",
+    source: String? = nil
+  ) throws {
+    let plan = try ExportPlan(expression: expression, wrt: wrt, dims: dims, source: source ?? expression.plainText)
+    try self.init(plan: plan, target: target, functionName: functionName)
+  }
+
+  /// Exports a program: its forward pass, then the backward pass (F 1×1: gradients with respect
+  /// to `wrt`) or the forward tangents (F not 1×1: the JVP along tangents of `wrt`), as one
+  /// function.
+  public init(
+    program: Program, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f"
+  ) throws {
+    let plan = try ExportPlan(program: program, wrt: wrt, dims: dims)
+    try self.init(plan: plan, target: target, functionName: functionName)
+  }
+
+  init(plan: ExportPlan, target: ExportTarget, functionName: String) throws {
+    guard ExportPlan.isIdentifier(functionName), !ExportPlan.reserved.contains(functionName) else {
+      throw ExportError("the function name \(functionName) is not an identifier that Python and Swift accept")
+    }
+    self.target = target
+    self.kind = plan.kind
+    self.functionName = functionName
+    self.arguments = plan.arguments
+    self.results = plan.results
+    switch target {
+    case .numpy, .jax, .torch:
+      var printer = PythonExportPrinter(plan: plan, dialect: target)
+      self.code = try printer.module(functionName: functionName)
+    case .swift:
+      var printer = SwiftExportPrinter(plan: plan)
+      self.code = try printer.module(functionName: functionName)
+    }
+  }
+}
+
+/// A derivative that cannot be exported: one sentence.
+public struct ExportError: Error, Equatable, Sendable, CustomStringConvertible {
+  public let description: String
+  public init(_ message: String) { description = message }
+}
+
+/// The exported function before it is printed: straight-line code over the expression language.
+///
+/// `body` assigns names in order; each right-hand side uses arguments and earlier names only.
+/// Names of the user's variables that are reserved in Python or Swift (`lambda`, `np`, `in`, …)
+/// are renamed with a trailing `_`.
+struct ExportPlan {
+  struct Binding {
+    let name: String
+    let expression: Expression
+  }
+
+  var kind: CodeExport.Kind
+  /// The source as the user wrote it (for the docstring).
+  var source: String
+  /// The first line of the docstring: `F = x'*A*x`, or `Program: h = W*x; f = sum(h) (F = f)`.
+  var title: String
+  var arguments: [CodeExport.Value]
+  var results: [CodeExport.Value]
+  var body: [Binding]
+  /// Shapes of arguments and every bound name.
+  var shapes: [String: Shape]
+  /// Sentences for the docstring after the standard layout lines.
+  var notes: [String]
+
+  static let reserved: Set<String> = [
+    // Python keywords and the module names the exports use
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield", "np", "jnp", "jax", "torch", "math",
+    // Swift keywords and the names the Swift export uses
+    "associatedtype", "case", "catch", "default", "defer", "deinit", "do", "enum", "extension", "fallthrough",
+    "fileprivate", "func", "guard", "init", "inout", "internal", "let", "open", "operator", "private", "protocol",
+    "public", "repeat", "rethrows", "self", "Self", "static", "struct", "subscript", "super", "switch", "throw",
+    "throws", "typealias", "var", "where", "Any", "Matrix", "Shape", "StructuredMatrix", "Double", "Int",
+    "Foundation", "MatrixCore", "Jacobians",
+  ]
+
+  static func isIdentifier(_ name: String) -> Bool { Program.isIdentifier(name) }
+
+  /// `name`, or `name_` (`name__`, …) when it is reserved or already taken.
+  static func safeName(_ name: String, taken: Set<String>) -> String {
+    // Names that start with `_` belong to the exports' helpers and temporaries.
+    var n = name.hasPrefix("_") ? "u" + name : name
+    while reserved.contains(n) || taken.contains(n) { n += "_" }
+    return n
+  }
+
+  // MARK: Single expressions
+
+  init(expression: Expression, wrt: [String], dims: [String: Shape], source: String) throws {
+    guard !wrt.isEmpty else { throw ExportError("--wrt names no variable to differentiate with respect to") }
+    let outputShape = try expression.shape(in: dims)
+    var rename: [String: String] = [:]
+    var taken = Set<String>()
+    for v in expression.variables {
+      let n = ExportPlan.safeName(v, taken: taken)
+      rename[v] = n
+      taken.insert(n)
+    }
+    for w in wrt where rename[w] == nil {
+      throw ExportError("--wrt \(w) is not a variable of \(source)")
+    }
+    func renamed(_ e: Expression) -> Expression { e.renamingVariables(rename) }
+    var shapes: [String: Shape] = [:]
+    for (v, n) in rename { shapes[n] = dims[v] }
+    let inputs = expression.variables.map { CodeExport.Value(name: rename[$0]!, shape: dims[$0]!, role: "input") }
+    let fName = ExportPlan.safeName("F", taken: taken)
+    taken.insert(fName)
+    var roots: [(name: String, expression: Expression)] = [(fName, renamed(expression))]
+    var results = [CodeExport.Value(name: fName, shape: outputShape, role: "F")]
+    var arguments = inputs
+    self.notes = []
+    if outputShape.isScalar {
+      kind = .gradient
+      for w in wrt {
+        let d = try SymbolicDerivative(of: expression, wrt: w, dims: dims)
+        let g = d.gradient ?? .zeros(d.inputShape.rows, d.inputShape.cols)
+        let name = ExportPlan.safeName("d" + rename[w]!, taken: taken)
+        taken.insert(name)
+        roots.append((name, renamed(g)))
+        results.append(CodeExport.Value(name: name, shape: d.inputShape, role: "∂F/∂\(rename[w]!), shaped like \(rename[w]!)"))
+      }
+    } else {
+      kind = .jvp
+      var total: Expression? = nil
+      for w in wrt {
+        let d = try SymbolicDerivative(of: expression, wrt: w, dims: dims)
+        let tangent = ExportPlan.safeName("d" + rename[w]!, taken: taken)
+        taken.insert(tangent)
+        shapes[tangent] = d.inputShape
+        arguments.append(CodeExport.Value(name: tangent, shape: d.inputShape, role: "tangent of \(rename[w]!)"))
+        if d.jacobian.isZeroMatrix { continue }
+        let term: Expression = .reshape(
+          .product(renamed(d.jacobian), .vec(.variable(tangent))), outputShape.rows, outputShape.cols)
+        total = total.map { .add($0, term) } ?? term
+      }
+      let name = ExportPlan.safeName("dF", taken: taken)
+      taken.insert(name)
+      roots.append((name, total ?? .zeros(outputShape.rows, outputShape.cols)))
+      results.append(CodeExport.Value(name: name, shape: outputShape, role: "JVP: J·vec(tangents), shaped like F"))
+    }
+    self.source = source
+    self.title = "F = " + source
+    self.arguments = arguments
+    self.results = results
+    self.shapes = shapes
+    self.body = []
+    for (name, e) in roots {
+      body.append(Binding(name: name, expression: e))
+      shapes[name] = try e.shape(in: shapes, maximumEntries: .max)
+    }
+    try shareSubexpressions()
+  }
+
+  // MARK: Programs
+
+  init(program: Program, wrt: [String], dims: [String: Shape]) throws {
+    guard !wrt.isEmpty else { throw ExportError("--wrt names no input to differentiate with respect to") }
+    let shapes = try program.shapes(inputs: dims)
+    guard let outputShape = shapes[program.output] else { throw ExportError("the program's output has no shape") }
+    // Every name of the program is kept (forward values are reused by the backward pass), so a
+    // reserved name is renamed throughout.
+    var rename: [String: String] = [:]
+    var taken = Set<String>()
+    for v in program.inputs + program.statements.map(\.name) {
+      let n = ExportPlan.safeName(v, taken: taken)
+      rename[v] = n
+      taken.insert(n)
+    }
+    func renamed(_ e: Expression) -> Expression { e.renamingVariables(rename) }
+    var planShapes: [String: Shape] = [:]
+    for (v, n) in rename { planShapes[n] = shapes[v] }
+    var arguments = program.inputs.map {
+      CodeExport.Value(name: rename[$0]!, shape: shapes[$0]!, role: program.constants.contains($0) ? "const input" : "input")
+    }
+    var body: [Binding] = program.relevantStatements.map { Binding(name: rename[$0.name]!, expression: renamed($0.expression)) }
+    let fName = rename[program.output]!
+    var results = [CodeExport.Value(name: fName, shape: outputShape, role: "F")]
+    var notes: [String] = []
+    if outputShape.isScalar {
+      kind = .gradient
+      let backward = try program.backward(wrt: wrt, dims: dims, layout: .shape)
+      // Adjoint names (dv) are checked against the program's names by `backward`; a reserved
+      // one is renamed like the others.
+      for stage in backward.allStages where stage.name != program.output {
+        let n = ExportPlan.safeName(stage.adjointName, taken: taken)
+        rename[stage.adjointName] = n
+        taken.insert(n)
+      }
+      for stage in backward.stages where stage.name != program.output {
+        body.append(Binding(name: rename[stage.adjointName]!, expression: renamed(stage.expression)))
+      }
+      for stage in backward.gradients {
+        let name = rename[stage.adjointName]!
+        body.append(Binding(name: name, expression: renamed(stage.expression)))
+        results.append(CodeExport.Value(name: name, shape: stage.shape, role: "∂F/∂\(rename[stage.name]!), shaped like \(rename[stage.name]!)"))
+      }
+      notes.append("The backward pass is the one `jac derive` prints: dv = ∂F/∂v shaped like v, branches summed.")
+    } else {
+      kind = .jvp
+      for w in wrt where !program.inputs.contains(w) {
+        throw ExportError("--wrt \(w) names no input of the program (the inputs are \(program.inputs.joined(separator: ", ")))")
+      }
+      // Forward mode after the forward pass: each statement's tangent from the tangents of the
+      // names it uses, with the forward values reused (`1 − z.^2` rather than `1 − tanh(h).^2`).
+      var tangent: [String: String] = [:]
+      for w in wrt {
+        let t = ExportPlan.safeName("d" + rename[w]!, taken: taken)
+        taken.insert(t)
+        tangent[w] = t
+        planShapes[t] = shapes[w]
+        arguments.append(CodeExport.Value(name: t, shape: shapes[w]!, role: "tangent of \(rename[w]!)"))
+      }
+      var namer = ForwardNamer(program: program)
+      let defined = Set(program.inputs + program.relevantStatements.map(\.name))
+      for s in program.relevantStatements {
+        let active = s.expression.variables.filter { tangent[$0] != nil }
+        guard !active.isEmpty else { continue }
+        let shape = shapes[s.name]!
+        var total: Expression? = nil
+        for u in active {
+          let d = try SymbolicDerivative(of: s.expression, wrt: u, dims: shapes)
+          if d.jacobian.isZeroMatrix { continue }
+          let named = namer.name(d.jacobian)
+          let j = named.variables.allSatisfy(defined.contains) ? named : d.jacobian
+          let term: Expression = .reshape(.product(renamed(j), .vec(.variable(tangent[u]!))), shape.rows, shape.cols)
+          total = total.map { .add($0, term) } ?? term
+        }
+        guard let t = total else { continue }
+        let name = ExportPlan.safeName("d" + rename[s.name]!, taken: taken)
+        taken.insert(name)
+        tangent[s.name] = name
+        body.append(Binding(name: name, expression: t))
+      }
+      let dF: String
+      if let t = tangent[program.output] {
+        dF = t
+      } else {
+        dF = ExportPlan.safeName("d" + fName, taken: taken)
+        body.append(Binding(name: dF, expression: .zeros(outputShape.rows, outputShape.cols)))
+      }
+      results.append(CodeExport.Value(name: dF, shape: outputShape, role: "JVP: J·vec(tangents), shaped like F"))
+      notes.append("After the forward pass, the tangent dv of every name v (forward mode), reusing the forward values.")
+    }
+    self.source = program.statements.map { "\($0.name) = \($0.expression.plainText)" }.joined(separator: "; ")
+    self.title = "Program: \(source) (F = \(fName))"
+    self.arguments = arguments
+    self.results = results
+    self.body = []
+    self.shapes = planShapes
+    self.notes = notes
+    for b in body {
+      self.body.append(b)
+      self.shapes[b.name] = try b.expression.shape(in: self.shapes, maximumEntries: .max)
+    }
+    try shareSubexpressions()
+  }
+
+  /// Computes every subexpression that occurs more than once in `body` once, with the
+  /// library's common-subexpression naming (`LetForm`, `.acrossBodies`): a repeated subtree of at
+  /// least 3 nodes (a product `W*x` is one; a transpose `x'` is not) becomes `_t1 = …`, placed
+  /// just before the first statement that needs it. Structured operators (`kron(A,B)`, `K(m,n)`,
+  /// `I(n)`, `diag(d)` and their products and sums) are written back where they are used, so that
+  /// the printers apply them by vec tricks instead of materialising a shared one.
+  mutating func shareSubexpressions() throws {
+    let names = Set(arguments.map(\.name) + body.map(\.name))
+    let form = LetForm(
+      sharing: body.map(\.expression), sharing: .acrossBodies, minimumNodes: 3, prefix: "_t", reserved: names)
+    // Operators go back inline (their own bindings first written with earlier operators inlined).
+    var inline: [String: Expression] = [:]
+    var kept: [String: Expression] = [:]
+    var order: [String] = []
+    for b in form.bindings {
+      let value = inline.isEmpty ? b.value : b.value.substituting(inline)
+      if value.isPureOperator {
+        inline[b.name] = value
+      } else {
+        kept[b.name] = value
+        order.append(b.name)
+      }
+    }
+    var emitted = Set<String>()
+    var result: [Binding] = []
+    func emit(needs e: Expression) throws {
+      for v in e.variables where kept[v] != nil && !emitted.contains(v) {
+        try emit(needs: kept[v]!)
+        emitted.insert(v)
+        result.append(Binding(name: v, expression: kept[v]!))
+        shapes[v] = try kept[v]!.shape(in: shapes, maximumEntries: .max)
+      }
+    }
+    for (b, written) in zip(body, form.bodies) {
+      let e = inline.isEmpty ? written : written.substituting(inline)
+      try emit(needs: e)
+      result.append(Binding(name: b.name, expression: e))
+    }
+    body = result
+  }
+}
+
+extension Expression {
+  /// The same tree with variables renamed by `map` (names not in the map stay).
+  func renamingVariables(_ map: [String: String]) -> Expression {
+    if map.allSatisfy({ $0.key == $0.value }) { return self }
+    var memo: [Expression: Expression] = [:]
+    func go(_ e: Expression) -> Expression {
+      if case .variable(let n) = e { return .variable(map[n] ?? n) }
+      if e.children.isEmpty { return e }
+      if let m = memo[e] { return m }
+      let r = e.replacingChildren(e.children.map(go))
+      memo[e] = r
+      return r
+    }
+    return go(self)
+  }
+
+  /// An operator with no dense data of its own to share: `I(n)`, `K(m,n)`, `kron`, `diag`, and
+  /// transposes, negations, products and sums of such (with scalar factors).
+  var isPureOperator: Bool {
+    switch self {
+    case .identity, .commutation, .kronecker, .diag: return true
+    case .transpose(let a), .negate(let a): return a.isPureOperator
+    case .product(let a, let b):
+      return (a.isPureOperator || a.scalarConstant != nil) && (b.isPureOperator || b.scalarConstant != nil)
+        && (a.isPureOperator || b.isPureOperator)
+    case .add(let a, let b), .subtract(let a, let b): return a.isPureOperator && b.isPureOperator
+    default: return false
+    }
+  }
+
+  /// `zeros(m,n)` (or a literal 0).
+  var isZeroMatrix: Bool {
+    if case .zeros = self { return true }
+    if case .constant(0) = self { return true }
+    return false
+  }
+}
