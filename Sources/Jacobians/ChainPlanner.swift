@@ -116,11 +116,23 @@ enum ChainPlanner {
     var count = [Int](repeating: 0, count: k * k)
     var table: [Candidate] = []
     table.reserveCapacity(k * (k + 1) / 2)
-    var ops: [Operator<Shapes>] = f.map(\.op)
+    // Every distinct structure once (`ops`, indexed by `index`), and the rule's answer for each
+    // pair of structures met (`memo`): a chain repeats structures (every dense m×n block is one),
+    // so the rules run once per pair of distinct operands, not once per split.
+    var ops: [Operator<Shapes>] = []
+    var index: [FactorSignature: Int32] = [:]
+    func intern(_ op: Operator<Shapes>) -> Int32 {
+      let key = FactorSignature(op)
+      if let i = index[key] { return i }
+      ops.append(op)
+      index[key] = Int32(ops.count - 1)
+      return Int32(ops.count - 1)
+    }
+    var memo: [Int64: (result: Int32, dense: Bool, cost: ProductCost, bytes: Double)] = [:]
     for i in 0..<k {
       offset[i * k + i] = table.count
       count[i * k + i] = 1
-      table.append(Candidate(op: Int32(i), dense: f[i].kind == .dense, cost: .zero, split: -1, left: -1, right: -1))
+      table.append(Candidate(op: intern(f[i].op), dense: f[i].kind == .dense, cost: .zero, split: -1, left: -1, right: -1))
     }
     var cands: [Candidate] = []
     for len in 1..<k {
@@ -128,6 +140,7 @@ enum ChainPlanner {
         let j = i + len
         cands.removeAll(keepingCapacity: true)
         let (m, n) = (Double(f[i].rows), Double(f[j].cols))
+        var denseOp: Int32 = -1
         for s in i..<j {
           let (lo, lc) = (offset[i * k + s], count[i * k + s])
           let (ro, rc) = (offset[(s + 1) * k + j], count[(s + 1) * k + j])
@@ -136,36 +149,38 @@ enum ChainPlanner {
               let (a, b) = (table[lo + li], table[ro + ri])
               // Dense times dense: the first product rule that applies is the GEMM rule (no
               // earlier rule matches two dense operands), so its cost is taken directly, as the
-              // dense recurrence does; every other pair runs the rules.
+              // dense recurrence does; every other pair runs the rules (once per pair).
               let cost: ProductCost
-              let result: Operator<Shapes>?
+              var op: Int32
+              let dense: Bool
+              let bytes: Double
               if a.dense && b.dense {
                 cost = .gemm(m, Double(f[s].cols), n)
-                result = nil
+                (op, dense, bytes) = (denseOp, true, 8 * m * n)
               } else {
-                let p = Operator.multiply(ops[Int(a.op)], ops[Int(b.op)])
-                cost = p.cost
-                if case .dense = p.result { result = nil } else { result = p.result }
+                let key = Int64(a.op) << 32 | Int64(b.op)
+                if let known = memo[key] {
+                  (op, dense, cost, bytes) = known
+                } else {
+                  let p = Operator.multiply(ops[Int(a.op)], ops[Int(b.op)])
+                  if case .dense = p.result { dense = true } else { dense = false }
+                  // Within an interval every dense result is the same m×n block.
+                  op = dense && denseOp >= 0 ? denseOp : intern(p.result)
+                  (cost, bytes) = (p.cost, p.bytes())
+                  memo[key] = (op, dense, cost, bytes)
+                }
               }
-              let bytes = result.map { 8 * $0.storedEntries } ?? 8 * m * n
-              var cand = Candidate(
-                op: -1, dense: result == nil, cost: a.cost + b.cost + cost,
+              if dense, op < 0 {
+                op = intern(.dense(DenseShape(rows: f[i].rows, cols: f[j].cols), label: NoLabel()))
+              }
+              if dense { denseOp = op }
+              let cand = Candidate(
+                op: op, dense: dense, cost: a.cost + b.cost + cost,
                 peak: max(a.peak, a.bytes + b.peak, a.bytes + b.bytes + bytes), bytes: bytes,
                 split: Int32(s), left: Int32(li), right: Int32(ri))
-              let e: Int?
-              if let r = result {
-                e = cands.firstIndex { !$0.dense && ops[Int($0.op)].same(r) }
+              if let e = cands.firstIndex(where: { $0.op == op }) {
+                if preferred(cand, cands[e]) { cands[e] = cand }
               } else {
-                e = cands.firstIndex { $0.dense }
-              }
-              if let e {
-                if preferred(cand, cands[e]) {
-                  cand.op = cands[e].op
-                  cands[e] = cand
-                }
-              } else {
-                ops.append(result ?? .dense(DenseShape(rows: f[i].rows, cols: f[j].cols), label: NoLabel()))
-                cand.op = Int32(ops.count - 1)
                 cands.append(cand)
               }
             }
