@@ -26,10 +26,15 @@ extension Derive {
       for i in prepared.program.inputs { inputShapes[i] = prepared.shapes[i] }
       export = try CodeExport(program: prepared.program, wrt: wrt, dims: inputShapes, target: target)
     } else {
-      if try SymbolicSizes(point.dims) != nil {
-        throw CLIError("--emit needs numeric sizes in --dims (the exported code fixes every shape), not size symbols")
-      }
       let f = try parseExpression(expression, role: "expression")
+      // Sizes left out of --dims are inferred (docs/language.md) when they come out as numbers.
+      var point = self.point
+      switch try SizeResolution.resolve(f, point: point) {
+      case .symbolic:
+        throw CLIError("--emit needs numeric sizes in --dims (the exported code fixes every shape), not size symbols")
+      case .completed(let dims, _): point = point.completing(dims: dims)
+      case .concrete: break
+      }
       let (dims, _, _, _) = try point.resolve(for: [f])
       let wrt = try parseVariableList(self.wrt)
       for v in wrt where dims[v] == nil {
