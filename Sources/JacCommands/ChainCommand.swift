@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 struct Chain: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -13,9 +14,12 @@ struct Chain: ParsableCommand {
       optimal parenthesisation (dynamic programming over a structure-aware cost model), and any
       --order given as a parenthesisation such as "((1 2) 3)". FLOPs are 2 per multiply-add.
       Example: jac chain 10x100 100x5 5x50
+      A program instead of factors, inline or with --program FILE, gives its own chain of local
+      Jacobians: jac chain "h = W*x; z = tanh(h); f = sum(z)" --wrt W --dims W=3x2,x=2x1
       """)
 
-  @Argument(help: "The factors J1 … Jk.") var factors: [String] = []
+  @Argument(help: "The factors J1 … Jk, or one program (statements name = expr separated by ';' or newlines).")
+  var factors: [String] = []
   @Option(name: .customLong("program"), help: "Build the chain from a program's local Jacobians (with --wrt and --dims).")
   var programFile: String?
   @Option(help: "With --program: the input whose chain ∂F/∂input is reported.") var wrt: String?
@@ -26,10 +30,22 @@ struct Chain: ParsableCommand {
   @Option(help: "Seed of the random data for --measure.") var seed: UInt64 = 1
   @Option(help: "text, latex (a tabular), mathml (an XHTML table), or json.") var format: OutputFormat = .text
 
-  func run() throws {
+  /// The program's chain, when a program is given (`--program FILE`, or inline as the one
+  /// argument); nil for factors.
+  private func programChain() throws -> ProgramChain? {
     if let file = programFile {
       guard factors.isEmpty else { throw CLIError("give either factors or --program \(file), not both") }
-      let chain = try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)
+      return try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)
+    }
+    guard let inline = factors.first(where: Program.looksLikeProgram) else { return nil }
+    guard factors.count == 1 else {
+      throw CLIError("give either factors or one program, not both ('\(inline.abbreviatedForMessage)' is a program)")
+    }
+    return try ProgramChain(source: inline, file: nil, wrt: wrt, dims: dims, seed: seed)
+  }
+
+  func run() throws {
+    if let chain = try programChain() {
       if format != .json { chain.printLinks() }
       try fromProgram(chain).run()
       if format != .json { try chain.printSummary(report: ChainReport(factors: chain.signatures)) }
@@ -50,10 +66,7 @@ struct Chain: ParsableCommand {
 
   /// The record `--format json` prints, computed without printing (`JacRecords.chain`).
   func record() throws -> ChainReportRecord {
-    if let file = programFile {
-      guard factors.isEmpty else { throw CLIError("give either factors or --program \(file), not both") }
-      return try fromProgram(try ProgramChain(file: file, wrt: wrt, dims: dims, seed: seed)).record()
-    }
+    if let chain = try programChain() { return try fromProgram(chain).record() }
     return try makeReport().record
   }
 
@@ -69,7 +82,7 @@ struct Chain: ParsableCommand {
 
   /// The report of the factors in every order (measured with `--measure`).
   private func makeReport() throws -> ChainReport {
-    if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with --program FILE") }
+    if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with a program (inline or --program FILE), not with factors") }
     guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
     let signatures = try factors.enumerated().map { k, spec in
       do {

@@ -11,10 +11,11 @@ struct ProgramChain {
   let signatures: [FactorSignature]
   let forwardCost: Double
 
-  init(file: String, wrt: String?, dims: String, seed: UInt64) throws {
+  /// The chain of a program given inline (`source`, with `file` nil) or in a file.
+  init(source: String = "", file: String?, wrt: String?, dims: String, seed: UInt64) throws {
     let point = try PointOptions.parse(["--dims", dims, "--seed", String(seed)])
-    guard let prepared = try PreparedProgram.resolve(argument: "", file: file, output: nil, point: point) else {
-      throw CLIError("cannot read the program \(file)")
+    guard let prepared = try PreparedProgram.resolve(argument: source, file: file, output: nil, point: point) else {
+      throw CLIError("'\(source.abbreviatedForMessage)' is not a program: write statements name = expr separated by ';'")
     }
     let variable = prepared.program.variableInputs
     guard let w = wrt ?? (variable.count == 1 ? variable[0] : nil) else {
@@ -58,4 +59,9 @@ struct ProgramChain {
     guard forwardCost > 0 else { return "compared with" }
     return String(format: "%.3g×", x / forwardCost)
   }
+}
+
+extension String {
+  /// At most 60 characters, for quoting in messages.
+  var abbreviatedForMessage: String { count <= 60 ? self : String(prefix(57)) + "…" }
 }

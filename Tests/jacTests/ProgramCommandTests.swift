@@ -110,4 +110,35 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(bad.status == 2)
     #expect(bad.stderr.contains("give the input of the chain with --wrt"))
   }
+
+  /// `jac chain PROGRAM` (inline, as derive and check take it) prints what `--program FILE`
+  /// prints for the same program, except the origin in the first line.
+  @Test func chainTakesAProgramInline() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/net.jac"
+    try threeLayerSource.write(toFile: path, atomically: true, encoding: .utf8)
+    for format in ["text", "json"] {
+      let file = try JacRunner.run(["chain", "--program", path, "--wrt", "W1", "--dims", threeLayerDimsFlag, "--format", format])
+      let inline = try JacRunner.run(["chain", threeLayerSource, "--wrt", "W1", "--dims", threeLayerDimsFlag, "--format", format])
+      #expect(file.status == 0 && inline.status == 0, "\(inline.stderr)")
+      let strip = { (s: String) in s.split(separator: "\n").filter { !$0.hasPrefix("program (") } }
+      #expect(strip(file.stdout) == strip(inline.stdout), "\(format):\n\(inline.stdout)")
+    }
+    let oneLine = try JacRunner.run(["chain", "h = W*x; z = tanh(h); f = sum(z)", "--wrt", "W", "--dims", "W=3x2,x=2x1"])
+    #expect(oneLine.status == 0, "\(oneLine.stderr)")
+    #expect(oneLine.stdout.contains("program (inline, 3 statements)"))
+    #expect(oneLine.stdout.contains("J3 = ∂h/∂W"))
+    let cases: [([String], String)] = [
+      (["chain", "h = W*x; f = sum(h)", "3x4", "--dims", "W=2x3,x=3x1"], "give either factors or one program, not both"),
+      (["chain", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: h is defined twice"),
+      (["chain", "3x4", "4x5", "--wrt", "W"], "--wrt and --dims go with a program"),
+    ]
+    for (arguments, message) in cases {
+      let r = try JacRunner.run(arguments)
+      #expect(r.status == 2, "\(arguments)")
+      #expect(r.stderr.contains(message), "\(arguments): \(r.stderr)")
+      #expect(r.stderr.split(separator: "\n").count == 1, "one sentence: \(r.stderr)")
+    }
+  }
 }
