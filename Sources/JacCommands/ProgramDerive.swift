@@ -22,8 +22,7 @@ struct ProgramDerive {
     switch layout {
     case .shape: backwardLayout = .shape
     case .numerator: backwardLayout = .numerator
-    case .denominator:
-      throw CLIError("--layout denominator is not available for programs: use shape (dv shaped like v) or numerator")
+    case .denominator: backwardLayout = .denominator
     }
     // The default layout of derive is numerator; for a 1×1 F a program prints adjoints shaped
     // like their names unless --layout numerator is given explicitly.
@@ -42,14 +41,19 @@ struct ProgramDerive {
     case .text, .latex, .mathml:
       let latex = format == .latex
       print(prepared.summary)
-      let notation =
-        backwardLayout == .shape
-        ? "d\(program.output) = 1; dv = ∂F/∂v shaped like v (δ in LaTeX); branches sum"
-        : "∂F/∂v = ∂vec F/∂(vec v)ᵀ, numerator layout; ∂F/∂\(program.output) = I; branches sum"
+      let notation: String
+      switch backwardLayout {
+      case .shape: notation = "d\(program.output) = 1; dv = ∂F/∂v shaped like v (δ in LaTeX); branches sum"
+      case .numerator:
+        notation = "∂F/∂v = ∂vec F/∂(vec v)ᵀ, numerator layout; ∂F/∂\(program.output) = I; branches sum"
+      case .denominator:
+        notation =
+          "(∂F/∂v)ᵀ = ∂(vec F)ᵀ/∂vec v, denominator layout (the transpose of numerator); (∂F/∂\(program.output))ᵀ = I; branches sum"
+      }
       let intermediates = backward.stages.filter { $0.name != program.output }
       print("backward pass, \(intermediates.count) stages (\(notation)):")
       for stage in intermediates { print("  " + line(stage, backward, latex: latex)) }
-      print(backwardLayout == .shape ? "gradients (shape convention):" : "Jacobians (numerator layout):")
+      print(backwardLayout == .shape ? "gradients (shape convention):" : "Jacobians (\(backwardLayout.rawValue) layout):")
       for stage in backward.gradients { print("  " + line(stage, backward, latex: latex)) }
       for c in checks {
         print(

@@ -10,6 +10,10 @@ import MatrixCore
 /// - `layout == .numerator`: the adjoint of v is the Jacobian `∂F/∂v = ∂vec F/∂(vec v)ᵀ`,
 ///   (mn)×(rows·cols of v), and `∂F/∂u = Σ_s ∂F/∂s · ∂vec s/∂(vec u)ᵀ`, the chain rule with the
 ///   outer Jacobian on the left; F may have any shape. For a 1×1 F, `∂F/∂v = vec(dv)ᵀ`.
+/// - `layout == .denominator`: the adjoint of v is `(∂F/∂v)ᵀ = ∂(vec F)ᵀ/∂vec v`, the transpose
+///   of the numerator one, (rows·cols of v)×(mn), and
+///   `(∂F/∂u)ᵀ = Σ_s (∂vec s/∂(vec u)ᵀ)ᵀ (∂F/∂s)ᵀ`, the outer Jacobian on the right. For a 1×1 F,
+///   `(∂F/∂v)ᵀ = vec(dv)`.
 ///
 /// Stages are the names that F depends on and that depend on a requested input, in reverse
 /// program order (F first); `gradients` are the requested inputs' adjoints, in request order.
@@ -22,15 +26,18 @@ public struct ProgramBackward: Sendable {
     case shape
     /// `∂vec F/∂(vec v)ᵀ`.
     case numerator
+    /// `(∂vec F/∂(vec v)ᵀ)ᵀ`, the transpose.
+    case denominator
   }
 
   /// The adjoint of one name.
   public struct Stage: Sendable {
     /// The forward name v.
     public let name: String
-    /// The adjoint's variable name: `dv`, or `∂F/∂v` in numerator layout.
+    /// The adjoint's variable name: `dv`, `∂F/∂v` in numerator layout, `(∂F/∂v)ᵀ` in denominator.
     public let adjointName: String
-    /// The adjoint's shape: v's shape, or (mn)×(count of v) in numerator layout.
+    /// The adjoint's shape: v's shape, (mn)×(count of v) in numerator layout, its transpose in
+    /// denominator layout.
     public let shape: Shape
     /// One term per statement that uses v (`+=` rule), in reverse program order, simplified:
     /// `(statement name, term)`.
@@ -64,7 +71,11 @@ public struct ProgramBackward: Sendable {
 
   /// The adjoint variable name of `name` in `layout`.
   public static func adjointName(_ name: String, layout: Layout) -> String {
-    layout == .shape ? "d" + name : "∂F/∂" + name
+    switch layout {
+    case .shape: return "d" + name
+    case .numerator: return "∂F/∂" + name
+    case .denominator: return "(∂F/∂" + name + ")ᵀ"
+    }
   }
 
   /// Every stage and gradient, in evaluation order.
@@ -97,7 +108,7 @@ extension Program {
   /// - Parameters:
   ///   - wrt: inputs of the program (not statements).
   ///   - dims: the inputs' shapes.
-  ///   - layout: `.shape` (1×1 F) or `.numerator`.
+  ///   - layout: `.shape` (1×1 F), `.numerator` or `.denominator`.
   /// - Throws: `ProgramError` (a name that is not an input, shapes, F not 1×1 in the shape
   ///   layout, an adjoint name that clashes with a program name).
   public func backward(wrt: [String], dims: [String: Shape], layout: ProgramBackward.Layout = .shape) throws
@@ -136,7 +147,13 @@ extension Program {
     let m = outputShape.count
     for name in active.map(\.name) + wrt {
       let s = shapes[name]!
-      shapes[ProgramBackward.adjointName(name, layout: layout)] = layout == .shape ? s : Shape(m, s.count)
+      let adjointShape: Shape
+      switch layout {
+      case .shape: adjointShape = s
+      case .numerator: adjointShape = Shape(m, s.count)
+      case .denominator: adjointShape = Shape(s.count, m)
+      }
+      shapes[ProgramBackward.adjointName(name, layout: layout)] = adjointShape
     }
     var simplifier = Simplifier(dims: shapes)
     var namer = ForwardNamer(program: self)
@@ -163,7 +180,8 @@ extension Program {
         local =
           layout == .shape
           ? try Program.localAdjoints(of: s.expression, seed: seed, targets: targets, dims: shapes)
-          : try Program.localJacobians(of: s.expression, seed: seed, targets: targets, dims: shapes)
+          : try Program.localJacobians(
+            of: s.expression, seed: seed, targets: targets, dims: shapes, transposed: layout == .denominator)
       } catch let error as ProgramError {
         throw error
       } catch {
@@ -244,14 +262,15 @@ extension Program {
     return result
   }
 
-  /// Forward mode inside one right-hand side: `seed · ∂vec e/∂(vec u)ᵀ` for each target u.
-  static func localJacobians(of e: Expression, seed: Expression, targets: Set<String>, dims: [String: Shape]) throws
-    -> [String: Expression]
-  {
+  /// Forward mode inside one right-hand side: `seed · ∂vec e/∂(vec u)ᵀ` for each target u, or
+  /// (`transposed`) `(∂vec e/∂(vec u)ᵀ)ᵀ · seed`.
+  static func localJacobians(
+    of e: Expression, seed: Expression, targets: Set<String>, dims: [String: Shape], transposed: Bool = false
+  ) throws -> [String: Expression] {
     var result: [String: Expression] = [:]
     for t in targets {
       var forward = try ForwardDifferentiator(variable: t, dims: dims)
-      if let j = try forward.jacobian(e) { result[t] = seed * j }
+      if let j = try forward.jacobian(e) { result[t] = transposed ? .transpose(j) * seed : seed * j }
     }
     return result
   }

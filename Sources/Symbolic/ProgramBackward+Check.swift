@@ -34,7 +34,12 @@ extension ProgramBackward {
           return try program.value(at: v)
         }, at: x)
       let value = adjoints[stage.adjointName]!
-      let actual = layout == .shape ? Matrix(rows: 1, cols: value.count, columnMajor: value.storage) : value
+      let actual: Matrix
+      switch layout {
+      case .shape: actual = Matrix(rows: 1, cols: value.count, columnMajor: value.storage)
+      case .numerator: actual = value
+      case .denominator: actual = value.transposed
+      }
       let rule = Tolerance.finiteDifferences(
         relative: relativeTolerance, estimatedError: fd.estimatedError, magnitude: max(fd.value.maxAbs, actual.maxAbs))
       let c = JacobianComparison(expected: fd.value, actual: actual, output: outputShape, input: x.shape, tolerance: rule)
@@ -52,8 +57,9 @@ extension ProgramBackward {
   /// In the numerator layout the adjoint names are `∂F/∂v` and do not parse.
   public func plainText(_ stage: Stage) -> String { "\(stage.adjointName) = \(stage.expression.plainText)" }
 
-  /// The stage's equation in LaTeX, the adjoint of v written `\delta_{v}` (shape layout) or
-  /// `\frac{\partial F}{\partial v}` (numerator layout).
+  /// The stage's equation in LaTeX, the adjoint of v written `\delta_{v}` (shape layout),
+  /// `\frac{\partial F}{\partial v}` (numerator layout) or
+  /// `\left(\frac{\partial F}{\partial v}\right)^{\top}` (denominator layout).
   public func latex(_ stage: Stage) -> String {
     "\(latexAdjoint(stage.name)) = \(latex(stage.expression))"
   }
@@ -77,6 +83,10 @@ extension ProgramBackward {
 
   private func latexAdjoint(_ name: String) -> String {
     let n = Expression.variable(name).latex
-    return layout == .shape ? "\\delta_{\(n)}" : "\\frac{\\partial F}{\\partial \(n)}"
+    switch layout {
+    case .shape: return "\\delta_{\(n)}"
+    case .numerator: return "\\frac{\\partial F}{\\partial \(n)}"
+    case .denominator: return "\\left(\\frac{\\partial F}{\\partial \(n)}\\right)^{\\top}"
+    }
   }
 }

@@ -78,6 +78,11 @@ func compareWithReferences(_ program: Program, dims: [String: Shape], point: [St
       guard mine.shape == dims[w]! else { return "d\(w) is \(mine.shape), not shaped like \(w)" }
       mine = Matrix(rows: 1, cols: mine.count, columnMajor: mine.storage)
     }
+    if layout == .denominator {
+      // (∂F/∂w)ᵀ: compared, transposed, with the numerator-layout references.
+      guard mine.rows == dims[w]!.count else { return "(∂F/∂\(w))ᵀ is \(mine.shape), not (count of \(w))×(mn)" }
+      mine = mine.transposed
+    }
     let single = try SymbolicDerivative(of: inlined, wrt: w, dims: dims)
     let truth = try single.jacobian(at: point).materialized()
     guard mine.shape == truth.shape else { return "∂F/∂\(w) is \(mine.shape), the inlined Jacobian \(truth.shape)" }
@@ -230,7 +235,37 @@ func randomProgram(seed: UInt64, scalar: Bool = true) -> (source: String, dims: 
       let point = standardNormalPoint(threeLayerDims, seed: seed)
       #expect(try compareWithReferences(p, dims: threeLayerDims, point: point, layout: .shape) == nil)
       #expect(try compareWithReferences(p, dims: threeLayerDims, point: point, layout: .numerator) == nil)
+      #expect(try compareWithReferences(p, dims: threeLayerDims, point: point, layout: .denominator) == nil)
     }
+  }
+
+  /// Denominator layout: every stage is the transpose of the numerator layout's at the point,
+  /// and reads as the transpose of the chain rule, (∂F/∂u)ᵀ = (∂s/∂u)ᵀ(∂F/∂s)ᵀ.
+  @Test func denominatorLayoutIsTheTransposeOfNumerator() throws {
+    for (source, dims, seed) in [
+      (threeLayerProgram, threeLayerDims, 5 as UInt64),
+      (cs231nProgram, ["x": Shape(1, 1), "y": Shape(1, 1)], 6),
+      ("h = W*x; F = tanh(h)*x'", ["W": Shape(3, 2), "x": Shape(2, 1)], 7),
+    ] {
+      let p = try Program(source)
+      let point = standardNormalPoint(dims, seed: seed)
+      let forward = try p.evaluate(point)
+      let numerator = try p.backward(wrt: p.variableInputs, dims: dims, layout: .numerator)
+      let denominator = try p.backward(wrt: p.variableInputs, dims: dims, layout: .denominator)
+      let (n, d) = (try numerator.values(forward: forward), try denominator.values(forward: forward))
+      #expect(numerator.allStages.map(\.name) == denominator.allStages.map(\.name))
+      for (a, b) in zip(numerator.allStages, denominator.allStages) {
+        #expect(b.adjointName == "(∂F/∂\(b.name))ᵀ" && b.shape == Shape(a.shape.cols, a.shape.rows))
+        let (x, y) = (n[a.adjointName]!, d[b.adjointName]!)
+        #expect(distance(x.transposed, y) <= 1e-12 * max(1, x.frobeniusNorm), "seed \(seed): \(b.adjointName)")
+      }
+      #expect(try compareWithReferences(p, dims: dims, point: point, layout: .denominator) == nil, "seed \(seed)")
+    }
+    let b = try Program(threeLayerProgram).backward(wrt: ["W1"], dims: threeLayerDims, layout: .denominator)
+    let text = Dictionary(uniqueKeysWithValues: b.allStages.map { ($0.adjointName, $0.expression.unicodeText) })
+    #expect(text["(∂F/∂z2)ᵀ"] == "W3ᵀ(∂F/∂yhat)ᵀ")
+    #expect(text["(∂F/∂h1)ᵀ"] == "diag(1 − z1.^2)(∂F/∂z1)ᵀ")
+    #expect(text["(∂F/∂W1)ᵀ"] == "(x ⊗ I₅)(∂F/∂h1)ᵀ")
   }
 
   @Test func cs231nBranchesSum() throws {
@@ -304,9 +339,9 @@ func randomProgram(seed: UInt64, scalar: Bool = true) -> (source: String, dims: 
 
   // MARK: Random programs
 
-  /// 500 random programs with a 1×1 loss (both layouts) and 150 with a matrix output
-  /// (numerator layout): every gradient equals the inlined expression's forward Jacobian and
-  /// central finite differences.
+  /// 500 random programs with a 1×1 loss (shape, numerator and denominator layouts) and 150 with
+  /// a matrix output (numerator and denominator layouts): every gradient equals the inlined
+  /// expression's forward Jacobian and central finite differences (denominator: transposed).
   @Test func randomProgramsAgreeWithReferences() throws {
     let environment = ProcessInfo.processInfo.environment
     let base = environment["PROGRAM_SEED"].flatMap { UInt64($0) } ?? 20_261_130
@@ -322,7 +357,7 @@ func randomProgram(seed: UInt64, scalar: Bool = true) -> (source: String, dims: 
       do {
         let p = try Program(source)
         guard !p.variableInputs.isEmpty else { continue }
-        for layout in scalar ? [ProgramBackward.Layout.shape, .numerator] : [.numerator] {
+        for layout in scalar ? [ProgramBackward.Layout.shape, .numerator, .denominator] : [.numerator, .denominator] {
           compared += 1
           if let failure = try compareWithReferences(p, dims: dims, point: point, layout: layout) {
             if failure.hasPrefix("skipped") { skipped += 1 } else {

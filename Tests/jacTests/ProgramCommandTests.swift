@@ -111,6 +111,32 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(bad.stderr.contains("give the input of the chain with --wrt"))
   }
 
+  /// `--layout denominator`: stages (∂F/∂v)ᵀ, each gradient checked against central differences.
+  @Test func denominatorLayoutForPrograms() throws {
+    let r = try JacRunner.run([
+      "derive", threeLayerSource, "--wrt", "all", "--dims", threeLayerDimsFlag, "--layout", "denominator", "--check",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    for expected in ["(∂F/∂z2)ᵀ = W3ᵀ(∂F/∂yhat)ᵀ", "(∂F/∂W1)ᵀ = (x ⊗ I₅)(∂F/∂h1)ᵀ", "(∂F/∂W3)ᵀ = (z2 ⊗ I₂)(∂F/∂yhat)ᵀ"] {
+      #expect(lines.contains { $0.hasPrefix(expected + " ") }, "\(expected) in\n\(r.stdout)")
+    }
+    #expect(lines.filter { $0.hasPrefix("check (∂F/∂") && $0.hasSuffix("passed") }.count == 4, "\(r.stdout)")
+    let json = try JacRunner.run([
+      "derive", "h = W*x; F = tanh(h)*x'", "--wrt", "W", "--dims", "W=3x2,x=2x1", "--layout", "denominator", "--format", "json",
+    ])
+    #expect(json.status == 0, "\(json.stderr)")
+    let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+    #expect(object["layout"] as? String == "denominator")
+    let gradients = object["gradients"] as! [[String: Any]]
+    #expect(gradients.first?["adjoint"] as? String == "(∂F/∂W)ᵀ")
+    #expect(gradients.first?["shape"] as? [Int] == [6, 6])
+    let latex = try JacRunner.run([
+      "derive", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--dims", "W=3x2,x=2x1", "--layout", "denominator", "--format", "latex",
+    ])
+    #expect(latex.status == 0 && latex.stdout.contains("\\left(\\frac{\\partial F}{\\partial W}\\right)^{\\top}"), "\(latex.stdout)")
+  }
+
   /// `jac chain PROGRAM` (inline, as derive and check take it) prints what `--program FILE`
   /// prints for the same program, except the origin in the first line.
   @Test func chainTakesAProgramInline() throws {
