@@ -113,14 +113,14 @@ extension StructuredMatrix.Storage {
     case .identity(let n, let s): return Matrix.identity(n).scaled(by: s)
     case .zero(let r, let c): return .zeros(r, c)
     case .commutation(let k): return k.dense()
-    case .scaled(let s, let a): return try a.materialized(limitBytes: limitBytes).scaled(by: s)
-    case .sum(let t):
-      var m = try t[0].materialized(limitBytes: limitBytes)
-      for x in t.dropFirst() { m.addInPlace(try x.materialized(limitBytes: limitBytes)) }
-      return m
-    case .kronecker(let a, let b):
-      return Matrix.kronecker(try a.materialized(limitBytes: limitBytes), try b.materialized(limitBytes: limitBytes))
+    case .kronecker(.dense(let a, _), .dense(let b, _)):
+      return Matrix.kronecker(a, b)
+    case .scaled, .sum, .kronecker:
+      // One zeroed buffer and each term's stored entries added (StructuredMatrix+Materialize).
+      return try materializedByStructure(limitBytes: limitBytes)
     case .product(let f):
+      if case .commutation = f[0] { return try materializedByStructure(limitBytes: limitBytes) }
+      if case .commutation = f[f.count - 1] { return try materializedByStructure(limitBytes: limitBytes) }
       // Rightmost factor dense, then the others applied to it; every intermediate is checked.
       var m = try f[f.count - 1].materialized(limitBytes: limitBytes)
       for g in f.dropLast().reversed() {
