@@ -1,9 +1,10 @@
 # JacobianKit: two commands on a fresh machine.
 #   make demo   runs the main job
-#   make test   builds and runs every test
+#   make test   builds and runs every test (and the documentation, warnings as errors)
+#   make docs   builds the DocC documentation of MatrixCore, Jacobians and Symbolic
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-gemm clean fuzz
+.PHONY: demo test deps build release bench bench-gemm clean fuzz docs
 
 deps:
 	@./scripts/ensure-deps.sh
@@ -22,12 +23,20 @@ test: deps
 	@./scripts/worktree-guard.sh save
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory docs
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
 	./scripts/test-notebooks.sh .build/debug/jac
 	python3 scripts/bad-inputs.py .build/debug/jac
 	@./scripts/worktree-guard.sh check
+
+# DocC archives in .build/plugins/Swift-DocC/outputs/ (MatrixCore, Jacobians, Symbolic
+# .doccarchive), from Sources/*/*.docc and the doc comments; any DocC warning fails the build.
+# The articles' code is compiled and run by Tests/DocumentationTests.
+DOCC_TARGETS = --target MatrixCore --target Jacobians --target Symbolic
+docs: deps
+	$(SWIFT) package generate-documentation $(DOCC_TARGETS) --warnings-as-errors
 
 # Fuzzing (not part of make test): libFuzzer harnesses in Fuzz/ for the .npy reader and for
 # parse + shape + derive, each run for FUZZ_SECONDS (default 60). See scripts/fuzz.sh.

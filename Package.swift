@@ -15,6 +15,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+    // `make docs`: the DocC catalogs of MatrixCore, Jacobians and Symbolic (Sources/*/*.docc).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // Private C shim over lapacke.h and cblas.h; provides no stable Swift API.
@@ -68,6 +70,8 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ]
     ),
+    // The code of the DocC articles, compiled and run (and matched against the articles).
+    .testTarget(name: "DocumentationTests", dependencies: ["MatrixCore", "Jacobians", "Symbolic"]),
     .testTarget(name: "jacTests", dependencies: ["jac", "JacCommands", "Jacobians", "Symbolic", "MatrixCore"]),
     // Swift code written by `jac derive --emit swift` (Generated/, kept current by SymbolicTests'
     // CodeExportSwiftSourceTests), compiled and run against jac's own numbers.

@@ -12,9 +12,12 @@ public struct JacobianPicture: Sendable {
   public let svg: String
 
   /// - Parameters:
-  ///   - jacobian: the dense (mn)×(ab) Jacobian, `J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]`.
+  ///   - j: the dense (mn)×(ab) Jacobian, `J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]`.
+  ///   - output: the shape of F, m×n.
+  ///   - input: the shape of X, a×b.
   ///   - title: a caption, e.g. `∂(RᵀR)/∂R`.
-  ///   - outputName, inputName: names used in the axis labels (`F`, `R`).
+  ///   - outputName: the name of F in the axis labels (`F`).
+  ///   - inputName: the name of X in the axis labels (`R`).
   /// - Throws: `JacobianError.shapeMismatch` when the Jacobian has more than `maximumSide` rows
   ///   or columns, with advice to use smaller dimensions.
   public init(

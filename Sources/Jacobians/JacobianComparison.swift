@@ -35,8 +35,14 @@ public struct JacobianComparison: Sendable, CustomStringConvertible {
   /// The entries above the bound, largest error first, at most `worstCount`.
   public let worst: [EntryDiscrepancy]
 
-  /// - Parameter tolerance: the rule's rtol and atol; by default `Tolerance.claims` with rtol
-  ///   1e-8 and the magnitudes of E and A.
+  /// - Parameters:
+  ///   - expected: E, the reference Jacobian (numerator layout, (mn)×(ab)).
+  ///   - actual: A, the Jacobian compared with it, the same shape.
+  ///   - output: the shape of F, m×n (labels the entries ∂F[p,q]/∂X[i,j]).
+  ///   - input: the shape of X, a×b.
+  ///   - tolerance: the rule's rtol and atol; by default `Tolerance.claims` with rtol
+  ///     1e-8 and the magnitudes of E and A.
+  ///   - worstCount: how many of the worst entries to keep.
   /// - Precondition: equal shapes, `output.count × input.count`.
   public init(
     expected: Matrix, actual: Matrix, output: Shape, input: Shape, tolerance: Tolerance? = nil, worstCount: Int = 5

@@ -19,7 +19,10 @@ public enum NumericDifferentiation {
 
   /// The dense numerator Jacobian (mn)×(ab) of `f` at `x` by central differences:
   /// column `i + j·a` is `vec(f(X + h·Eᵢⱼ) − f(X − h·Eᵢⱼ)) / 2h`. Costs 2ab evaluations of f.
-  /// - Parameter step: the step for each entry (default `step(for:)`).
+  /// - Parameters:
+  ///   - f: the function F of X.
+  ///   - x: the point X.
+  ///   - step: the step for each entry (default `step(for:)`).
   public static func jacobian(
     of f: (Matrix) throws -> Matrix, at x: Matrix, step: (Double) -> Double = step(for:)
   ) throws -> Matrix {

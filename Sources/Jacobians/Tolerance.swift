@@ -50,8 +50,10 @@ public struct Tolerance: Sendable, Equatable, CustomStringConvertible {
 
   /// The tolerance for comparing two evaluated closed forms (a claim with the truth):
   /// `atol = 1024·ε·magnitude`.
-  /// - Parameter magnitude: the largest absolute entry among the terms summed to form either
-  ///   Jacobian (at least the larger of ‖E‖ and ‖A‖); a non-finite magnitude counts as 0.
+  /// - Parameters:
+  ///   - relative: rtol.
+  ///   - magnitude: the largest absolute entry among the terms summed to form either
+  ///     Jacobian (at least the larger of ‖E‖ and ‖A‖); a non-finite magnitude counts as 0.
   public static func claims(relative: Double = 1e-8, magnitude: Double) -> Tolerance {
     Tolerance(relative: relative, absolute: roundingFloor(magnitude))
   }

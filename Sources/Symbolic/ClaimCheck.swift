@@ -37,12 +37,17 @@ public struct ClaimCheck: Sendable {
 
   /// Compares `claim` (read in `layout`) with the derivative at `values`.
   /// - Parameters:
+  ///   - claim: the claimed derivative, dense, read in `layout`.
+  ///   - layout: the layout the claim is written in.
+  ///   - derivative: the true derivative.
+  ///   - values: the point, a value for every variable.
   ///   - tolerance: rtol of the rule (default 10⁻⁸).
   ///   - claimMagnitude: the largest entry among the terms the claim was added up from (0 when
   ///     unknown, e.g. a claim read from a file); see `Expression.termMagnitude(at:)`.
   ///   - claimExpression: the claim as written (its value at `values` is `claim`): the diagnoses
   ///     are then confirmed at a second random point drawn from `seed`, and assumption hints are
   ///     tried; without it (a claim read from a file) they rest on the one point.
+  ///   - seed: the seed of that second point.
   /// - Throws: when the claim or the truth has a NaN or infinite entry. A claim of the wrong
   ///   shape does not hold (its diagnosis names the shapes that fit each layout).
   public init(

@@ -69,7 +69,10 @@ public struct DerivativeCheck: Sendable {
 
   /// Checks `derivative` at `values` against finite differences of its expression.
   /// - Parameters:
+  ///   - derivative: the symbolic derivative to check.
+  ///   - values: the point, a value for every variable.
   ///   - method: default `method(output:input:)`.
+  ///   - relativeTolerance: rtol of the rule `Tolerance.finiteDifferences`.
   ///   - seed: the seed of the directional check's directions.
   /// - Throws: `DerivativeError` when the expression does not contain the variable (its
   ///   Jacobian is zero everywhere: nothing to check) or the point has no value for it;

@@ -54,7 +54,9 @@ extension Program {
   /// F as one expression of the inputs: every name replaced by its definition. This is the
   /// reference that the staged derivatives are tested against; its tree can grow exponentially
   /// with the depth of reuse (`a = x*x; b = a*a; …`), so it is refused beyond `maximumNodes`.
-  /// - Parameter name: the statement to inline (default: the output F).
+  /// - Parameters:
+  ///   - name: the statement to inline (default: the output F).
+  ///   - maximumNodes: the largest tree accepted.
   public func inlined(_ name: String? = nil, maximumNodes: Int = 1_000_000) throws(ProgramError) -> Expression {
     let target = name ?? output
     guard defines(target) else { throw ProgramError(line: nil, "\(target) names no statement of the program") }

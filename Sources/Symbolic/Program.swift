@@ -84,7 +84,9 @@ public struct Program: Sendable {
   }
 
   /// Parses a forward program.
-  /// - Parameter output: the statement that is F (default: the last).
+  /// - Parameters:
+  ///   - source: the statements `name = expression`, separated by `;` or newlines.
+  ///   - output: the statement that is F (default: the last).
   /// - Throws: `ProgramError` naming the line.
   public init(_ source: String, output: String? = nil) throws(ProgramError) {
     try self.init(source: source, output: output, allowsAccumulation: false)

@@ -20,7 +20,9 @@ extension ProgramBackward {
   /// (`NumericDifferentiation.jacobianEstimate`, some 10–30 evaluations per entry of w), under
   /// the one rule `Tolerance.finiteDifferences`; inconclusive where the finite differences are
   /// too noisy to decide (as `DerivativeCheck`).
-  /// - Parameter relativeTolerance: rtol of the rule.
+  /// - Parameters:
+  ///   - inputs: the point, a value for every input of the program.
+  ///   - relativeTolerance: rtol of the rule.
   public func checkGradients(at inputs: [String: Matrix], relativeTolerance: Double = 1e-6) throws -> [GradientCheck] {
     let forward = try program.evaluate(inputs)
     let adjoints = try values(forward: forward)

@@ -61,8 +61,13 @@ public struct StagedClaimCheck: Sendable {
   public var firstWrong: Finding? { findings.first { $0.verdict == .wrong } }
 
   /// Checks `claim` against `program` at the point `inputs`.
-  /// - Parameter tolerance: rtol of the one rule of `Tolerance` (`Tolerance.claims`), the truth as
-  ///   the expected value.
+  /// - Parameters:
+  ///   - program: the forward program.
+  ///   - claim: the claimed backward pass (adjoint assignments).
+  ///   - dims: the shapes of the program's inputs.
+  ///   - inputs: the point.
+  ///   - tolerance: rtol of the one rule of `Tolerance` (`Tolerance.claims`), the truth as
+  ///     the expected value.
   /// - Throws: `ProgramError` for a claim line that assigns no adjoint or cannot be evaluated.
   public init(program: Program, claim: Program, dims: [String: Shape], inputs: [String: Matrix], tolerance: Double = 1e-8)
     throws

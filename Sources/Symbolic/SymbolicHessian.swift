@@ -44,8 +44,12 @@ public struct SymbolicHessian: Sendable {
   public let gradientDerivative: SymbolicDerivative
 
   /// Differentiates the 1×1 `expression` twice with respect to `variable`.
-  /// - Parameter direction: the name of V in `directional`; default `V` (or `V1`, `V2`, … when
-  ///   the expression already uses the name).
+  /// - Parameters:
+  ///   - expression: F, 1×1.
+  ///   - variable: X.
+  ///   - dims: the shapes of the variables.
+  ///   - direction: the name of V in `directional`; default `V` (or `V1`, `V2`, … when
+  ///     the expression already uses the name).
   /// - Throws: `DerivativeError` when F is not 1×1 (its Hessian would be a stack of Hessians,
   ///   one per entry), `ShapeError` as `SymbolicDerivative`.
   public init(of expression: Expression, wrt variable: String, dims: [String: Shape], direction: String? = nil) throws {
