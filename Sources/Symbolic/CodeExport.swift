@@ -67,9 +67,12 @@ public struct CodeExport: Sendable {
 
   /// Exports F = `expression` with its gradients (F 1×1) or its JVP (otherwise).
   /// - Parameters:
+  ///   - expression: F.
   ///   - wrt: the variables to differentiate with respect to (at least one).
   ///   - dims: the shapes of all variables (numbers; symbolic sizes are not exported).
+  ///   - target: the language of the exported code.
   ///   - functionName: a Python/Swift identifier.
+  ///   - source: the text of F quoted in the docstring (default: F in the expression language).
   /// - Throws: `DerivativeError` / `ShapeError` as `SymbolicDerivative`, `ExportError`.
   public init(
     expression: Expression, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f",
