@@ -5,14 +5,16 @@ import Testing
 /// Hessian that jac printed) is run with NumPy; what it prints must match the notebook's `text`
 /// block (numbers to 1e-8 relative), its gradient and Hessian must agree with central
 /// differences of its loss computed here, and its Hessian with the one jac writes with
-/// --jacobian-out (1e-10 relative).
+/// --jacobian-out (1e-10 relative). Its second Python block runs Newton's method with the NumPy
+/// code that `jac derive --emit numpy` printed (the recorded outputs of the two `--emit` blocks,
+/// which `jac notebook test` keeps equal to what jac prints): the same iterates.
 @Suite struct NewtonNotebookTests {
   static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Notebooks-md").path
 
   /// The body of the first fenced block tagged `tag` after `marker`.
   static func block(_ text: String, tag: String, after marker: String = "") throws -> String {
-    let start = try #require(text.range(of: marker)).upperBound
+    let start = marker.isEmpty ? text.startIndex : try #require(text.range(of: marker)).upperBound
     let open = try #require(text.range(of: "```\(tag)\n", range: start..<text.endIndex))
     let close = try #require(text.range(of: "```", range: open.upperBound..<text.endIndex))
     return String(text[open.upperBound..<close.lowerBound])
@@ -55,6 +57,30 @@ import Testing
     #expect(numbers.count == 4 && numbers[0] <= 1e-8 && numbers[1] <= 1e-8, "finite differences: \(report)")
     #expect(numbers.count == 4 && numbers[2] <= 1e-10, "jac's Hessian: \(report)")
     #expect(numbers.count == 4 && numbers[3] <= 1e-12, "not converged: \(report)")
+  }
+
+  @Test func newtonWithTheExportedCode() throws {
+    let text = try String(contentsOfFile: Self.folder + "/10-newton-logistic.md", encoding: .utf8)
+    let section = "## Newton's method with the exported NumPy code"
+    let start = try #require(text.range(of: section)).upperBound
+    let rest = String(text[start...])
+    let gradientExport = try Self.block(rest, tag: "output", after: "--wrt w --dims X=12x3,y=12x1,w=3x1 --emit numpy")
+    let hvpExport = try Self.block(rest, tag: "output", after: "sigmoid(-(y.*(X*w))))\" --wrt w --dims X=12x3,y=12x1,w=3x1 --emit numpy")
+    #expect(gradientExport.contains("def f(X, w, y):") && hvpExport.contains("def f(X, w, y, dw):"))
+    let code = try Self.block(rest, tag: "python")
+    let recorded = try Self.block(rest, tag: "text", after: "It prints")
+    let dir = try JacRunner.temporaryDirectory()
+    defer { JacRunner.removeTemporaryDirectory(dir) }
+    try gradientExport.write(toFile: dir + "/grad.py", atomically: true, encoding: .utf8)
+    try hvpExport.write(toFile: dir + "/hvp.py", atomically: true, encoding: .utf8)
+    let printed = try JacRunner.python("import os, sys\nsys.path.insert(0, '\(dir)')\nos.chdir('\(Self.folder)')\n" + code)
+    let (a, b) = (printed.split(separator: "\n"), recorded.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n"))
+    #expect(a.count == b.count && a.count >= 4, "printed:\n\(printed)")
+    for (x, y) in zip(a, b) { #expect(Self.sameNumbers(String(x), String(y)), "printed \(x), recorded \(y)") }
+    // The same iterates as the hand-transcribed formulas of the first block.
+    let first = try Self.block(text, tag: "text", after: "It prints")
+    #expect(first.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == b.count)
+    for (x, y) in zip(first.split(separator: "\n"), b) { #expect(Self.sameNumbers(String(x), String(y)), "\(x) vs \(y)") }
   }
 
   /// Same words, numbers equal to 1e-8 relative.
