@@ -27,10 +27,14 @@ struct CheckReport {
 
   /// The texts of the true derivative's terms, in every printed form: a diagnosis that quotes
   /// one of them would give part of the answer away.
-  private var answerFragments: [String] {
+  private var answerFragments: [String] { CheckReport.answerFragments(of: d) }
+
+  /// The texts of a true derivative's terms (Jacobian and gradient, each whole and term by term),
+  /// in plain, Unicode and LaTeX form, as printed under the current `SizeSymbols` table.
+  static func answerFragments(of d: SymbolicDerivative) -> [String] {
     var texts: [String] = []
     for e in [d.jacobian, d.gradient].compactMap({ $0 }) {
-      for (_, term) in e.topLevelTerms where term.nodeCount > 1 || term.variables.contains(v) {
+      for (_, term) in e.topLevelTerms where term.nodeCount > 1 || term.variables.contains(d.variable) {
         texts += [term.unicodeText, term.plainText, term.latex]
       }
       texts += [e.unicodeText, e.plainText, e.latex]
@@ -41,16 +45,22 @@ struct CheckReport {
   /// The diagnoses to print and how many were withheld under `hideAnswer`: a diagnosis whose
   /// sentence quotes part of the true derivative is withheld whole.
   var shownDiagnoses: (diagnoses: [Diagnosis], withheld: Int) {
-    let all = result.diagnoses
-    guard hideAnswer else { return (all, 0) }
-    let fragments = answerFragments
-    let shown = all.filter { d in !fragments.contains { d.text.contains($0) } }
-    return (shown, all.count - shown.count)
+    CheckReport.shown(result.diagnoses, hideAnswer: hideAnswer, fragments: answerFragments)
   }
 
-  /// Whether `s` (a `where` or `latex` field) quotes part of the true derivative under `hideAnswer`.
-  private func quotesAnswer(_ s: String, _ fragments: [String]) -> Bool {
-    hideAnswer && fragments.contains { s.contains($0) }
+  /// `diagnoses` without those whose sentence quotes one of `fragments` (under `hideAnswer`), and
+  /// how many were left out.
+  static func shown(_ diagnoses: [Diagnosis], hideAnswer: Bool, fragments: [String]) -> ([Diagnosis], Int) {
+    guard hideAnswer else { return (diagnoses, 0) }
+    let shown = diagnoses.filter { d in !fragments.contains { d.text.contains($0) || d.latex.contains($0) } }
+    return (shown, diagnoses.count - shown.count)
+  }
+
+  /// A diagnosis as a JSON record; under `hideAnswer` a `where` or `latex` that quotes one of
+  /// `fragments` is left out.
+  static func diagnosisRecord(_ g: Diagnosis, hideAnswer: Bool, fragments: [String]) -> DiagnosisRecord {
+    func quotes(_ s: String) -> Bool { hideAnswer && fragments.contains { s.contains($0) } }
+    return DiagnosisRecord(kind: g.kind, where: quotes(g.where) ? nil : g.where, text: g.text, latex: quotes(g.latex) ? nil : g.latex)
   }
 
   var verdictSentence: String {
@@ -211,11 +221,7 @@ struct CheckReport {
       answerHidden: hideAnswer ? true : nil, diagnosesWithheld: hideAnswer ? withheld : nil,
       truth: hideAnswer ? nil : d.jacobian.unicodeText,
       // Under --hide-answer a `where` or `latex` that quotes the truth is left out.
-      diagnoses: shown.map { g in
-        DiagnosisRecord(
-          kind: g.kind, where: quotesAnswer(g.where, fragments) ? nil : g.where, text: g.text,
-          latex: quotesAnswer(g.latex, fragments) ? nil : g.latex)
-      },
+      diagnoses: shown.map { CheckReport.diagnosisRecord($0, hideAnswer: hideAnswer, fragments: fragments) },
       mutations: result.mutationCount, assumptions: Dictionary(assumptions, uniquingKeysWith: { a, _ in a }),
       claimShape: .init(result.claimShape), expectedShape: .init(result.expectedShape),
       maxAbsError: c?.maxAbsError, maxRelError: c?.maxRelError,

@@ -65,7 +65,7 @@ struct Check: ParsableCommand {
         }
         let source = try claimProgram ?? readProgram(claimProgramFile!)
         let (record, holds) = try ProgramClaimCheck(
-          prepared: program, claimSource: source, tolerance: tolerance, format: format
+          prepared: program, claimSource: source, tolerance: tolerance, format: format, hideAnswer: hideAnswer
         ).run()
         return (record.map(CheckOutput.program), holds)
       }

@@ -1,5 +1,6 @@
 import Foundation
 import Jacobians
+import MatrixCore
 import Symbolic
 
 /// What `jac derive` prints in `--format latex` and `--format mathml`.
@@ -13,6 +14,8 @@ struct DeriveMarkup {
   let jacobianOut: String?
   /// Extra equations (the derivation steps), already in the format.
   var steps: [String] = []
+  /// With size symbols: a sentence naming them and the instantiations where the numbers come from.
+  var sizeNote: String? = nil
 
   private var d: SymbolicDerivative { derivative }
 
@@ -46,8 +49,9 @@ struct DeriveMarkup {
   var latex: String {
     var out = [
       Markup.latexComment(
-        "jac derive: F = \(d.expression.plainText) (\(d.outputShape.rows)x\(d.outputShape.cols)), "
-          + "\(d.variable) (\(d.inputShape.rows)x\(d.inputShape.cols)); \(sizes.rows)x\(sizes.cols)"),
+        "jac derive: F = \(d.expression.plainText) (\(SizeSymbols.text(d.outputShape.rows))x\(SizeSymbols.text(d.outputShape.cols))), "
+          + "\(d.variable) (\(SizeSymbols.text(d.inputShape.rows))x\(SizeSymbols.text(d.inputShape.cols))); "
+          + "\(SizeSymbols.text(sizes.rows))x\(SizeSymbols.text(sizes.cols))"),
       Markup.latexComment(layoutSentence + ". Needs \\usepackage{amsmath}."),
     ]
     var rows = d.latexDefinitionRows
@@ -60,6 +64,7 @@ struct DeriveMarkup {
       rows += bindingRows
     }
     out.append(Markup.latexAlign(rows))
+    if let note = sizeNote { out.append(Markup.latexParagraph(Markup.latexText(note))) }
     out += steps
     if let s = checkSentence { out.append(Markup.latexParagraph(latexSentence(s))) }
     if let path = jacobianOut { out.append(Markup.latexComment("wrote \(path)")) }
@@ -79,7 +84,7 @@ struct DeriveMarkup {
     var parts = [
       Markup.paragraph(
         "F = \(d.expression.plainText) (\(d.outputShape)), \(d.variable) (\(d.inputShape)); "
-          + "\(sizes.rows)×\(sizes.cols), \(layoutSentence)"),
+          + "\(SizeSymbols.text(sizes.rows))×\(SizeSymbols.text(sizes.cols)), \(layoutSentence)"),
       d.mathMLDefinition,
     ]
     parts.append(Expression.mathMLEquation(lhs: d.mathMLLeftHandSide(in: layout), rhs: named.shown))
@@ -90,6 +95,7 @@ struct DeriveMarkup {
       parts.append(Markup.paragraph("where (common subexpressions, each written once):"))
       parts += named.form.mathMLEquations()
     }
+    if let note = sizeNote { parts.append(Markup.paragraph(note)) }
     parts += steps
     if let s = checkSentence { parts.append(Markup.paragraph(s)) }
     if let path = jacobianOut { parts.append(Markup.paragraph("wrote \(path)")) }

@@ -11,11 +11,8 @@ struct ProgramDerive {
   let check: Bool
   let format: OutputFormat
 
-  /// Prints text or LaTeX, or returns the JSON record; and whether every check passed.
+  /// Prints text, LaTeX or MathML, or returns the JSON record; and whether every check passed.
   func run() throws -> (ProgramDeriveRecord?, Bool) {
-    if format == .mathml {
-      throw CLIError("--format mathml is not available for programs yet; use --format text, latex or json")
-    }
     let program = prepared.program
     let wrt = try prepared.wrtList(self.wrt)
     let backwardLayout: ProgramBackward.Layout
@@ -38,8 +35,12 @@ struct ProgramDerive {
       _ = try backward.values(forward: try program.evaluate(prepared.inputs))
     }
     switch format {
-    case .text, .latex, .mathml:
-      let latex = format == .latex
+    case .latex:
+      print(ProgramDeriveMarkup(prepared: prepared, backward: backward, layout: backwardLayout, checks: checks).latex)
+    case .mathml:
+      print(ProgramDeriveMarkup(prepared: prepared, backward: backward, layout: backwardLayout, checks: checks).mathML)
+    case .text:
+      let latex = false
       print(prepared.summary)
       let notation: String
       switch backwardLayout {

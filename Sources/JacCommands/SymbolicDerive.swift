@@ -112,12 +112,9 @@ extension MatrixExpression {
 }
 
 extension Derive {
-  /// `jac derive` with size symbols in `--dims`: prints text or LaTeX, or returns the JSON
+  /// `jac derive` with size symbols in `--dims`: prints text, LaTeX or MathML, or returns the JSON
   /// output; and whether every check passed.
   func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: DeriveOutput?, passed: Bool) {
-    if format == .mathml {
-      throw CLIError("--format mathml is not available with symbolic sizes yet; use --format text, latex or json")
-    }
     let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point)
     if jacobianOut != nil && run.variables.count > 1 {
       throw CLIError("--jacobian-out writes one Jacobian: give one variable with --wrt, not \(wrt)")
@@ -171,9 +168,25 @@ extension Derive {
       let passed = checks.allSatisfy(\.passed)
       allPassed = allPassed && passed
       switch format {
-      case .mathml: break
-      case .text, .latex:
-        let latex = format == .latex
+      case .latex, .mathml:
+        let method = "central finite differences " + run.instantiations.map(run.pointDescription).joined(separator: " and ")
+        let combined: (abs: Double, rel: Double, passed: Bool, method: String, verdict: String)? =
+          checks.isEmpty
+          ? nil
+          : (
+            abs: checks.map(\.abs).max() ?? 0, rel: checks.map(\.rel).max() ?? 0, passed: passed, method: method,
+            verdict: passed ? "passed" : "FAILED"
+          )
+        let named = run.named {
+          DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)
+        }
+        let markup = DeriveMarkup(
+          derivative: d, layout: layout.layout, named: named, check: combined, jacobianOut: jacobianOut.map { "\($0) (at \(at[0]))" },
+          sizeNote: "Size symbols \(sizes.symbols.joined(separator: ", ")); the closed form holds for every size, "
+            + "the numbers come from \(at.joined(separator: " and ")).")
+        print(run.named { format == .latex ? markup.latex : markup.mathML })
+      case .text:
+        let latex = false
         print(header)
         print(title)
         print("  " + (latex ? closedLatex : closedText))
@@ -210,98 +223,5 @@ extension Derive {
     }
     guard format == .json else { return (nil, allPassed) }
     return (DeriveOutput(records, expression: expression, wrt: run.variables), allPassed)
-  }
-}
-
-extension Check {
-  /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
-  /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
-  /// it holds at both.
-  /// Prints text, or returns the JSON output; and whether every claim holds.
-  func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
-    if format == .latex || format == .mathml {
-      throw CLIError("--format \(format.rawValue) is not available for a check with symbolic sizes yet; use --format text or json")
-    }
-    guard claimFile.isEmpty else {
-      throw CLIError("--claim-file holds concrete sizes: with size symbols in --dims, give the claim with --claim")
-    }
-    let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point, extra: claim)
-    guard claim.count == run.variables.count else {
-      let n = run.variables.count
-      throw CLIError(
-        "--wrt names \(n) variable\(n == 1 ? "" : "s") but \(claim.count) claim\(claim.count == 1 ? " was" : "s were") given: "
-          + "give one claim per variable, in the order of --wrt")
-    }
-    let at = run.instantiations.map(SymbolicSizes.describe)
-    var records: [SymbolicCheckRecord] = []
-    var allHold = true
-    for (k, v) in run.variables.enumerated() {
-      let d = try run.genericDerivative(v)
-      let (truth, gradient) = run.named { (d.jacobian.unicodeText, d.gradient?.unicodeText) }
-      var results: [ClaimCheck] = []
-      for inst in run.instantiations {
-        let (di, values) = try run.numeric(v, at: inst)
-        // The claim is read with the symbols standing for this instantiation's sizes.
-        let c = try SizeSymbols.$values.withValue(inst) { try parseExpression(claim[k], role: "claim") }
-        for name in c.variables where values[name] == nil {
-          throw CLIError("the claim uses \(name), which is not a variable of the expression")
-        }
-        let claimed = try c.evaluate(values)
-        if layout.layout == .shape && !di.outputShape.isScalar {
-          throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description })")
-        }
-        results.append(
-          try ClaimCheck(
-            claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance,
-            claimExpression: c, seed: run.seed))
-      }
-      let holds = results.allSatisfy(\.holds)
-      allHold = allHold && holds
-      let failing = results.firstIndex { !$0.holds }
-      switch format {
-      case .latex, .mathml: break
-      case .text:
-        print(run.named { "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   \(sizes.headerNote)" })
-        print("truth (numerator layout): \(truth)")
-        if let g = gradient { print("gradient (shape convention): \(g)") }
-        print("claim (\(layout.layout.rawValue) layout): \(claim[k])")
-        for (i, r) in results.enumerated() {
-          let error = r.comparison.map { " (largest absolute error \(sci($0.maxAbsError)))" } ?? ""
-          print("\(run.pointDescription(run.instantiations[i])): " + (r.holds ? "holds" : "WRONG") + error)
-        }
-        if let f = failing {
-          let r = results[f]
-          print("verdict: the claim is WRONG (at \(at[f]))")
-          if let c = r.comparison {
-            for w in c.worst {
-              print("  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
-            }
-          } else {
-            print("the claim is \(r.claimShape) but the derivative in this layout is \(r.expectedShape)")
-          }
-          for diagnosis in r.diagnoses { print("diagnosis: \(diagnosis.sentence)") }
-        } else {
-          print(
-            "verdict: the claim holds at "
-              + (at.count == 1 ? "the instantiation \(at[0]), fixed by --values" : "both instantiations (\(at.joined(separator: "; ")))"))
-        }
-      case .json:
-        records.append(
-          SymbolicCheckRecord(
-            expression: expression, wrt: v, layout: layout.layout.rawValue, holds: holds, truth: truth,
-            sizeSymbols: sizes.symbols,
-            instantiations: zip(run.instantiations, results).map { inst, r in
-              .init(sizes: inst, holds: r.holds, maxAbsError: r.comparison?.maxAbsError)
-            },
-            diagnoses: (failing.map { results[$0].diagnoses } ?? []).map(DiagnosisRecord.init),
-            maxRelError: results.first?.comparison?.maxRelError,
-            inferredShapes: sizes.inferredJSON, fixedByValues: sizes.fixed.isEmpty ? nil : sizes.fixed))
-      }
-    }
-    guard format == .json else { return (nil, allHold) }
-    if records.count == 1 { return (.symbolic(records[0]), allHold) }
-    return (
-      .symbolicChecks(ChecksRecord(expression: expression, wrt: run.variables, holds: allHold, checks: records)), allHold
-    )
   }
 }

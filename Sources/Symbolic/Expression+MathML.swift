@@ -1,3 +1,5 @@
+import MatrixCore
+
 extension Expression {
   /// The expression as presentation MathML (the content of a `<math>` element, one `<mrow>`),
   /// with the parentheses of `latex` and `unicodeText`; browsers render it natively.
@@ -159,7 +161,33 @@ public enum MathML {
   /// Text as `<mtext>`.
   public static func text(_ text: String) -> String { "<mtext>\(escape(text))</mtext>" }
 
-  static func int(_ n: Int) -> String { "<mn>\(n)</mn>" }
+  /// A size: `<mn>3</mn>`, or under size symbols (`SizeSymbols`) the symbols it stands for:
+  /// `<mi>n</mi>`, `2m` as `<mn>2</mn><mi>m</mi>`, `n+1` as `<mi>n</mi><mo>+</mo><mn>1</mn>`.
+  static func int(_ n: Int) -> String {
+    let text = SizeSymbols.text(n)
+    if Int(text) != nil { return "<mn>\(text)</mn>" }
+    // A product of symbols (a numeric coefficient first), possibly ± a small constant.
+    var body = ""
+    var term = ""
+    func flush() {
+      guard !term.isEmpty else { return }
+      let digits = term.prefix { $0.isNumber }
+      if !digits.isEmpty { body += "<mn>\(digits)</mn>" }
+      let rest = term.dropFirst(digits.count)
+      if !rest.isEmpty { body += "<mi>\(escape(String(rest)))</mi>" }
+      term = ""
+    }
+    for c in text {
+      if c == "+" || c == "−" {
+        flush()
+        body += op(String(c))
+      } else {
+        term.append(c)
+      }
+    }
+    flush()
+    return "<mrow>\(body)</mrow>"
+  }
 
   /// `2` → `<mn>2</mn>`, `2.5e+20` → 2.5 × 10²⁰.
   static func number(_ value: Double) -> String {

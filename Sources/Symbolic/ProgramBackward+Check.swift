@@ -83,6 +83,62 @@ extension ProgramBackward {
     return text
   }
 
+  /// The stage's equation as rows of an `align*` (`\delta_{h} &= …`), broken where it is long.
+  public func latexRows(_ stage: Stage) -> [String] {
+    latexRows(lhs: latexAdjoint(stage.name), stage.expression)
+  }
+
+  /// `lhs = e` as rows of an `align*`, e an expression of forward names and adjoints (as
+  /// `latex(_:)` prints them), broken where it is long.
+  public func latexRows(lhs: String, _ e: Expression) -> [String] {
+    var renames: [String: Expression] = [:]
+    var placeholders: [(String, String)] = []
+    for (k, stage) in allStages.enumerated() {
+      renames[stage.adjointName] = .variable("δ\(k)")
+      placeholders.append(("δ_{\(k)}", latexAdjoint(stage.name)))
+    }
+    return Expression.latexRows(lhs: lhs, rhs: e.substituting(renames)).map { row in
+      var text = row
+      for (placeholder, notation) in placeholders.reversed() {
+        text = text.replacingOccurrences(of: placeholder, with: notation)
+      }
+      return text
+    }
+  }
+
+  /// The LaTeX of the adjoint of a forward name, `\delta_{h}` or `\frac{\partial F}{\partial h}`.
+  public func latexAdjointName(_ name: String) -> String { latexAdjoint(name) }
+
+  /// The stage's equation as one MathML `<math>` element; adjoints written `δ` with the name as
+  /// subscript (shape layout) or `∂F/∂v` (numerator layout).
+  public func mathMLEquation(_ stage: Stage) -> String {
+    mathMLEquation(lhs: mathMLAdjoint(stage.name), stage.expression)
+  }
+
+  /// `lhs = e` as one MathML `<math>` element, adjoints in `e` written as in `mathMLEquation(_:)`.
+  public func mathMLEquation(lhs: String, _ e: Expression) -> String {
+    var renames: [String: Expression] = [:]
+    var placeholders: [(String, String)] = []
+    for (k, stage) in allStages.enumerated() {
+      let placeholder = "jacadjoint\(k)x"
+      renames[stage.adjointName] = .variable(placeholder)
+      placeholders.append((MathML.name(placeholder), mathMLAdjoint(stage.name)))
+    }
+    var text = Expression.mathMLEquation(lhs: lhs, rhs: e.substituting(renames))
+    for (placeholder, notation) in placeholders.reversed() {
+      text = text.replacingOccurrences(of: placeholder, with: notation)
+    }
+    return text
+  }
+
+  /// The MathML of the adjoint of a forward name.
+  public func mathMLAdjoint(_ name: String) -> String {
+    let n = MathML.name(name)
+    return layout == .shape
+      ? "<msub><mi>δ</mi>\(n)</msub>"
+      : "<mfrac><mrow><mo>∂</mo><mi>F</mi></mrow><mrow><mo>∂</mo>\(n)</mrow></mfrac>"
+  }
+
   private func latexAdjoint(_ name: String) -> String {
     let n = Expression.variable(name).latex
     switch layout {

@@ -374,6 +374,7 @@ public struct Simplifier {
         i += 1
       }
     }
+    if needsKroneckerSearch(chain) { chain = try shortestKroneckerChain(chain) }
     var factors: [Expression] = []
     if form.coefficient != 1 && form.coefficient != -1 { factors.append(.constant(form.coefficient)) }
     factors += form.scalars

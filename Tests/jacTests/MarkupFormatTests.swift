@@ -70,12 +70,38 @@ func markupInvocations(format: String) -> [[String]] {
   ] {
     runs.append(["derive", e, "--wrt", x, "--dims", dims, "--order", "2", "--steps", "--format", format])
   }
+  // Size symbols: derive and check (claims right and wrong, answer shown and hidden).
+  runs.append(["derive", "X'*X", "--wrt", "X", "--dims", "X=mxn", "--format", format, "--check"])
+  runs.append(["derive", "u'*tanh(W*x+b)", "--wrt", "W", "--dims", "u=m,W=mxn,x=n,b=m", "--format", format])
+  for claim in ["kron(I(n),X')+kron(X',I(n))*K(m,n)", "kron(I(n),X')*K(n,m)+kron(X',I(n))", "kron(I(n),X')"] {
+    let base = ["check", "X'*X", "--wrt", "X", "--dims", "X=mxn", "--claim", claim, "--format", format]
+    runs.append(base)
+    runs.append(base + ["--hide-answer"])
+  }
+  // Programs: derive in both layouts, and staged claims of the backward pass.
+  let program = "z = W*x + b; h = tanh(z); f = u'*h"
+  let programDims = ["--dims", "W=3x2,x=2x1,b=3x1,u=3x1"]
+  runs.append(["derive", program, "--wrt", "W,b"] + programDims + ["--format", format, "--check"])
+  runs.append(["derive", program, "--wrt", "W", "--layout", "numerator"] + programDims + ["--format", format])
+  for backward in stagedClaims {
+    let base = ["check", program, "--claim-program", backward] + programDims + ["--format", format]
+    runs.append(base)
+    runs.append(base + ["--hide-answer"])
+  }
   for factors in [["10x100", "100x5", "5x50"], ["4x4:diag", "4x6", "6x6:kron(2x2,3x3)", "6x1"]] {
     runs.append(["chain"] + factors + ["--format", format])
     runs.append(["chain"] + factors + ["--format", format, "--measure"])
   }
   return runs
 }
+
+/// Backward passes of `z = W*x + b; h = tanh(z); f = u'*h`: right, a missing local derivative,
+/// a transposed gradient.
+let stagedClaims = [
+  "dh = u; dz = dh.*(1 - h.^2); dW = dz*x'; db = dz",
+  "dh = u; dz = dh; dW = dz*x'; db = dz",
+  "dh = u; dz = dh.*(1 - h.^2); dW = x*dz'; db = dz",
+]
 
 /// Runs the corpus: the outputs of runs that succeeded or whose check failed (exit 0 or 1).
 func markupOutputs(format: String) throws -> [(arguments: [String], output: String)] {

@@ -61,7 +61,11 @@ public struct SymbolicCheckRecord: Codable, Sendable, Equatable {
   public var wrt: String
   public var layout: String
   public var holds: Bool
-  public var truth: String
+  public var verdict: String? = nil
+  /// Under `--hide-answer`: true, and `truth` is left out.
+  public var answerHidden: Bool? = nil
+  public var diagnosesWithheld: Int? = nil
+  public var truth: String?
   public var sizeSymbols: [String]
   public var instantiations: [Instantiation]
   public var diagnoses: [DiagnosisRecord]
@@ -97,6 +101,10 @@ public struct ProgramCheckRecord: Codable, Sendable, Equatable {
   public var firstWrong: Finding?
   public var lines: [Finding]
   public var notComputed: [String]
+  /// Under `--hide-answer`: true, and no finding has `expected`.
+  public var answerHidden: Bool? = nil
+  /// Under `--hide-answer`: how many diagnoses were left out because they quote the true line.
+  public var diagnosesWithheld: Int? = nil
 }
 
 /// What `jac check … --format json` prints.

@@ -1,0 +1,285 @@
+import Foundation
+import Jacobians
+import MatrixCore
+import Symbolic
+
+extension Check {
+  /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
+  /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
+  /// it holds at both. Printed in every format by `SymbolicCheckReport`, the verdict first.
+  /// Prints the report, or returns the JSON output; and whether every claim holds.
+  func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
+    guard claimFile.isEmpty else {
+      throw CLIError("--claim-file holds concrete sizes: with size symbols in --dims, give the claim with --claim")
+    }
+    let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point, extra: claim)
+    guard claim.count == run.variables.count else {
+      let n = run.variables.count
+      throw CLIError(
+        "--wrt names \(n) variable\(n == 1 ? "" : "s") but \(claim.count) claim\(claim.count == 1 ? " was" : "s were") given: "
+          + "give one claim per variable, in the order of --wrt")
+    }
+    var records: [SymbolicCheckRecord] = []
+    var allHold = true
+    let wrapMathML = format == .mathml && run.variables.count > 1
+    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-checks\">") }
+    defer { if wrapMathML { print("</div>") } }
+    for (k, v) in run.variables.enumerated() {
+      let d = try run.genericDerivative(v)
+      var results: [ClaimCheck] = []
+      var instantiated: [SymbolicDerivative] = []
+      for inst in run.instantiations {
+        let (di, values) = try run.numeric(v, at: inst)
+        // The claim is read with the symbols standing for this instantiation's sizes.
+        let c = try SizeSymbols.$values.withValue(inst) { try parseExpression(claim[k], role: "claim") }
+        for name in c.variables where values[name] == nil {
+          throw CLIError("the claim uses \(name), which is not a variable of the expression")
+        }
+        let claimed = try c.evaluate(values)
+        if layout.layout == .shape && !di.outputShape.isScalar {
+          throw CLIError("--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description })")
+        }
+        results.append(
+          try ClaimCheck(
+            claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance,
+            claimExpression: c, seed: run.seed))
+        instantiated.append(di)
+      }
+      // The claim as an expression at the generic sizes, printed with the symbols.
+      let genericClaim = try? SizeSymbols.$values.withValue(run.generic.values) { try parseExpression(claim[k], role: "claim") }
+      let report = SymbolicCheckReport(
+        run: run, expressionText: expression, derivative: d, instantiated: instantiated, results: results,
+        claimText: claim[k], claimExpression: genericClaim, layout: layout.layout, hideAnswer: hideAnswer)
+      allHold = allHold && report.holds
+      switch format {
+      case .text: print(report.text)
+      case .latex: print(report.latex)
+      case .mathml: print(report.mathML)
+      case .json: records.append(report.record)
+      }
+    }
+    guard format == .json else { return (nil, allHold) }
+    if records.count == 1 { return (.symbolic(records[0]), allHold) }
+    return (
+      .symbolicChecks(ChecksRecord(expression: expression, wrt: run.variables, holds: allHold, checks: records)), allHold
+    )
+  }
+}
+
+/// What `jac check` prints with size symbols, in every format: the verdict first, then F and the
+/// claim, the result at each instantiation, the worst entries and diagnoses at the first where it
+/// fails, and last the true derivative with the symbols, unless `hideAnswer` (then no part of it:
+/// neither the closed form nor the gradient nor a diagnosis that quotes one of their terms).
+struct SymbolicCheckReport {
+  let run: SymbolicRun
+  let expressionText: String
+  /// The derivative at the generic sizes (printed under `run.named`).
+  let derivative: SymbolicDerivative
+  /// The derivative at each instantiation.
+  let instantiated: [SymbolicDerivative]
+  let results: [ClaimCheck]
+  let claimText: String
+  let claimExpression: MatrixExpression?
+  let layout: JacobianLayout
+  let hideAnswer: Bool
+
+  private var d: SymbolicDerivative { derivative }
+  private var v: String { d.variable }
+  var holds: Bool { results.allSatisfy(\.holds) }
+  private var failing: Int? { results.firstIndex { !$0.holds } }
+  private var at: [String] { run.instantiations.map(SymbolicSizes.describe) }
+
+  var verdictSentence: String {
+    if let f = failing { return "the claim is WRONG \(run.pointDescription(run.instantiations[f]))" }
+    if at.count == 1 { return "the claim holds \(run.pointDescription(run.instantiations[0])), the sizes fixed by --values" }
+    return "the claim holds at both instantiations (\(at.joined(separator: "; ")))"
+      + (run.sizes.values.isEmpty ? ", at random points (seed \(run.seed))" : "")
+  }
+
+  /// The fragments of the truth at the generic sizes (with the symbols) and at each instantiation
+  /// (with numbers, as the diagnoses there print them).
+  private var answerFragments: [String] {
+    run.named { CheckReport.answerFragments(of: d) } + instantiated.flatMap { CheckReport.answerFragments(of: $0) }
+  }
+
+  /// The diagnoses at the first failing instantiation, and how many were withheld.
+  private var shownDiagnoses: ([Diagnosis], Int) {
+    guard let f = failing else { return ([], 0) }
+    return CheckReport.shown(results[f].diagnoses, hideAnswer: hideAnswer, fragments: answerFragments)
+  }
+
+  private var header: String {
+    run.named {
+      "F = \(expressionText)   (\(d.outputShape)),  \(v) \(d.inputShape)   \(run.sizes.headerNote)"
+    }
+  }
+
+  private func instantiationSentence(_ i: Int) -> String {
+    let r = results[i]
+    let error = r.comparison.map { " (largest absolute error \(sci($0.maxAbsError)))" } ?? ""
+    return "\(run.pointDescription(run.instantiations[i])): " + (r.holds ? "holds" : "WRONG") + error
+  }
+
+  private var withheldSentence: String { "a diagnosis that quotes part of the true derivative is withheld (--hide-answer)" }
+
+  private func shapeSentence(_ r: ClaimCheck) -> String {
+    "the claim is \(r.claimShape) but the derivative in this layout is \(r.expectedShape)"
+  }
+
+  // MARK: Text
+
+  var text: String {
+    var lines = ["verdict: \(verdictSentence)", header, "claim (\(layout.rawValue) layout): \(claimText)"]
+    lines += results.indices.map(instantiationSentence)
+    if let f = failing {
+      let r = results[f]
+      if let c = r.comparison {
+        lines.append("worst entries at \(at[f]):")
+        for w in c.worst {
+          lines.append("  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
+        }
+      } else {
+        lines.append(shapeSentence(r))
+      }
+      let (shown, withheld) = shownDiagnoses
+      lines += shown.map { "diagnosis: \($0.text)" }
+      if withheld > 0 { lines.append("diagnosis: " + withheldSentence) }
+    }
+    if !hideAnswer {
+      run.named {
+        lines.append("truth (numerator layout): \(d.jacobian.unicodeText)")
+        if let g = d.gradient { lines.append("gradient (shape convention): \(g.unicodeText)") }
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  // MARK: LaTeX
+
+  var latex: String {
+    var out: [String] = run.named {
+      [
+        Markup.latexComment(
+          "jac check: F = \(d.expression.plainText) (\(d.outputShape.symbolicDescription)), \(v) "
+            + "(\(d.inputShape.symbolicDescription)); size symbols \(run.sizes.symbols.joined(separator: ", ")); "
+            + "claim in \(layout.rawValue) layout. Needs \\usepackage{amsmath}."),
+        Markup.latexParagraph("\\textbf{Verdict:} " + Markup.latexText(verdictSentence) + "."),
+        Markup.latexParagraph(
+          "Claim $C$ (\(Markup.latexText(layout.rawValue)) layout), with the size symbols "
+            + run.sizes.symbols.map { "$\($0)$" }.joined(separator: ", ") + (claimExpression == nil ? ": \\texttt{\(Markup.latexText(claimText))}" : ":")),
+      ]
+    }
+    if let c = claimExpression { out.append(run.named { Markup.latexAlign(MatrixExpression.latexRows(lhs: "C", rhs: c)) }) }
+    var table = ["\\begin{tabular}{lll}", "sizes & verdict & largest absolute error \\\\ \\hline"]
+    for (i, r) in results.enumerated() {
+      table.append(
+        "$\(Markup.latexText(at[i]).replacingOccurrences(of: "$", with: ""))$ & \(r.holds ? "holds" : "WRONG") & "
+          + (r.comparison.map { "$\(Markup.latexNumber(sci($0.maxAbsError)))$" } ?? "shapes differ") + " \\\\")
+    }
+    table.append("\\end{tabular}")
+    out.append(table.joined(separator: "\n") + "\n")
+    if let f = failing {
+      let r = results[f]
+      if let c = r.comparison {
+        out.append(Markup.latexParagraph("Worst entries at " + Markup.latexText(at[f]) + ":"))
+        var rows = ["\\begin{tabular}{lrr}", "entry & expected & claimed \\\\ \\hline"]
+        let x = MatrixExpression.variable(v).latex
+        for w in c.worst {
+          rows.append(
+            "$\\partial F_{\(w.p),\(w.q)} / \\partial {\(x)}_{\(w.i),\(w.j)}$ & "
+              + "$\(Markup.latexNumber(Check.number(w.expected)))$ & $\(Markup.latexNumber(Check.number(w.actual)))$ \\\\")
+        }
+        rows.append("\\end{tabular}")
+        out.append(rows.joined(separator: "\n") + "\n")
+      } else {
+        out.append(Markup.latexParagraph(Markup.latexText(shapeSentence(r)) + "."))
+      }
+      let (shown, withheld) = shownDiagnoses
+      var items = shown.map { Markup.latexASCII($0.latex) }
+      if withheld > 0 { items.append(Markup.latexText(withheldSentence)) }
+      if !items.isEmpty {
+        out.append(Markup.latexParagraph("\\textbf{Diagnosis:}"))
+        out.append((["\\begin{itemize}"] + items.map { "\\item \($0)" } + ["\\end{itemize}"]).joined(separator: "\n") + "\n")
+      }
+    }
+    if !hideAnswer {
+      out.append(Markup.latexParagraph("The true derivative:"))
+      run.named {
+        var rows = (try? d.latexRows(in: .numerator)) ?? []
+        if d.gradient != nil { rows += (try? d.latexRows(in: .shape)) ?? [] }
+        out.append(Markup.latexAlign(rows))
+      }
+    }
+    return out.joined(separator: "\n")
+  }
+
+  // MARK: MathML
+
+  var mathML: String {
+    var parts: [String] = run.named {
+      [
+        Markup.paragraph(markup: "<strong>Verdict:</strong> " + MathML.escape(verdictSentence) + "."),
+        Markup.paragraph(
+          "F = \(d.expression.plainText) (\(d.outputShape)), \(v) (\(d.inputShape)); size symbols "
+            + run.sizes.symbols.joined(separator: ", ")),
+        d.mathMLDefinition,
+        Markup.paragraph("Claim C (\(layout.rawValue) layout)" + (claimExpression == nil ? ": \(claimText)" : ":")),
+      ]
+    }
+    if let c = claimExpression { parts.append(run.named { MatrixExpression.mathMLEquation(lhs: "<mi>C</mi>", rhs: c) }) }
+    parts.append(
+      Markup.table(
+        header: ["sizes", "verdict", "largest absolute error"],
+        rows: results.enumerated().map { i, r in
+          [MathML.escape(at[i]), r.holds ? "holds" : "WRONG", r.comparison.map { Markup.mathMLNumber(sci($0.maxAbsError)) } ?? "shapes differ"]
+        }))
+    if let f = failing {
+      let r = results[f]
+      if let c = r.comparison {
+        parts.append(Markup.paragraph("Worst entries at \(at[f]):"))
+        let x = MathML.name(v)
+        let rows: [[String]] = c.worst.map { w in
+          let entry =
+            "<mfrac><mrow>\(MathML.op("∂"))<msub><mi>F</mi><mrow><mn>\(w.p)</mn>\(MathML.op(","))<mn>\(w.q)</mn></mrow></msub></mrow>"
+            + "<mrow>\(MathML.op("∂"))<msub>\(x)<mrow><mn>\(w.i)</mn>\(MathML.op(","))<mn>\(w.j)</mn></mrow></msub></mrow></mfrac>"
+          return [
+            MathML.math(entry, display: false), Markup.mathMLNumber(Check.number(w.expected)),
+            Markup.mathMLNumber(Check.number(w.actual)),
+          ]
+        }
+        parts.append(Markup.table(header: ["entry", "expected", "claimed"], rows: rows))
+      } else {
+        parts.append(Markup.paragraph(shapeSentence(r)))
+      }
+      let (shown, withheld) = shownDiagnoses
+      var sentences = shown.map(\.text)
+      if withheld > 0 { sentences.append(withheldSentence) }
+      for s in sentences { parts.append(Markup.paragraph(markup: "<strong>Diagnosis:</strong> " + MathML.escape(s) + ".")) }
+    }
+    if !hideAnswer {
+      parts.append(Markup.paragraph("The true derivative:"))
+      run.named {
+        if let e = try? d.mathMLEquation(in: .numerator) { parts.append(e) }
+        if d.gradient != nil, let g = try? d.mathMLEquation(in: .shape) { parts.append(g) }
+      }
+    }
+    return Markup.xhtmlDocument(class: "check", parts)
+  }
+
+  // MARK: JSON
+
+  var record: SymbolicCheckRecord {
+    let (shown, withheld) = shownDiagnoses
+    let fragments = hideAnswer ? answerFragments : []
+    return SymbolicCheckRecord(
+      expression: expressionText, wrt: v, layout: layout.rawValue, holds: holds, verdict: verdictSentence,
+      answerHidden: hideAnswer ? true : nil, diagnosesWithheld: hideAnswer ? withheld : nil,
+      truth: hideAnswer ? nil : run.named { d.jacobian.unicodeText }, sizeSymbols: run.sizes.symbols,
+      instantiations: zip(run.instantiations, results).map { inst, r in
+        .init(sizes: inst, holds: r.holds, maxAbsError: r.comparison?.maxAbsError)
+      },
+      diagnoses: shown.map { CheckReport.diagnosisRecord($0, hideAnswer: hideAnswer, fragments: fragments) },
+      maxRelError: results.first?.comparison?.maxRelError,
+      inferredShapes: run.sizes.inferredJSON, fixedByValues: run.sizes.fixed.isEmpty ? nil : run.sizes.fixed)
+  }
+}
