@@ -17,9 +17,14 @@ struct ProgramDeriveMarkup {
   private func shapeText(_ name: String) -> String { prepared.shapes[name]!.description }
 
   private var notationSentence: String {
-    layout == .shape
-      ? "the adjoint of v is dF/dv shaped like v; the adjoint of \(program.output) is 1; branches sum"
-      : "the adjoint of v is d vec F/d (vec v)', numerator layout; the adjoint of \(program.output) is I; branches sum"
+    switch layout {
+    case .shape: return "the adjoint of v is dF/dv shaped like v; the adjoint of \(program.output) is 1; branches sum"
+    case .numerator:
+      return "the adjoint of v is d vec F/d (vec v)', numerator layout; the adjoint of \(program.output) is I; branches sum"
+    case .denominator:
+      return "the adjoint of v is d (vec F)'/d vec v, denominator layout (the transpose of numerator); "
+        + "the adjoint of \(program.output) is I; branches sum"
+    }
   }
 
   private func checkSentence(_ c: ProgramBackward.GradientCheck) -> (prefix: String, abs: String, rel: String, fd: String, verdict: String) {
@@ -40,15 +45,22 @@ struct ProgramDeriveMarkup {
       Markup.latexAlign(program.statements.flatMap { MatrixExpression.latexRows(lhs: MatrixExpression.variable($0.name).latex, rhs: $0.expression) }),
     ]
     let f = MatrixExpression.variable(program.output).latex
-    let notation = layout == .shape
-      ? "$\(backward.latexAdjointName("v")) = \\frac{\\partial F}{\\partial v}$ shaped like $v$, $\(backward.latexAdjointName(program.output)) = 1$"
-      : "$\(backward.latexAdjointName("v")) = \\partial \\operatorname{vec} F / \\partial (\\operatorname{vec} v)^{\\top}$, "
+    let notation: String
+    switch layout {
+    case .shape:
+      notation = "$\(backward.latexAdjointName("v")) = \\frac{\\partial F}{\\partial v}$ shaped like $v$, $\(backward.latexAdjointName(program.output)) = 1$"
+    case .numerator:
+      notation = "$\(backward.latexAdjointName("v")) = \\partial \\operatorname{vec} F / \\partial (\\operatorname{vec} v)^{\\top}$, "
         + "$\(backward.latexAdjointName(program.output)) = I$"
+    case .denominator:
+      notation = "$\(backward.latexAdjointName("v")) = \\partial (\\operatorname{vec} F)^{\\top} / \\partial \\operatorname{vec} v$, "
+        + "$\(backward.latexAdjointName(program.output)) = I$"
+    }
     out.append(
       Markup.latexParagraph(
         "Backward pass, \(intermediates.count) stage\(intermediates.count == 1 ? "" : "s") (\(notation); branches sum; $F = \(f)$):"))
     if !intermediates.isEmpty { out.append(Markup.latexAlign(intermediates.flatMap { backward.latexRows($0) })) }
-    out.append(Markup.latexParagraph(layout == .shape ? "Gradients (shape convention):" : "Jacobians (numerator layout):"))
+    out.append(Markup.latexParagraph(layout == .shape ? "Gradients (shape convention):" : "Jacobians (\(layout.rawValue) layout):"))
     out.append(Markup.latexAlign(backward.gradients.flatMap { backward.latexRows($0) }))
     for c in checks {
       let s = checkSentence(c)
@@ -72,7 +84,7 @@ struct ProgramDeriveMarkup {
     parts.append(
       Markup.paragraph("Backward pass, \(intermediates.count) stage\(intermediates.count == 1 ? "" : "s") (\(notationSentence)):"))
     parts += intermediates.map { backward.mathMLEquation($0) }
-    parts.append(Markup.paragraph(layout == .shape ? "Gradients (shape convention):" : "Jacobians (numerator layout):"))
+    parts.append(Markup.paragraph(layout == .shape ? "Gradients (shape convention):" : "Jacobians (\(layout.rawValue) layout):"))
     parts += backward.gradients.map { backward.mathMLEquation($0) }
     for c in checks {
       let s = checkSentence(c)

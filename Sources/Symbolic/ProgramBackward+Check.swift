@@ -134,9 +134,12 @@ extension ProgramBackward {
   /// The MathML of the adjoint of a forward name.
   public func mathMLAdjoint(_ name: String) -> String {
     let n = MathML.name(name)
-    return layout == .shape
-      ? "<msub><mi>δ</mi>\(n)</msub>"
-      : "<mfrac><mrow><mo>∂</mo><mi>F</mi></mrow><mrow><mo>∂</mo>\(n)</mrow></mfrac>"
+    let fraction = "<mfrac><mrow><mo>∂</mo><mi>F</mi></mrow><mrow><mo>∂</mo>\(n)</mrow></mfrac>"
+    switch layout {
+    case .shape: return "<msub><mi>δ</mi>\(n)</msub>"
+    case .numerator: return fraction
+    case .denominator: return "<msup><mrow><mo>(</mo>\(fraction)<mo>)</mo></mrow><mo>⊤</mo></msup>"
+    }
   }
 
   private func latexAdjoint(_ name: String) -> String {

@@ -82,7 +82,9 @@ func markupInvocations(format: String) -> [[String]] {
   let program = "z = W*x + b; h = tanh(z); f = u'*h"
   let programDims = ["--dims", "W=3x2,x=2x1,b=3x1,u=3x1"]
   runs.append(["derive", program, "--wrt", "W,b"] + programDims + ["--format", format, "--check"])
-  runs.append(["derive", program, "--wrt", "W", "--layout", "numerator"] + programDims + ["--format", format])
+  for layout in ["numerator", "denominator"] {
+    runs.append(["derive", program, "--wrt", "W", "--layout", layout] + programDims + ["--format", format])
+  }
   for backward in stagedClaims {
     let base = ["check", program, "--claim-program", backward] + programDims + ["--format", format]
     runs.append(base)
