@@ -4,7 +4,7 @@
 #   make docs   builds the DocC documentation of MatrixCore, Jacobians and Symbolic
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-gemm clean fuzz docs
+.PHONY: demo test deps build release bench bench-gemm clean fuzz docs serve
 
 deps:
 	@./scripts/ensure-deps.sh
@@ -18,6 +18,11 @@ release: deps
 demo: deps
 	$(SWIFT) build --product jac
 	./scripts/demo.sh .build/debug/jac
+
+# The class web page and JSON API (docs/serve.md) on http://127.0.0.1:$(PORT)/ from the release build.
+PORT ?= 8080
+serve: release
+	.build/release/jac serve --port $(PORT)
 
 test: deps
 	@./scripts/worktree-guard.sh save

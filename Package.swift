@@ -17,6 +17,10 @@ let package = Package(
     .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     // `make docs`: the DocC catalogs of MatrixCore, Jacobians and Symbolic (Sources/*/*.docc).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
   ],
   targets: [
     // Private C shim over lapacke.h and cblas.h; provides no stable Swift API.
@@ -41,7 +45,20 @@ let package = Package(
         "Symbolic", "Jacobians", "MatrixCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "jac", dependencies: ["JacCommands"]),
+    // `jac serve`: the class web page and JSON API on Hummingbird, in its own target so that no
+    // library above depends on a server.
+    .target(
+      name: "JacServe",
+      dependencies: [
+        "JacCommands", "Symbolic", "Jacobians", "MatrixCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(name: "jac", dependencies: ["JacCommands", "JacServe"]),
     .executableTarget(
       name: "jacbench",
       dependencies: ["Symbolic", "Jacobians", "MatrixCore", "CLapack"],
@@ -76,6 +93,14 @@ let package = Package(
     // Swift code written by `jac derive --emit swift` (Generated/, kept current by SymbolicTests'
     // CodeExportSwiftSourceTests), compiled and run against jac's own numbers.
     .testTarget(name: "ExportedSwiftTests", dependencies: ["Symbolic", "Jacobians", "MatrixCore"]),
+    .testTarget(
+      name: "JacServeTests",
+      dependencies: [
+        "JacServe", "JacCommands", "MatrixCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
+    ),
     .testTarget(
       name: "JacobiansTests",
       dependencies: [

@@ -118,6 +118,10 @@ struct CommandSpec: Decodable {
   }
 
   /// The tree of a root command, from swift-argument-parser's own description of it.
+  /// `jac`'s own tree, read once (reading it takes the argument parser tens of milliseconds; the
+  /// server parses a command line per request).
+  static let jac: CommandSpec? = of(Jac.self)
+
   static func of(_ command: ParsableCommand.Type) -> CommandSpec? {
     struct Root: Decodable { let command: CommandSpec }
     return try? JSONDecoder().decode(Root.self, from: Data(command._dumpHelp().utf8)).command

@@ -141,7 +141,7 @@ struct Check: ParsableCommand {
       claimed = try c.evaluate(values)
       claimMagnitude = try c.termMagnitude(at: values)
     } else {
-      let array = try NPYArray(contentsOf: claimFile ?? "")
+      let array = try CommandFiles.array(claimFile ?? "", origin: "--claim-file")
       if readLayout == .tensor || readLayout == .sympy {
         claimed = try JacobianLayout.convert(
           array, from: readLayout, to: .numerator, output: d.outputShape, input: d.inputShape

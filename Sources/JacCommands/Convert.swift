@@ -33,9 +33,9 @@ struct Convert: ParsableCommand {
     }
     let out = try parseShape(outputShape, flag: "--output-shape")
     let inp = try parseShape(inputShape, flag: "--input-shape")
-    let array = try NPYArray(contentsOf: input)
+    let array = try CommandFiles.array(input, origin: "IN")
     let converted = try JacobianLayout.convert(array, from: from.layout, to: to.layout, output: out, input: inp)
-    try converted.write(to: output)
+    try CommandFiles.write(converted, to: output)
     let dims = converted.shape.map(String.init).joined(separator: "×")
     switch format {
     case .text:

@@ -69,7 +69,7 @@ extension Derive {
       (check && dependsOnX)
       ? HessianCheck([try DerivativeCheck(h.gradientDerivative, at: values, seed: point.seed)]) : nil
     let derivation: [HessianSteps.Stage] = steps ? try HessianSteps.stages(first: [h.firstDerivative], second: [h.gradientDerivative]) : []
-    if let path = jacobianOut { try operatorH.materialized().writeNPY(to: path) }
+    if let path = jacobianOut { try CommandFiles.write(NPYArray(matrix: operatorH.materialized()), to: path) }
     let checkPassed = checked?.passed ?? true
     switch format {
     case .latex, .mathml:

@@ -57,7 +57,7 @@ extension Derive {
     let noCheckReason = check && checks.isEmpty ? "no gradient depends on \(wrt), so H = 0 exactly" : nil
     let derivation: [HessianSteps.Stage] =
       steps ? try HessianSteps.stages(first: h.firstDerivatives, second: h.blocks.map(\.derivative)) : []
-    if let path = jacobianOut { try dense().writeNPY(to: path) }
+    if let path = jacobianOut { try CommandFiles.write(NPYArray(matrix: dense()), to: path) }
     let shapes = variables.enumerated().map { "\($0.element) \(h.shapes[$0.offset])" }.joined(separator: ", ")
     switch format {
     case .latex, .mathml:

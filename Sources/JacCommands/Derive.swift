@@ -136,7 +136,7 @@ struct Derive: ParsableCommand {
       case .denominator: dense = try jacobian.matrix(in: .denominator).materialized()
       case .shape: dense = try d.gradient(at: values)
       }
-      try dense.writeNPY(to: path)
+      try CommandFiles.write(NPYArray(matrix: dense), to: path)
     }
     // Repeated subexpressions named once (LetForm): the displayed form and, beside it, the gradient.
     let named = DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)

@@ -8,15 +8,28 @@ import MatrixCore
 public struct Jac: ParsableCommand {
   public init() {}
 
-  public static let configuration = CommandConfiguration(
-    commandName: "jac",
-    abstract: "Matrix calculus in numerator layout over column-major vec.",
-    discussion: """
-      Jacobians are (mn)×(ab) for F m×n of X a×b, with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]
-      (0-based; vec stacks columns). Exit status: 0 success, 1 a check failed, 2 bad input.
-      """,
-    subcommands: [Derive.self, Check.self, Convert.self, Chain.self, Spy.self, Notebook.self]
-  )
+  public static var configuration: CommandConfiguration {
+    CommandConfiguration(
+      commandName: "jac",
+      abstract: "Matrix calculus in numerator layout over column-major vec.",
+      discussion: """
+        Jacobians are (mn)×(ab) for F m×n of X a×b, with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]
+        (0-based; vec stacks columns). Exit status: 0 success, 1 a check failed, 2 bad input.
+        """,
+      subcommands: [Derive.self, Check.self, Convert.self, Chain.self, Spy.self, Notebook.self] + registered
+    )
+  }
+
+  /// Subcommands that live outside this library (`jac serve`, in the JacServe target), registered
+  /// by the executable before it starts.
+  nonisolated(unsafe) private static var registered: [ParsableCommand.Type] = []
+
+  /// Runs `jac` with further subcommands (`Jac.main(registering: [Serve.self])`); call it once,
+  /// first thing in the executable.
+  public static func main(registering subcommands: [ParsableCommand.Type]) {
+    registered = subcommands
+    main()
+  }
 
   /// Everything runs on a thread with a 1 GiB stack (`LargeStack`), so that the deepest
   /// expressions the parser accepts are walked without overflowing the stack.
@@ -33,7 +46,7 @@ public struct Jac: ParsableCommand {
   /// to see which files a block's command names.
   static func parse(_ arguments: [String]) throws -> ParsableCommand {
     var arguments = arguments
-    if let spec = CommandSpec.of(Jac.self) { arguments = LeadingMinus.normalize(arguments, root: spec) }
+    if let spec = CommandSpec.jac { arguments = LeadingMinus.normalize(arguments, root: spec) }
     return try parseAsRoot(arguments)
   }
 
@@ -63,22 +76,21 @@ public struct Jac: ParsableCommand {
       print(fullMessage(for: error))
       Foundation.exit(code.rawValue)
     } catch {
-      if isLibraryError(error) {
-        writeError("jac: \(error)")
-        Foundation.exit(2)
-      }
-      let code = exitCode(for: error)
-      let message = fullMessage(for: error)
-      if code == .success {
-        print(message)
+      if !isLibraryError(error), exitCode(for: error) == .success {
+        print(fullMessage(for: error))
         Foundation.exit(0)
       }
-      // One sentence, as for our own errors: the argument parser's reason without its usage
-      // block, and where to read the usage.
-      let reason = Self.message(for: error).split(separator: "\n").first.map(String.init) ?? message
-      writeError("jac: \(reason) (see 'jac help')")
+      writeError("jac: " + sentence(for: error))
       Foundation.exit(2)
     }
+  }
+
+  /// The one sentence `jac` prints (after `jac: `) for bad input: a toolkit error's description,
+  /// or the argument parser's reason without its usage block, and where to read the usage.
+  static func sentence(for error: Error) -> String {
+    if isLibraryError(error) { return "\(error)" }
+    let reason = message(for: error).split(separator: "\n").first.map(String.init) ?? fullMessage(for: error)
+    return "\(reason) (see 'jac help')"
   }
 }
 
@@ -86,7 +98,7 @@ public struct Jac: ParsableCommand {
 /// one sentence to print.
 func isLibraryError(_ error: Error) -> Bool {
   let typeName = String(reflecting: type(of: error))
-  return ["MatrixCore.", "Jacobians.", "Symbolic.", "JacCommands."].contains { typeName.hasPrefix($0) }
+  return ["MatrixCore.", "Jacobians.", "Symbolic.", "JacCommands.", "JacServe."].contains { typeName.hasPrefix($0) }
 }
 
 /// A bad-input error found by the command line itself.
@@ -101,5 +113,6 @@ struct CheckFailed: Error {
 }
 
 func writeError(_ s: String) {
+  if let sink = CommandSink.current { return sink.warn(s.hasPrefix("jac: warning: ") ? String(s.dropFirst(14)) : s) }
   FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
 }

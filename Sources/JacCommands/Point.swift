@@ -50,6 +50,9 @@ struct PointOptions: ParsableArguments {
     for (name, s) in shapes where (s.checkedCount ?? .max) > 50_000_000 {
       throw CLIError("the variable \(name) (\(s)) is too large for jac: at most 5·10⁷ entries")
     }
+    for (name, s) in shapes.sorted(by: { $0.key < $1.key }) {
+      try CommandSink.current?.checkEntries(s.checkedCount, of: "the variable \(name) (\(s))")
+    }
     do {
       try assumptions.validate(shapes: shapes)
       try assumptions.validate(values: point)
@@ -80,7 +83,7 @@ struct PointOptions: ParsableArguments {
         }
         source = "the literal \(given)"
       } else {
-        m = try Matrix(npyFile: given)
+        m = try CommandFiles.matrix(given, origin: "--values \(name)")
         source = given
       }
       guard m.count > 0 else {
@@ -125,7 +128,11 @@ struct PreparedDerivative {
       guard dims[v] != nil else {
         throw CLIError("--wrt \(v) names no variable with a shape: give it with --dims \(v)=RxC")
       }
-      return try SymbolicDerivative(of: f, wrt: v, dims: dims, assumptions: assumptions)
+      let d = try SymbolicDerivative(of: f, wrt: v, dims: dims, assumptions: assumptions)
+      let (mn, ab) = (d.outputShape.count, d.inputShape.count)
+      try CommandSink.current?.checkEntries(
+        mn.multipliedReportingOverflow(by: ab).overflow ? nil : mn * ab, of: "the Jacobian with respect to \(v) (\(mn)×\(ab))")
+      return d
     }
     self.values = values
   }

@@ -72,6 +72,7 @@ struct PreparedProgram {
 
 /// Reads a program file, refusing files larger than the program limit before reading them.
 func readProgram(_ path: String) throws -> String {
+  try CommandFiles.refuseInProcess(path, origin: "--program")
   let attributes: [FileAttributeKey: Any]
   do {
     attributes = try FileManager.default.attributesOfItem(atPath: path)

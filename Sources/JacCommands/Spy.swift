@@ -69,7 +69,7 @@ struct Spy: ParsableCommand {
     let picture = try JacobianPicture(
       jacobian: j, output: d.outputShape, input: d.inputShape, title: "∂(\(expression))/∂\(wrt)",
       outputName: "F", inputName: wrt)
-    try picture.svg.writeAtomically(to: output)
+    try CommandFiles.write(picture.svg, to: output)
     let nonzero = j.storage.filter { $0 != 0 }.count
     print("wrote \(output): the \(rows)×\(cols) Jacobian \(d.jacobian.unicodeText) \(pointDescription), \(nonzero) nonzero entries")
   }
@@ -111,7 +111,7 @@ struct Spy: ParsableCommand {
     let picture = try JacobianPicture(
       jacobian: m, output: h.shapes[0], input: h.shapes[j], title: "∂²(\(expression))/∂\(x)∂\(y)",
       outputName: "∇_\(x) F", inputName: y)
-    try picture.svg.writeAtomically(to: output)
+    try CommandFiles.write(picture.svg, to: output)
     let nonzero = m.storage.filter { $0 != 0 }.count
     print(
       "wrote \(output): the \(rows)×\(cols) Hessian block ∂vec(∇_\(x) F)/∂(vec \(y))ᵀ = \(block.hessian.unicodeText) "

@@ -163,7 +163,7 @@ extension Derive {
         case .denominator: dense = try d0.jacobian(at: values0).matrix(in: .denominator).materialized()
         case .shape: dense = try d0.gradient(at: values0)
         }
-        try dense.writeNPY(to: path)
+        try CommandFiles.write(NPYArray(matrix: dense), to: path)
       }
       let passed = checks.allSatisfy(\.passed)
       allPassed = allPassed && passed

@@ -242,9 +242,18 @@ extension Matrix {
   /// Reads a float64 `.npy` file: a 2-D array (C or Fortran order) as is, a 1-D array of length n
   /// as an n×1 column. Throws `MatrixError.file` naming `path` for other ranks and bad files.
   public init(npyFile path: String) throws {
-    let array = try NPYArray(contentsOf: path)
+    try self.init(npy: NPYArray(contentsOf: path), name: path)
+  }
+
+  /// The matrix of `.npy` bytes held in memory (an upload), as `init(npyFile:)` reads a file;
+  /// errors name `name`.
+  public init(npyBytes bytes: [UInt8], name: String) throws {
+    try self.init(npy: NPYArray(data: bytes, name: name), name: name)
+  }
+
+  private init(npy array: NPYArray, name: String) throws {
     guard let m = array.asMatrix() else {
-      throw MatrixError.file(path: path, reason: array.notAMatrixReason)
+      throw MatrixError.file(path: name, reason: array.notAMatrixReason)
     }
     self = m
   }

@@ -1,5 +1,6 @@
-// The `jac` executable: everything it does lives in the JacCommands library (shared with
-// `jac serve` and the tests); this file only starts it.
+// The `jac` executable: everything it does lives in the JacCommands library (shared with the
+// tests), and `jac serve` in the JacServe target, which this file registers; it only starts them.
 import JacCommands
+import JacServe
 
-Jac.main()
+Jac.main(registering: [Serve.self])
