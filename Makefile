@@ -4,7 +4,7 @@
 #   make docs   builds the DocC documentation of MatrixCore, Jacobians and Symbolic
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-gemm clean fuzz docs serve
+.PHONY: demo test deps build release bench bench-gemm bench-serve clean fuzz docs serve
 
 deps:
 	@./scripts/ensure-deps.sh
@@ -34,6 +34,7 @@ test: deps
 	$(SWIFT) run --skip-build HandDerivation > /dev/null
 	./scripts/test-notebooks.sh .build/debug/jac
 	python3 scripts/bad-inputs.py .build/debug/jac
+	python3 scripts/browser-test.py .build/debug/jac
 	@./scripts/worktree-guard.sh check
 
 # DocC archives in .build/plugins/Swift-DocC/outputs/ (MatrixCore, Jacobians, Symbolic
@@ -52,6 +53,10 @@ fuzz: deps
 # Benchmarks: JSON lines from the release build, then NumPy's on the same cases.
 bench: release
 	.build/release/jacbench
+
+# jac serve under load (docs/serve.md): 50 clients for 30 s, then 1,000 malformed requests.
+bench-serve: release
+	python3 Benchmarks/serve-load.py .build/release/jac
 
 bench-gemm: release
 	.build/release/jacbench gemm

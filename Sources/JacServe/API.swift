@@ -42,7 +42,7 @@ struct API: Sendable {
     }
   }
 
-  private func response(for refusal: Refusal) -> Response {
+  func response(for refusal: Refusal) -> Response {
     switch refusal {
     case .badInput(let s): return .error(s, status: .badRequest)
     case .forbidden(let s): return .error(s, status: .forbidden)

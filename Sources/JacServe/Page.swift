@@ -78,7 +78,8 @@ enum Page {
     input, textarea, select { font: 1rem ui-monospace, monospace; padding: .3rem; border: 1px solid #999; border-radius: 4px; }
     button { font-size: 1rem; padding: .4rem 1rem; border-radius: 4px; border: 1px solid #2557a7; background: #2f6fd0; color: white; cursor: pointer; }
     section { margin-top: 1.2rem; border-top: 1px solid #ddd; } h2 { font-size: 1.1rem; }
-    .math math { font-size: 1.25rem; } .math p { margin: .4rem 0; }
+    .math math { font-size: 1.25rem; } .math math[display="block"] { display: block math; margin: .6rem 0; } .math p { margin: .4rem 0; }
+    #chain table { margin-top: .5rem; font-size: .85rem; }
     #spy svg { max-width: 100%; height: auto; }
     .verdict { font-weight: 600; padding: .4rem .6rem; border-radius: 4px; }
     .verdict.holds { background: #e3f4e1; color: #1d5c17; } .verdict.wrong { background: #fbe4e4; color: #8a1010; }

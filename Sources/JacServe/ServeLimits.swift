@@ -76,9 +76,17 @@ final class ComputationSlots: @unchecked Sendable {
     }
   }
 
-  func release() { lock.withLock { running -= 1 } }
-  func noteAbandoned(_ delta: Int) { lock.withLock { abandoned += delta } }
+  /// The computation ended; `wasAbandoned` when it had been answered 503 before.
+  func release(wasAbandoned: Bool) {
+    lock.withLock {
+      running -= 1
+      if wasAbandoned { abandoned -= 1 }
+    }
+  }
+  func noteAbandoned() { lock.withLock { abandoned += 1 } }
   var inUse: Int { lock.withLock { running } }
+  /// Running and abandoned computations, read together.
+  var snapshot: (running: Int, abandoned: Int) { lock.withLock { (running, abandoned) } }
 }
 
 /// Runs one `jac` command in process on its own large-stack thread, answering after at most
@@ -95,13 +103,13 @@ enum Computation {
       let thread = Thread {
         let result = Result { try InProcess.run(arguments, files: files, limits: limits) }
         // The place is given back when the work really ends, answered or abandoned.
-        slots.release()
-        if !answer.resume(with: result.mapError { $0 as Error }) { slots.noteAbandoned(-1) }
+        let answered = answer.resume(with: result.mapError { $0 as Error }) { slots.release(wasAbandoned: false) }
+        if !answered { slots.release(wasAbandoned: true) }
       }
       thread.stackSize = LargeStack.defaultBytes
       thread.start()
       DispatchQueue.global().asyncAfter(deadline: .now() + settings.limits.timeLimit) {
-        if answer.resume(with: .failure(Refusal.timedOut(settings.limits.timeLimit))) { slots.noteAbandoned(1) }
+        _ = answer.resume(with: .failure(Refusal.timedOut(settings.limits.timeLimit))) { slots.noteAbandoned() }
       }
     }
   }
@@ -113,9 +121,11 @@ final class OneAnswer: @unchecked Sendable {
   var continuation: CheckedContinuation<InProcessRun, Error>?
 
   /// Resumes the continuation unless already resumed; whether this call resumed it.
-  func resume(with result: Result<InProcessRun, Error>) -> Bool {
+  /// `first` runs, under the lock, only when this call resumes it (and before the awaiting task goes on).
+  func resume(with result: Result<InProcessRun, Error>, first: () -> Void = {}) -> Bool {
     let c: CheckedContinuation<InProcessRun, Error>? = lock.withLock {
       defer { continuation = nil }
+      if continuation != nil { first() }
       return continuation
     }
     c?.resume(with: result)

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import JacServe
+@testable import JacServe
 import Testing
 
 /// Each limit of a class server (docs/serve.md): body size, expression length, entries, time,
@@ -61,31 +61,63 @@ import Testing
     }
   }
 
-  /// A computation over the time limit is answered 503; it is abandoned, not cancelled, so it
-  /// keeps its place under the concurrency cap until it ends (the next request is 503 busy with
-  /// Retry-After), and then the server answers again.
-  @Test func timeLimitAndConcurrencyCap() async throws {
+  /// A computation over the time limit is answered 503; it is abandoned, not cancelled: it keeps
+  /// its place under the concurrency cap until it ends, and then the server answers again. (No
+  /// wall-clock bound is asserted: under `swift test` the other suites' synchronous work delays
+  /// the scheduling of every answer, by minutes on 2 busy cores.)
+  @Test func timeLimitAnswers503AndTheServerRecovers() async throws {
     // X*X*X for X 20×20 with the finite-difference check over all 400 columns: seconds in a debug build.
     try await ServeClient.with(Self.limits(time: 0.2, concurrent: 1)) { client in
       let heavy: [String: Any] = ["expression": "X*X*X", "wrt": "X", "dims": "X=20x20", "check": true]
-      let light: [String: Any] = ["expression": "x'*x", "wrt": "x", "dims": "x=2x1"]
-      let start = ContinuousClock.now
       let slow = try await ServeClient.post(client, "/api/derive", heavy)
       #expect(slow.status == .serviceUnavailable)
       #expect(slow.error == "the computation took longer than the 0.2 s this server allows (--time-limit); it was abandoned")
-      #expect(ContinuousClock.now - start < .seconds(5))
-      let busy = try await ServeClient.post(client, "/api/derive", light)
-      #expect(busy.status == .serviceUnavailable)
-      #expect(busy.header("Retry-After") == "1")
-      #expect(busy.error.hasPrefix("the server is busy: 1 computation is running"))
-      // Once the abandoned computation ends, its place is free again.
-      var answered = false
-      for _ in 0..<300 where !answered {
-        try await Task.sleep(for: .milliseconds(100))
-        answered = try await ServeClient.post(client, "/api/derive", light).status == .ok
-      }
-      #expect(answered)
+      #expect(try await Self.answersAgain(client))
     }
+  }
+
+  /// Beyond the cap: a computation that finds every place taken is refused (the router test
+  /// framework answers one request at a time, so the cap is exercised on `Computation` itself),
+  /// and the refusal is a 503 with Retry-After.
+  @Test func concurrencyCapRefusesWithRetryAfter() async throws {
+    let settings = Self.limits(time: 600, concurrent: 1)
+    let slots = ComputationSlots(cap: 1)
+    let heavy = ["derive", "--wrt=X", "--dims=X=20x20", "--check", "--", "X*X*X"]
+    let running = Task { try await Computation.run(heavy, files: [:], settings: settings, slots: slots) }
+    while slots.inUse == 0 { try await Task.sleep(for: .milliseconds(10)) }
+    await #expect(throws: Refusal.busy(1)) {
+      try await Computation.run(["derive", "--wrt=x", "--dims=x=2x1", "--", "x'*x"], files: [:], settings: settings, slots: slots)
+    }
+    #expect(try await running.value.status == 0)
+    #expect(slots.inUse == 0)
+    let response = API(settings: settings, slots: slots).response(for: .busy(1))
+    #expect(response.status == .serviceUnavailable)
+    #expect(response.headers[.retryAfter] == "150")
+  }
+
+  /// An abandoned computation holds its place until it really ends.
+  @Test func abandonedComputationsHoldTheirPlace() async throws {
+    let settings = Self.limits(time: 0.05, concurrent: 2)
+    let slots = ComputationSlots(cap: 2)
+    let heavy = ["derive", "--wrt=X", "--dims=X=20x20", "--check", "--", "X*X*X"]
+    await #expect(throws: Refusal.timedOut(0.05)) {
+      try await Computation.run(heavy, files: [:], settings: settings, slots: slots)
+    }
+    // Still running (abandoned, one place taken), or already ended (no place, nothing abandoned).
+    let (inUse, abandoned) = slots.snapshot
+    #expect(inUse == abandoned && inUse <= 1)
+    while slots.inUse > 0 { try await Task.sleep(for: .milliseconds(50)) }
+    #expect(slots.abandoned == 0)
+  }
+
+  /// Whether a light request is answered 200 within a few minutes.
+  static func answersAgain(_ client: any TestClientProtocol) async throws -> Bool {
+    for _ in 0..<1_200 {
+      let light: [String: Any] = ["expression": "x'*x", "wrt": "x", "dims": "x=2x1"]
+      if try await ServeClient.post(client, "/api/derive", light).status == .ok { return true }
+      try await Task.sleep(for: .milliseconds(200))
+    }
+    return false
   }
 
   @Test func concurrentRequestsWithinTheCapAllAnswer() async throws {
