@@ -9,39 +9,71 @@ public enum SizeSymbols {
   /// a claim (the parser reads a size symbol through this table).
   @TaskLocal public static var values: [String: Int] = [:]
 
-  /// The size as text: its number when no table is set; else the product of symbols it is (`mn`),
-  /// or such a product plus or minus a small constant (`n+1`, the rows of `[x; 1]`).
-  public static func text(_ n: Int) -> String {
+  /// The size as text: its number when no table is set; else the product of symbols it is (`mn`,
+  /// `n²`, `2m`), or such a product plus or minus a small constant (`n+1`, the rows of `[x; 1]`).
+  public static func text(_ n: Int) -> String { format(n, style: .unicode) }
+
+  /// The size in the expression language, so that it parses back (`m*n`, `n^2`, `2*m`, `n+1`):
+  /// `I(m*n)` is read with the symbols' values (docs/language.md).
+  public static func plainText(_ n: Int) -> String { format(n, style: .plain) }
+
+  /// The size for LaTeX (`mn`, `n^{2}`, `n+1`).
+  public static func latexText(_ n: Int) -> String { format(n, style: .latex) }
+
+  enum Style { case unicode, plain, latex }
+
+  static func format(_ n: Int, style: Style) -> String {
     let table = names
     guard !table.isEmpty else { return String(n) }
-    if let p = product(n, table) { return p }
+    if let p = product(n, table, style) { return p }
     // A product of symbols plus a small constant: the nearest one.
     for c in 1...4 {
-      if n - c > 1, let p = product(n - c, table) { return "\(p)+\(c)" }
-      if let p = product(n + c, table) { return "\(p)−\(c)" }
+      if n - c > 1, let p = product(n - c, table, style) { return "\(p)+\(c)" }
+      if let p = product(n + c, table, style) { return "\(p)\(style == .unicode ? "−" : "-")\(c)" }
     }
     return String(n)
   }
 
-  /// `n` as a product of the table's primes (`mn`), possibly with a numeric coefficient (`2m`),
-  /// or nil when no symbol divides it; 1 is "1".
-  private static func product(_ n: Int, _ table: [Int: String]) -> String? {
+  /// `n` as a product of the table's primes (`mn`, `n²`), possibly with a numeric coefficient
+  /// (`2m`), or nil when no symbol divides it; 1 is "1".
+  private static func product(_ n: Int, _ table: [Int: String], _ style: Style) -> String? {
     if n == 1 { return "1" }
     var rest = n
     var factors: [String] = []
     for (p, name) in table.sorted(by: { $0.value < $1.value }) {
+      var k = 0
       while rest % p == 0 {
         rest /= p
-        factors.append(name)
+        k += 1
+      }
+      guard k > 0 else { continue }
+      switch style {
+      case .unicode: factors.append(k == 1 ? name : name + superscript(k))
+      case .plain: factors.append(k == 1 ? name : "\(name)^\(k)")
+      case .latex: factors.append(k == 1 ? name : "\(name)^{\(k)}")
       }
     }
     guard !factors.isEmpty else { return nil }
     // A numeric coefficient left over stands first (`2m`, the columns of `[X, X]`).
+    if style == .plain { return ((rest == 1 ? [] : [String(rest)]) + factors).joined(separator: "*") }
     return (rest == 1 ? "" : String(rest)) + factors.joined()
+  }
+
+  private static func superscript(_ k: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return String(String(k).compactMap { $0.wholeNumberValue.map { digits[$0] } })
   }
 }
 
 extension Shape {
   /// `m×n` under a size-symbol table, `3×2` otherwise (the same as `description`).
-  public var symbolicDescription: String { "\(SizeSymbols.text(rows))×\(SizeSymbols.text(cols))" }
+  public var symbolicDescription: String { "\(SizeSymbols.factor(rows))×\(SizeSymbols.factor(cols))" }
 }
+
+extension SizeSymbols {
+  /// A size as a factor of `rows×cols`: parenthesized when it is a sum (`(n+1)×1`).
+  public static func factor(_ n: Int) -> String {
+    let t = text(n)
+    return t.contains("+") || t.contains("−") ? "(\(t))" : t
+}
+  }

@@ -22,5 +22,5 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
   public var transposed: Shape { Shape(cols, rows) }
 
   /// `3×2`, the notation used in every message (`m×n` under size symbols, `SizeSymbols`).
-  public var description: String { "\(SizeSymbols.text(rows))×\(SizeSymbols.text(cols))" }
+  public var description: String { "\(SizeSymbols.factor(rows))×\(SizeSymbols.factor(cols))" }
 }

@@ -16,10 +16,13 @@ extension Expression {
     switch self {
     case .variable(let name): return Expression.latexName(name)
     case .constant(let c): return c < 0 ? "-" + Expression.latexNumber(-c) : Expression.latexNumber(c)
-    case .identity(let n): return "I_{\(SizeSymbols.text(n))}"
-    case .commutation(let m, let n): return "K_{\(SizeSymbols.text(m)),\(SizeSymbols.text(n))}"
-    case .zeros(let m, let n): return "\\mathbf{0}_{\(SizeSymbols.text(m)) \\times \(SizeSymbols.text(n))}"
-    case .ones(let m, let n): return "\\mathbf{1}_{\(SizeSymbols.text(m)) \\times \(SizeSymbols.text(n))}"
+    case .identity(let n): return "I_{\(SizeSymbols.latexText(n))}"
+    case .commutation(let m, let n): return "K_{\(SizeSymbols.latexText(m)),\(SizeSymbols.latexText(n))}"
+    case .zeros(let m, let n): return "\\mathbf{0}_{\(SizeSymbols.latexText(m)) \\times \(SizeSymbols.latexText(n))}"
+    // `\mathbf{1}_{n}` for a column and `\mathbf{1}_{n}^{\top}` for a row, as textbooks write them.
+    case .ones(let m, 1): return "\\mathbf{1}_{\(SizeSymbols.latexText(m))}"
+    case .ones(1, let n): return "\\mathbf{1}_{\(SizeSymbols.latexText(n))}^{\\top}"
+    case .ones(let m, let n): return "\\mathbf{1}_{\(SizeSymbols.latexText(m)) \\times \(SizeSymbols.latexText(n))}"
     case .transpose(.inverse(let a)): return a.latexBase() + "^{-\\top}"
     case .transpose(let a): return a.latexBase() + "^{\\top}"
     case .inverse(let a): return a.latexBase() + "^{-1}"
@@ -52,7 +55,7 @@ extension Expression {
     case .sum(let a): return "\\operatorname{sum}(\(a.latex))"
     case .norm(let a): return "\\lVert \(a.latex) \\rVert_{F}"
     case .vec(let a): return "\\operatorname{vec}(\(a.latex))"
-    case .reshape(let a, let m, let n): return "\\operatorname{reshape}(\(a.latex), \(SizeSymbols.text(m)), \(SizeSymbols.text(n)))"
+    case .reshape(let a, let m, let n): return "\\operatorname{reshape}(\(a.latex), \(SizeSymbols.latexText(m)), \(SizeSymbols.latexText(n)))"
     case .diag(let a): return "\\operatorname{diag}(\(a.latex))"
     case .diagonal(let a): return "\\operatorname{diagonal}(\(a.latex))"
     case .softmax(let a): return "\\operatorname{softmax}(\(a.latex))"

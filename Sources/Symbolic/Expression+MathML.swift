@@ -32,6 +32,9 @@ extension Expression {
     case .commutation(let m, let n):
       return "<msub><mi>K</mi><mrow>\(MathML.int(m))\(MathML.op(","))\(MathML.int(n))</mrow></msub>"
     case .zeros(let m, let n): return MathML.boldDigit("0", m, n)
+    // A bold 1 with the subscript n for a column, and the superscript ⊤ for a row.
+    case .ones(let m, 1): return "<msub><mn mathvariant=\"bold\">1</mn>\(MathML.int(m))</msub>"
+    case .ones(1, let n): return "<msubsup><mn mathvariant=\"bold\">1</mn>\(MathML.int(n))\(MathML.op("⊤"))</msubsup>"
     case .ones(let m, let n): return MathML.boldDigit("1", m, n)
     case .transpose(let a): return "<msup>\(a.mathMLBase())\(MathML.op("⊤"))</msup>"
     case .inverse(let a): return "<msup>\(a.mathMLBase())<mrow>\(MathML.op("−"))<mn>1</mn></mrow></msup>"

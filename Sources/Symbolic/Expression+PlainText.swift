@@ -17,10 +17,10 @@ extension Expression: CustomStringConvertible {
     switch self {
     case .variable(let name): return name
     case .constant(let c): return c < 0 ? "-" + Expression.format(-c) : Expression.format(c)
-    case .identity(let n): return "I(\(SizeSymbols.text(n)))"
-    case .commutation(let m, let n): return "K(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
-    case .zeros(let m, let n): return "zeros(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
-    case .ones(let m, let n): return "ones(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .identity(let n): return "I(\(SizeSymbols.plainText(n)))"
+    case .commutation(let m, let n): return "K(\(SizeSymbols.plainText(m)),\(SizeSymbols.plainText(n)))"
+    case .zeros(let m, let n): return "zeros(\(SizeSymbols.plainText(m)),\(SizeSymbols.plainText(n)))"
+    case .ones(let m, let n): return "ones(\(SizeSymbols.plainText(m)),\(SizeSymbols.plainText(n)))"
     case .transpose(let a): return a.plain(atLeast: .postfix) + "'"
     case .negate(let a): return "-" + a.plain(atLeast: .unary)
     case .add(let a, let b): return a.plain(atLeast: .sum) + "+" + b.plain(above: .sum)
@@ -44,7 +44,7 @@ extension Expression: CustomStringConvertible {
     case .sum(let a): return "sum(\(a.plainText))"
     case .norm(let a): return "norm(\(a.plainText))"
     case .vec(let a): return "vec(\(a.plainText))"
-    case .reshape(let a, let m, let n): return "reshape(\(a.plainText),\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .reshape(let a, let m, let n): return "reshape(\(a.plainText),\(SizeSymbols.plainText(m)),\(SizeSymbols.plainText(n)))"
     case .diag(let a): return "diag(\(a.plainText))"
     case .diagonal(let a): return "diagonal(\(a.plainText))"
     case .softmax(let a): return "softmax(\(a.plainText))"

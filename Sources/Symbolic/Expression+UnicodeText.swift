@@ -23,7 +23,9 @@ extension Expression {
     case .commutation(let m, let n):
       return "K" + Expression.subscriptDigits(m) + "," + Expression.subscriptDigits(n)
     case .zeros(let m, let n): return "zeros(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
-    case .ones(let m, let n): return "ones(\(SizeSymbols.text(m)),\(SizeSymbols.text(n)))"
+    case .ones(let m, let n): return Expression.onesText(m, n)
+    // `(1ₙ)ᵀ`: the transpose of a column of ones, kept apart from the row `1ₙᵀ` (ones(1,n)).
+    case .transpose(.ones(let m, 1)): return "(" + Expression.onesText(m, 1) + ")ᵀ"
     case .transpose(.inverse(let a)): return a.unicode(atLeast: .postfix) + "⁻ᵀ"
     case .transpose(let a): return a.unicode(atLeast: .postfix) + "ᵀ"
     case .inverse(let a): return a.unicode(atLeast: .postfix) + "⁻¹"
@@ -122,6 +124,16 @@ extension Expression {
 
   /// Whether the text being printed is a block of `[A, B; C, D]`.
   @TaskLocal static var insideBlockMatrix = false
+
+  /// Ones as textbooks write them: `1ₙ` (n×1), `1ₙᵀ` (1×n), `1ₘₓₙ` (m×n); `1_{q×n}` where a
+  /// symbol has no subscript letter. With numbers they parse back (`1₃`, `1₃ᵀ`, `1₃ₓ₂`).
+  static func onesText(_ m: Int, _ n: Int) -> String {
+    if n == 1 { return "1" + subscriptDigits(m) }
+    if m == 1 { return "1" + subscriptDigits(n) + "ᵀ" }
+    let (r, c) = (subscriptDigits(m), subscriptDigits(n))
+    if r.hasPrefix("_{") || c.hasPrefix("_{") { return "1_{\(SizeSymbols.text(m))×\(SizeSymbols.text(n))}" }
+    return "1" + r + "ₓ" + c
+  }
 
   static func superscriptDigits(_ n: Int) -> String {
     let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]

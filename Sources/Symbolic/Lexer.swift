@@ -170,8 +170,9 @@ struct Lexer {
         throw error("the size \(text(from: groupStart)) is too large", at: groupStart)
       }
       sizes.append(size)
-      // `K₃,₂`: a comma continues the subscript only when a subscript digit follows.
-      guard peek() == ",", peek(1)?.subscriptDigit != nil else { break }
+      // `K₃,₂`, `1₃ₓ₂`: a comma or a subscript x continues the subscript only when a subscript
+      // digit follows.
+      guard peek() == "," || peek() == "ₓ", peek(1)?.subscriptDigit != nil else { break }
       index += 1
     }
     return Token(kind: .subscripts(sizes), offset: start, text: text(from: start))

@@ -256,9 +256,23 @@ struct Parser {
   private mutating func parseAtom() throws(ParseError) -> Expression {
     let token = current
     switch token.kind {
-    case .number(_, let value):
+    case .number(let lexeme, let value):
       _ = advance()
-      return .constant(value)
+      guard case .subscripts(let sizes) = current.kind else { return .constant(value) }
+      // Ones as printed (docs/language.md): `1₃` is ones(3,1), `1₃ᵀ` ones(1,3), `1₃ₓ₂` ones(3,2).
+      let subscripts = advance()
+      guard lexeme == "1", sizes.count <= 2 else {
+        throw error(
+          "unexpected subscript after '\(lexeme)'", "write 1₃ for ones(3,1), 1₃ᵀ for ones(1,3) and 1₃ₓ₂ for ones(3,2)",
+          at: subscripts.offset)
+      }
+      let m = try checkedSize(sizes[0], of: "ones", at: subscripts)
+      if sizes.count == 2 { return .ones(m, try checkedSize(sizes[1], of: "ones", at: subscripts)) }
+      if case .transpose = current.kind {
+        _ = advance()
+        return .ones(1, m)
+      }
+      return .ones(m, 1)
     case .identifier(let name):
       return try parseIdentifier(name)
     case .leftParen:
@@ -454,12 +468,47 @@ struct Parser {
       _ = advance()
       return try checkedSize(n, of: signature.name, at: token)
     }
-    // Not a literal: read the argument to quote it whole.
-    _ = try parseSum()
+    // Arithmetic of sizes and size symbols, as sizes are printed in plain text (`I(m*n)`,
+    // `ones(n^2,1)`, `I(n+1)`; docs/language.md); else read the argument to quote it whole.
+    let argument = try parseSum()
+    if let n = Parser.sizeValue(argument) { return try checkedSize(n, of: signature.name, at: token) }
     let end = max(current.offset, token.offset)
     let text = String(characters[token.offset..<end]).trimmingCharacters()
     throw error(
       "\(needs), not '\(text)'", "a size is written as an integer literal such as 3", at: token.offset)
+  }
+
+  /// The value of a size written with integers, size symbols (through `SizeSymbols.values`), `+`,
+  /// `-`, `*` and `^` by a small integer; nil for anything else or beyond 2²⁴.
+  static func sizeValue(_ e: Expression) -> Int? {
+    let limit = 1 << 24
+    func value(_ e: Expression) -> Int? {
+      switch e {
+      case .constant(let c): return Int(exactly: c)
+      case .variable(let name): return SizeSymbols.values[name]
+      case .add(let a, let b):
+        guard let x = value(a), let y = value(b), x + y <= limit else { return nil }
+        return x + y
+      case .subtract(let a, let b):
+        guard let x = value(a), let y = value(b) else { return nil }
+        return x - y
+      case .product(let a, let b):
+        guard let x = value(a), let y = value(b) else { return nil }
+        let (p, overflow) = x.multipliedReportingOverflow(by: y)
+        return overflow || p > limit ? nil : p
+      case .power(let a, let k):
+        guard let x = value(a), let k = k.integerConstant, (0...8).contains(k) else { return nil }
+        var p = 1
+        for _ in 0..<k {
+          let (q, overflow) = p.multipliedReportingOverflow(by: x)
+          guard !overflow, q <= limit else { return nil }
+          p = q
+        }
+        return p
+      default: return nil
+      }
+    }
+    return value(e)
   }
 
   private func checkedSize(_ n: Int, of name: String, at token: Token) throws(ParseError) -> Int {

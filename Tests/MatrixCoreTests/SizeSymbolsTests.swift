@@ -10,12 +10,14 @@ import Testing
     SizeSymbols.$names.withValue(names) {
       #expect(SizeSymbols.text(53) == "m")
       #expect(SizeSymbols.text(53 * 59) == "mn")
-      #expect(SizeSymbols.text(59 * 59) == "nn")
+      // Equal symbols multiply to a power, as on paper (docs/language.md).
+      #expect(SizeSymbols.text(59 * 59) == "n²")
       #expect(SizeSymbols.text(60) == "n+1")
       #expect(SizeSymbols.text(2 * 53) == "2m")
       #expect(SizeSymbols.text(1) == "1")
       #expect(SizeSymbols.text(7) == "7")
       #expect(Shape(53, 1).description == "m×1")
+      #expect(Shape(60, 1).description == "(n+1)×1")
     }
     #expect(SizeSymbols.text(53) == "53")
     #expect(Shape(53, 1).description == "53×1")

@@ -82,12 +82,19 @@ enum MathMLReader {
         return base + ".^(" + rest + ")"
       }
       return base + "^(" + (try read(sup, variables)) + ")"
+    case "msubsup":
+      // The row of ones 1ₙᵀ: a bold 1, the size, and ⊤.
+      guard kids.count == 3, kids[0].name == "mn", kids[2].stringValue == "⊤" else {
+        throw Unreadable(description: "msubsup that is not a row of ones")
+      }
+      return "ones(1," + (try read(kids[1], variables)) + ")"
     case "msub":
       guard kids.count == 2 else { throw Unreadable(description: "msub with \(kids.count) children") }
       let (base, sub) = (kids[0], kids[1])
       let subText = try read(sub, variables)
       if base.name == "mn", (base.attributes ?? []).contains(where: { $0.localName == "mathvariant" && $0.stringValue == "bold" }) {
-        let size = subText.replacingOccurrences(of: "*", with: ",")
+        // A bold 1 with one size is the column 1ₙ.
+        let size = subText.contains("*") ? subText.replacingOccurrences(of: "*", with: ",") : subText + ",1"
         return (base.stringValue == "0" ? "zeros(" : "ones(") + size + ")"
       }
       if base.name == "mrow", elements(base).first?.stringValue == "‖" {

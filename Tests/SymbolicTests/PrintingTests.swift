@@ -80,7 +80,11 @@ struct PrintCase: CustomTestStringConvertible, Sendable {
     PrintCase(.softmax(x), "softmax(x)", "softmax(x)", "\\operatorname{softmax}(x)"),
     PrintCase(.logsumexp(x), "logsumexp(x)", "logsumexp(x)", "\\operatorname{logsumexp}(x)"),
     PrintCase(.zeros(2, 3), "zeros(2,3)", "zeros(2,3)", "\\mathbf{0}_{2 \\times 3}"),
-    PrintCase(.ones(2, 3) * x, "ones(2,3)*x", "ones(2,3)x", "\\mathbf{1}_{2 \\times 3} x"),
+    PrintCase(.ones(2, 3) * x, "ones(2,3)*x", "1₂ₓ₃ x", "\\mathbf{1}_{2 \\times 3} x"),
+    // Ones as textbooks write them (docs/language.md): 1ₙ, 1ₙᵀ, and the transpose of a column.
+    PrintCase(.ones(3, 1), "ones(3,1)", "1₃", "\\mathbf{1}_{3}"),
+    PrintCase(.kronecker(.ones(3, 1), .I(2)), "kron(ones(3,1),I(2))", "1₃ ⊗ I₂", "\\mathbf{1}_{3} \\otimes I_{2}"),
+    PrintCase(.ones(1, 3) * x, "ones(1,3)*x", "1₃ᵀx", "\\mathbf{1}_{3}^{\\top} x"),
     PrintCase(.sqrt(x), "sqrt(x)", "sqrt(x)", "\\sqrt{x}"),
     PrintCase(.abs(x), "abs(x)", "abs(x)", "\\lvert x \\rvert"),
     PrintCase(.sigmoid(x), "sigmoid(x)", "sigmoid(x)", "\\sigma(x)"),

@@ -35,7 +35,7 @@ import Testing
       d = json.load(open('\(dir)/d.json', encoding='utf-8'))
       print(d['outputShape'], d['inputShape'], d['jacobian']['text'], d['jacobian']['rows'], len(d['instantiations']))
       """)
-    #expect(fields == "['m', 'n'] ['m', '1'] ones(n,1) ⊗ Iₘ mn 2")
+    #expect(fields == "['m', 'n'] ['m', '1'] 1ₙ ⊗ Iₘ mn 2")
     let out = try JacRunner.run([
       "derive", "W*X+b", "--wrt", "b", "--dims", "W=mxk,X=kxn,b=m", "--jacobian-out", "\(dir)/j.npy",
     ])
