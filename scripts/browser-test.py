@@ -5,7 +5,8 @@ Starts `JAC serve --port 0`, opens the page, types R'*R, R and R=3x2 into the fo
 would (Input.insertText into the focused field), presses Differentiate, and asserts on the
 rendered DOM: the derivative is a MathML <math> element with a rendered height, containing the
 Kronecker form; then types a wrong claim, presses Check, and asserts the verdict says WRONG with
-a diagnosis. Writes a screenshot (PNG) to --screenshot (default: a temporary file).
+a diagnosis. Writes a screenshot (PNG) to --screenshot FILE when given; otherwise it is only checked to be a PNG.
+Leaves nothing behind in the temporary folder it works in.
 
 Usage: scripts/browser-test.py .build/debug/jac [--screenshot docs/images/serve.png]
 Chromium is installed by scripts/ensure-chromium.sh; where it cannot be, the test says so and
@@ -160,14 +161,17 @@ def main():
         tab.wait_for("document.querySelectorAll('#chain table tr').length >= 4", "the chain-cost table")
 
         shot = tab.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
-        out = screenshot or os.path.join(work, "serve.png")
-        with open(out, "wb") as f: f.write(base64.b64decode(shot["data"]))
+        png = base64.b64decode(shot["data"])
+        if not png.startswith(b"\x89PNG\r\n\x1a\n"): fail("the screenshot is not a PNG image")
+        if screenshot:
+            with open(screenshot, "wb") as f: f.write(png)
+        where = screenshot or f"not kept ({len(png)} bytes; give --screenshot FILE to keep it)"
         print(f"browser test passed: MathML derivative {math['text'][:40]!r}… rendered {math['width']:.0f}×{math['height']:.0f} px; "
-              f"verdict {verdict['text'][:40]!r}; screenshot {out}")
+              f"verdict {verdict['text'][:40]!r}; screenshot {where}")
     finally:
         if browser: browser.terminate(); browser.wait(timeout=10)
         server.terminate(); server.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True) if screenshot else None
+        shutil.rmtree(work, ignore_errors=True)
 
 if __name__ == "__main__":
     main()
