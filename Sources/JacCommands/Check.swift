@@ -129,7 +129,6 @@ struct Check: ParsableCommand {
     claimFile: String?
   ) throws -> (CheckRecord?, Bool) {
     let values = prepared.values
-    let wrt = d.variable
     let claim = claimText
     var readLayout = layout.layout
     if readLayout == .shape && !d.outputShape.isScalar {

@@ -180,21 +180,7 @@ extension Expression {
       let blocks = try blockRows.map { row throws(EvaluationError) in
         try row.map { block throws(EvaluationError) in try block.value(values) }
       }
-      let rows = blocks.reduce(0) { $0 + $1[0].rows }
-      let cols = blocks[0].reduce(0) { $0 + $1.cols }
-      var out = Matrix.zeros(rows, cols)
-      var r0 = 0
-      for row in blocks {
-        var c0 = 0
-        for block in row {
-          for j in 0..<block.cols {
-            for i in 0..<block.rows { out[linear: (r0 + i) + (c0 + j) * rows] = block.storage[i + j * block.rows] }
-          }
-          c0 += block.cols
-        }
-        r0 += row[0].rows
-      }
-      return out
+      return try matrixCall { try Matrix(blocks: blocks) }
     case .logSumExp(let a):
       let x = try a.value(values)
       let shift = x.storage.max() ?? 0

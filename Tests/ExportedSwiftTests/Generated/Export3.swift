@@ -96,22 +96,3 @@ fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
 fileprivate func _diagonal(_ a: Matrix) -> Matrix {
   Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }
-
-/// A block matrix from rows of blocks.
-fileprivate func _block(_ blocks: [[Matrix]]) -> Matrix {
-  let rows = blocks.reduce(0) { $0 + $1[0].rows }
-  let cols = blocks[0].reduce(0) { $0 + $1.cols }
-  var out = [Double](repeating: 0, count: rows * cols)
-  var r0 = 0
-  for row in blocks {
-    var c0 = 0
-    for block in row {
-      for j in 0..<block.cols {
-        for i in 0..<block.rows { out[(r0 + i) + (c0 + j) * rows] = block[i, j] }
-      }
-      c0 += block.cols
-    }
-    r0 += row[0].rows
-  }
-  return Matrix(rows: rows, cols: cols, columnMajor: out)
-}

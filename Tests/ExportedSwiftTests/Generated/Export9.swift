@@ -24,11 +24,11 @@ func export9(A: Matrix, X: Matrix, y: Matrix, z: Matrix) throws -> (F: Matrix, d
   try _input(X, 3, 2, "X")
   try _input(y, 3, 1, "y")
   try _input(z, 3, 1, "z")
-  let _t1 = _block([[X, y]]).map({ Foundation.tanh($0) })
+  let _t1 = try Matrix(blocks: [[X, y]]).map({ Foundation.tanh($0) })
   let F = _add(_c(_mul(_t1, z).sum), _c(_diagonal(_mul(A, A)).sum))
   let _t2 = _had(_mul(Matrix.ones(3, 1), z.transposed), _sub(_c(1.0), _pow(_t1, _c(2.0))))
-  let dX = _mul(_t2, _block([[Matrix.identity(2)], [Matrix.zeros(1, 2)]]))
-  let dy = _mul(_t2, _block([[Matrix.zeros(2, 1)], [_c(1.0)]]))
+  let dX = _mul(_t2, try Matrix(blocks: [[Matrix.identity(2)], [Matrix.zeros(1, 2)]]))
+  let dy = _mul(_t2, try Matrix(blocks: [[Matrix.zeros(2, 1)], [_c(1.0)]]))
   let dA = _add(StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).apply(A.transposed), StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).applyTransposed(A.transposed.transposed).transposed)
   return (F: F, dX: dX, dy: dy, dA: dA)
 }
@@ -97,23 +97,4 @@ fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
 
 fileprivate func _diagonal(_ a: Matrix) -> Matrix {
   Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
-}
-
-/// A block matrix from rows of blocks.
-fileprivate func _block(_ blocks: [[Matrix]]) -> Matrix {
-  let rows = blocks.reduce(0) { $0 + $1[0].rows }
-  let cols = blocks[0].reduce(0) { $0 + $1.cols }
-  var out = [Double](repeating: 0, count: rows * cols)
-  var r0 = 0
-  for row in blocks {
-    var c0 = 0
-    for block in row {
-      for j in 0..<block.cols {
-        for i in 0..<block.rows { out[(r0 + i) + (c0 + j) * rows] = block[i, j] }
-      }
-      c0 += block.cols
-    }
-    r0 += row[0].rows
-  }
-  return Matrix(rows: rows, cols: cols, columnMajor: out)
 }
