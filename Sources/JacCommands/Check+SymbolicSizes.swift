@@ -9,8 +9,11 @@ extension Check {
   /// it holds at both. Printed in every format by `SymbolicCheckReport`, the verdict first.
   /// Prints the report, or returns the JSON output; and whether every claim holds.
   func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
-    guard claimFile.isEmpty else {
-      throw CLIError("--claim-file holds concrete sizes: with size symbols in --dims, give the claim with --claim")
+    if !claimFile.isEmpty {
+      guard claim.isEmpty else {
+        throw CLIError("give the claims either with --claim or with --claim-file (one per variable of --wrt), not both")
+      }
+      return try runClaimFileAtItsSizes(sizes)
     }
     let run = try SymbolicRun(sizes, text: expression, wrt: wrt, point: point, extra: claim)
     guard claim.count == run.variables.count else {

@@ -14,7 +14,7 @@ struct ProgramChain {
   /// The chain of a program given inline (`source`, with `file` nil) or in a file.
   init(source: String = "", file: String?, wrt: String?, dims: String, seed: UInt64) throws {
     let point = try PointOptions.parse(["--dims", dims, "--seed", String(seed)])
-    guard let prepared = try PreparedProgram.resolve(argument: source, file: file, output: nil, point: point) else {
+    guard let prepared = try PreparedProgram.resolve(argument: source, file: file, output: nil, point: point, symbolsRefused: "jac chain") else {
       throw CLIError("'\(source.abbreviatedForMessage)' is not a program: write statements name = expr separated by ';'")
     }
     let variable = prepared.program.variableInputs

@@ -9,7 +9,7 @@ struct ProgramDeriveMarkup {
   let prepared: PreparedProgram
   let backward: ProgramBackward
   let layout: ProgramBackward.Layout
-  let checks: [ProgramBackward.GradientCheck]
+  let checks: [ProgramDerive.Checked]
 
   private var program: Program { prepared.program }
   private var intermediates: [ProgramBackward.Stage] { backward.stages.filter { $0.name != program.output } }
@@ -27,9 +27,10 @@ struct ProgramDeriveMarkup {
     }
   }
 
-  private func checkSentence(_ c: ProgramBackward.GradientCheck) -> (prefix: String, abs: String, rel: String, fd: String, verdict: String) {
-    (
-      "against central finite differences (Richardson-extrapolated) \(prepared.pointDescription)",
+  private func checkSentence(_ checked: ProgramDerive.Checked) -> (prefix: String, abs: String, rel: String, fd: String, verdict: String) {
+    let c = checked.check
+    return (
+      "against central finite differences (Richardson-extrapolated) \(checked.pointDescription)",
       sci(c.comparison.maxAbsError), sci(c.comparison.maxRelError), sci(c.estimatedFiniteDifferenceError),
       Derive.verdictText(c.verdict)
     )
@@ -66,7 +67,7 @@ struct ProgramDeriveMarkup {
       let s = checkSentence(c)
       out.append(
         Markup.latexParagraph(
-          "Check of $\(backward.latexAdjointName(c.input))$ " + Markup.latexText(s.prefix) + ": largest absolute error "
+          "Check of $\(backward.latexAdjointName(c.check.input))$ " + Markup.latexText(s.prefix) + ": largest absolute error "
             + "$\(Markup.latexNumber(s.abs))$, relative $\(Markup.latexNumber(s.rel))$, finite differences' estimated error "
             + "$\(Markup.latexNumber(s.fd))$: " + Markup.latexText(s.verdict) + "."))
     }
@@ -90,7 +91,7 @@ struct ProgramDeriveMarkup {
       let s = checkSentence(c)
       parts.append(
         Markup.paragraph(
-          markup: "Check of " + MathML.math(backward.mathMLAdjoint(c.input), display: false) + " " + MathML.escape(s.prefix)
+          markup: "Check of " + MathML.math(backward.mathMLAdjoint(c.check.input), display: false) + " " + MathML.escape(s.prefix)
             + ": largest absolute error " + Markup.mathMLNumber(s.abs) + ", relative " + Markup.mathMLNumber(s.rel)
             + ", finite differences' estimated error " + Markup.mathMLNumber(s.fd) + ": " + MathML.escape(s.verdict) + "."))
     }

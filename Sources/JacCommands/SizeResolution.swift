@@ -98,15 +98,18 @@ enum SizeResolution {
 /// (`SizeResolution.completed`).
 enum InferredSizesNote {
   @TaskLocal static var shapes: [(name: String, shape: Shape)] = []
+  /// Where they come from: `the expression`, or for `--claim-file` under size symbols
+  /// `m=3, n=2, from the claim file's shape`.
+  @TaskLocal static var source = "the expression"
 
   /// `; sizes inferred from the expression: A 3×3`, or nothing.
   static var suffix: String {
-    shapes.isEmpty ? "" : "; sizes inferred from the expression: " + shapes.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
+    shapes.isEmpty ? "" : "; sizes inferred from \(source): " + shapes.map { "\($0.name) \($0.shape)" }.joined(separator: ", ")
   }
 
   /// `   [inferred from the expression: A 3×3]`, or nothing.
   static var header: String {
-    shapes.isEmpty ? "" : "   [inferred from the expression: " + shapes.map { "\($0.name) \($0.shape)" }.joined(separator: ", ") + "]"
+    shapes.isEmpty ? "" : "   [inferred from \(source): " + shapes.map { "\($0.name) \($0.shape)" }.joined(separator: ", ") + "]"
   }
 
   /// `"inferredShapes": {"A": [3, 3]}`, or nil.

@@ -128,6 +128,11 @@ struct SymbolicSizes {
     return "[" + parts.joined(separator: "; ") + "]"
   }
 
+  /// `W m×n, x n×1`: the shapes of `names` that have one, for sentences.
+  func describeShapes(_ names: [String]) -> String {
+    names.compactMap { v in shapes[v].map { "\(v) \(SymbolicSizes.text($0))" } }.joined(separator: ", ")
+  }
+
   /// `m×n`, `(n+1)×1`.
   static func text(_ s: (rows: SizeTerm, cols: SizeTerm)) -> String { "\(factor(s.rows))×\(factor(s.cols))" }
   private static func factor(_ t: SizeTerm) -> String {

@@ -9,6 +9,8 @@ struct PythonExportPrinter {
   private var lines: [String] = []
   private var counter = 0
   private var helpers: Set<String> = []
+  /// For a size-generic export: the symbol of each prime of the generic instantiation.
+  var sizeNames: [Int: String] = [:]
 
   init(plan: ExportPlan, dialect: ExportTarget) {
     self.plan = plan
@@ -26,10 +28,41 @@ struct PythonExportPrinter {
   private var isTorch: Bool { dialect == .torch }
   private var dtype: String { isTorch ? ", dtype=torch.float64" : "" }
 
-  mutating func module(functionName: String) throws -> String {
-    var body: [String] = []
+  /// A size in the code: its number, or under size symbols the symbols' expression (`m*n`, `n+1`).
+  private func size(_ n: Int) -> String {
+    guard !sizeNames.isEmpty else { return String(n) }
+    return SizeSymbols.$names.withValue(sizeNames) { SizeSymbols.plainText(n) }.replacingOccurrences(of: "^", with: "**")
+  }
+
+  /// Under size symbols: lines that read each symbol off the first argument whose rows or
+  /// columns it is (`m, n = _shape(W, "W")`).
+  private func sizeBindings() throws -> [String] {
+    var bound = Set<String>()
+    var out: [String] = []
     for a in plan.arguments {
-      body.append("\(a.name) = _input(\(a.name), \(a.shape.rows), \(a.shape.cols), \"\(a.name)\")")
+      let names = [a.shape.rows, a.shape.cols].map { sizeNames[$0].flatMap { bound.contains($0) ? nil : $0 } }
+      if names[0] == nil && names[1] == nil { continue }
+      if let r = names[0], let c = names[1], r != c {
+        out.append("\(r), \(c) = _shape(\(a.name), \"\(a.name)\")")
+      } else if let r = names[0] {
+        out.append("\(r) = _shape(\(a.name), \"\(a.name)\")[0]")
+      } else if let c = names[1] {
+        out.append("\(c) = _shape(\(a.name), \"\(a.name)\")[1]")
+      }
+      bound.formUnion(names.compactMap { $0 })
+    }
+    if let missing = Set(sizeNames.values).subtracting(bound).sorted().first {
+      throw ExportError(
+        "the size symbol \(missing) is no argument's row or column count, so the exported code could not read it off the "
+          + "arguments; give it a number in --dims")
+    }
+    return out
+  }
+
+  mutating func module(functionName: String) throws -> String {
+    var body: [String] = sizeNames.isEmpty ? [] : try sizeBindings()
+    for a in plan.arguments {
+      body.append("\(a.name) = _input(\(a.name), \(size(a.shape.rows)), \(size(a.shape.cols)), \"\(a.name)\")")
     }
     for b in plan.body {
       lines = []
@@ -37,7 +70,7 @@ struct PythonExportPrinter {
       body += lines
       body.append("\(b.name) = \(code)")
     }
-    let results = plan.results.map { "_result(\($0.name), \($0.shape.rows), \($0.shape.cols))" }
+    let results = plan.results.map { "_result(\($0.name), \(size($0.shape.rows)), \(size($0.shape.cols)))" }
     body.append("return (" + results.joined(separator: ", ") + (results.count == 1 ? ",)" : ")"))
     var out: [String] = []
     out.append("# Exported by jac (JacobianKit) --emit \(dialect.rawValue); regenerate rather than edit.")
@@ -79,11 +112,14 @@ struct PythonExportPrinter {
     d.append("Every value is a 2-D \(array) (a 1×1 value has shape (1, 1)); products with")
     d.append("Kronecker factors and commutation matrices use the vec trick, never a dense Kronecker product.")
     d += plan.notes
+    if !sizeNames.isEmpty {
+      d.append("Size-generic: the sizes \(Set(sizeNames.values).sorted().joined(separator: ", ")) are read off the arguments' shapes.")
+    }
     d.append("")
     d.append("Arguments:")
-    for a in plan.arguments { d.append("    \(a.name): (\(a.shape.rows), \(a.shape.cols)), \(a.role)") }
+    for a in plan.arguments { d.append("    \(a.name): (\(size(a.shape.rows)), \(size(a.shape.cols))), \(a.role)") }
     d.append("Returns (\(plan.results.map(\.name).joined(separator: ", "))):")
-    for r in plan.results { d.append("    \(r.name): (\(r.shape.rows), \(r.shape.cols)), \(r.role)") }
+    for r in plan.results { d.append("    \(r.name): (\(size(r.shape.rows)), \(size(r.shape.cols))), \(r.role)") }
     d.append("\"\"\"")
     return d
   }
@@ -103,6 +139,12 @@ struct PythonExportPrinter {
       "def _result(x, rows, cols):",
       "    return \(asArray).reshape(rows, cols)",
     ]
+    if !sizeNames.isEmpty {
+      out += [
+        "", "", "def _shape(x, name):", "    s = tuple(\(asArray).shape)", "    if len(s) != 2:",
+        "        raise ValueError(f\"{name} must be a 2-D array, not of shape {s}\")", "    return s",
+      ]
+    }
     if helpers.contains("sigmoid") {
       out += [
         "", "", "def _sigmoid(x):", "    e = \(m).exp(-\(m).abs(x))", "    return \(m).where(x >= 0, 1 / (1 + e), e / (1 + e))",
@@ -161,11 +203,11 @@ struct PythonExportPrinter {
     switch e {
     case .variable(let n): return n
     case .constant(let c): return literal(c)
-    case .identity(let n): return "\(m).eye(\(n)\(dtype))"
+    case .identity(let n): return "\(m).eye(\(size(n))\(dtype))"
     case .commutation(let a, let b):
-      return try apply(.commutation(a, b), "\(m).eye(\(a * b)\(dtype))", Shape(a * b, a * b))
-    case .zeros(let r, let c): return "\(m).zeros((\(r), \(c))\(dtype))"
-    case .ones(let r, let c): return "\(m).ones((\(r), \(c))\(dtype))"
+      return try apply(.commutation(a, b), "\(m).eye(\(size(a * b))\(dtype))", Shape(a * b, a * b))
+    case .zeros(let r, let c): return "\(m).zeros((\(size(r)), \(size(c)))\(dtype))"
+    case .ones(let r, let c): return "\(m).ones((\(size(r)), \(size(c)))\(dtype))"
     case .transpose(let a):
       if try shape(a).isScalar { return try code(a) }
       if a.isStructuredOperator { return try code(a.operatorTransposed) }
@@ -207,7 +249,7 @@ struct PythonExportPrinter {
       let s = try shape(a)
       if s.rows == r && s.cols == c { return try code(a) }
       if c == 1 && s.cols == 1 { return try code(a) }
-      return "\(try tensor(a)).T.reshape(\(c), \(r)).T"
+      return "\(try tensor(a)).T.reshape(\(size(c)), \(size(r))).T"
     case .diag(let v): return "\(m).diagflat(\(try tensor(v)))"
     case .diagonal(let a): return "\(m).diagonal(\(try tensor(a))).reshape(-1, 1)"
     case .elementwise(let f, let a): return try elementwise(f, a)
@@ -273,11 +315,11 @@ struct PythonExportPrinter {
     let k = xs.cols
     switch op {
     case .identity: return x
-    case .zeros(let r, _): return "\(m).zeros((\(r), \(k))\(dtype))"
+    case .zeros(let r, _): return "\(m).zeros((\(size(r)), \(size(k)))\(dtype))"
     case .commutation(let a, let b):
       // column c of M is vec A (A a×b); vec Aᵀ
       if a == 1 || b == 1 { return x }
-      return "\(x).reshape(\(b), \(a), \(k)).swapaxes(0, 1).reshape(\(a * b), \(k))"
+      return "\(x).reshape(\(size(b)), \(size(a)), \(size(k))).swapaxes(0, 1).reshape(\(size(a * b)), \(size(k)))"
     case .diag(let d):
       return "(\(try tensor(d)).reshape(-1, 1) * \(x))"
     case .kronecker(let a, let b):
@@ -291,16 +333,16 @@ struct PythonExportPrinter {
       let xx = bind(x)
       if aIsIdentity {
         // B along the second axis: rows of M are b + q·a
-        let t = bind("\(xx).reshape(\(ca), \(q), \(k)).swapaxes(0, 1).reshape(\(q), \(ca * k))")
+        let t = bind("\(xx).reshape(\(size(ca)), \(size(q)), \(size(k))).swapaxes(0, 1).reshape(\(size(q)), \(size(ca * k)))")
         let y = bind(try apply(b, t, Shape(q, ca * k)))
-        return "\(y).reshape(\(p), \(ca), \(k)).swapaxes(0, 1).reshape(\(ca * p), \(k))"
+        return "\(y).reshape(\(size(p)), \(size(ca)), \(size(k))).swapaxes(0, 1).reshape(\(size(ca * p)), \(size(k)))"
       }
-      let t0 = bind("\(xx).reshape(\(ca), \(q * k))")
+      let t0 = bind("\(xx).reshape(\(size(ca)), \(size(q * k)))")
       let u = bind(try apply(a, t0, Shape(ca, q * k)))
-      if bIsIdentity { return "\(u).reshape(\(ra * q), \(k))" }
-      let w = bind("\(u).reshape(\(ra), \(q), \(k)).swapaxes(0, 1).reshape(\(q), \(ra * k))")
+      if bIsIdentity { return "\(u).reshape(\(size(ra * q)), \(size(k)))" }
+      let w = bind("\(u).reshape(\(size(ra)), \(size(q)), \(size(k))).swapaxes(0, 1).reshape(\(size(q)), \(size(ra * k)))")
       let y = bind(try apply(b, w, Shape(q, ra * k)))
-      return "\(y).reshape(\(p), \(ra), \(k)).swapaxes(0, 1).reshape(\(ra * p), \(k))"
+      return "\(y).reshape(\(size(p)), \(size(ra)), \(size(k))).swapaxes(0, 1).reshape(\(size(ra * p)), \(size(k)))"
     case .transpose(let a) where a.isStructuredOperator:
       return try apply(a.operatorTransposed, x, xs)
     case .negate(let a):

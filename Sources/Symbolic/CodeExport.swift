@@ -73,28 +73,46 @@ public struct CodeExport: Sendable {
   ///   - target: the language of the exported code.
   ///   - functionName: a Python/Swift identifier.
   ///   - source: the text of F quoted in the docstring (default: F in the expression language).
+  ///   - sizeSymbols: for a size-generic export (NumPy, JAX, PyTorch), each size symbol's value in
+  ///     `dims`, a generic instantiation (distinct primes, as `--dims W=mxn` derives at): every size
+  ///     in the code is then written with the symbols (`m*n`), which the function reads off its
+  ///     arguments' shapes. Empty: the sizes of `dims`, as numbers.
   /// - Throws: `DerivativeError` / `ShapeError` as `SymbolicDerivative`, `ExportError`.
   public init(
     expression: Expression, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f",
-    source: String? = nil
+    source: String? = nil, sizeSymbols: [String: Int] = [:]
   ) throws {
     let plan = try ExportPlan(expression: expression, wrt: wrt, dims: dims, source: source ?? expression.plainText)
-    try self.init(plan: plan, target: target, functionName: functionName)
+    try self.init(plan: plan, target: target, functionName: functionName, sizeSymbols: sizeSymbols)
   }
 
   /// Exports a program: its forward pass, then the backward pass (F 1×1: gradients with respect
   /// to `wrt`) or the forward tangents (F not 1×1: the JVP along tangents of `wrt`), as one
-  /// function.
+  /// function. `sizeSymbols` as for a single expression.
   public init(
-    program: Program, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f"
+    program: Program, wrt: [String], dims: [String: Shape], target: ExportTarget, functionName: String = "f",
+    sizeSymbols: [String: Int] = [:]
   ) throws {
     let plan = try ExportPlan(program: program, wrt: wrt, dims: dims)
-    try self.init(plan: plan, target: target, functionName: functionName)
+    try self.init(plan: plan, target: target, functionName: functionName, sizeSymbols: sizeSymbols)
   }
 
-  init(plan: ExportPlan, target: ExportTarget, functionName: String) throws {
+  init(plan: ExportPlan, target: ExportTarget, functionName: String, sizeSymbols: [String: Int] = [:]) throws {
     guard ExportPlan.isIdentifier(functionName), !ExportPlan.reserved.contains(functionName) else {
       throw ExportError("the function name \(functionName) is not an identifier that Python and Swift accept")
+    }
+    if !sizeSymbols.isEmpty {
+      if target == .swift {
+        throw ExportError(
+          "the Swift export is written for fixed sizes (its shape checks, reshapes and structured operators carry numbers), "
+            + "so --emit swift needs numeric sizes in --dims; --emit numpy, jax and torch take size symbols")
+      }
+      let taken = Set(plan.arguments.map(\.name) + plan.results.map(\.name) + plan.body.map(\.name)).union([functionName])
+      for symbol in sizeSymbols.keys.sorted()
+      where taken.contains(symbol) || ExportPlan.reserved.contains(symbol) || symbol.hasPrefix("_") {
+        throw ExportError(
+          "the size symbol \(symbol) would clash with a name in the exported code; name the size otherwise in --dims")
+      }
     }
     self.target = target
     self.kind = plan.kind
@@ -104,6 +122,7 @@ public struct CodeExport: Sendable {
     switch target {
     case .numpy, .jax, .torch:
       var printer = PythonExportPrinter(plan: plan, dialect: target)
+      printer.sizeNames = Dictionary(sizeSymbols.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
       self.code = try printer.module(functionName: functionName)
     case .swift:
       var printer = SwiftExportPrinter(plan: plan)

@@ -148,10 +148,10 @@ extension Expression {
       return String(text.compactMap { $0.wholeNumberValue.map { digits[$0] } })
     }
     // A size symbol (docs/language.md): Unicode subscript letters where they exist (`Iₙ`, `Kₘ,ₙ`),
-    // else `_{…}`.
+    // else `_{…}`; never `ₓ`, which separates the sizes of `1ₘₓₙ`. Both forms parse back.
     let letters: [Character: Character] = [
       "a": "ₐ", "e": "ₑ", "h": "ₕ", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "o": "ₒ", "p": "ₚ",
-      "r": "ᵣ", "s": "ₛ", "t": "ₜ", "u": "ᵤ", "v": "ᵥ", "x": "ₓ", "+": "₊", "−": "₋",
+      "r": "ᵣ", "s": "ₛ", "t": "ₜ", "u": "ᵤ", "v": "ᵥ", "+": "₊", "−": "₋",
       "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉",
     ]
     let mapped = text.compactMap { letters[$0] }

@@ -1,8 +1,11 @@
+import MatrixCore
+
 /// Splits an expression into tokens.
 ///
 /// ASCII is the language; the Unicode forms that `unicodeText` prints are accepted as aliases:
 /// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
-/// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`).
+/// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`; with size symbols
+/// `Iₙ`, `Kₘ,ₙ`, `1ₘₓₙ`, `Iₙ₊₁`, `I_{n²}`, `1_{q×n}`, read with `SizeSymbols.values`).
 ///
 /// A number is `digits[.digits][e[+-]digits]` or `.digits[…]`. A `.` right after a number
 /// starts an operator when `*`, `/` or `^` follows (`2.*x` is `2 .* x`); any other `.` there
@@ -50,8 +53,10 @@ struct Lexer {
     }
 
     if c.isASCIIDigit || (c == "." && peek(1)?.isASCIIDigit == true) { return try number() }
+    if startsBracedSubscript() { return try subscripts() }
     if c.isIdentifierHead {
-      while let d = peek(), d.isIdentifierBody { index += 1 }
+      // `I_{n}`: the subscript is not part of the name.
+      while let d = peek(), d.isIdentifierBody, !startsBracedSubscript() { index += 1 }
       let name = text(from: start)
       return Token(kind: .identifier(name), offset: start, text: name)
     }
@@ -83,7 +88,7 @@ struct Lexer {
       break
     }
     if c == "⁻" || c.superscriptDigit != nil { return try superscript() }
-    if c.subscriptDigit != nil { return try subscripts() }
+    if c.subscriptCharacter != nil { return try subscripts() }
     if c == "\"" || c == "`" || c == "’" || c == "‘" {
       throw error("unexpected \(c)", "a transpose is written A' (with an ASCII apostrophe) or Aᵀ", at: start)
     }
@@ -156,24 +161,71 @@ struct Lexer {
       kind: .superscript(negative ? -magnitude : magnitude), offset: start, text: text(from: start))
   }
 
+  /// `_{` at the current position.
+  private func startsBracedSubscript() -> Bool { peek() == "_" && peek(1) == "{" }
+
+  /// Whether a subscript group starts `ahead` characters on (a subscript character or `_{`).
+  private func subscriptGroupStarts(_ ahead: Int) -> Bool {
+    guard let c = peek(ahead) else { return false }
+    return c.subscriptCharacter != nil || (c == "_" && peek(ahead + 1) == "{")
+  }
+
+  /// Subscript sizes: groups of subscript characters (`₃`, `ₙ`, `ₘₙ`, `ₙ₊₁`) or braced text
+  /// (`_{n²}`, `_{q×n}`), separated by `,` (`K₃,₂`) or `ₓ` (`1₃ₓ₂`) when another group follows.
   private mutating func subscripts() throws(ParseError) -> Token {
     let start = index
-    var sizes: [Int] = []
+    var groups: [(text: String, offset: Int)] = []
     while true {
       let groupStart = index
-      var digits = ""
-      while let d = peek()?.subscriptDigit {
-        digits.append(d)
+      if startsBracedSubscript() {
+        index += 2
+        var content = ""
+        var parts: [String] = []
+        var depth = 0
+        while let c = peek(), c != "}" {
+          if c == "(" { depth += 1 }
+          if c == ")" { depth -= 1 }
+          if depth == 0 && (c == "×" || c == ",") {
+            parts.append(content)
+            content = ""
+          } else {
+            content.append(c)
+          }
+          index += 1
+        }
+        guard peek() == "}" else {
+          throw error("the subscript \(text(from: groupStart)) is not closed", "close it with }, as in I_{n+1}", at: groupStart)
+        }
         index += 1
+        for part in parts + [content] { groups.append((part, groupStart)) }
+      } else {
+        var content = ""
+        while let c = peek(), let a = c.subscriptCharacter {
+          // `ₓ` between two groups separates them (`1ₘₓₙ`).
+          if c == "ₓ" && !content.isEmpty && subscriptGroupStarts(1) { break }
+          content.append(a)
+          index += 1
+        }
+        groups.append((content, groupStart))
       }
-      guard let size = Int(digits) else {
-        throw error("the size \(text(from: groupStart)) is too large", at: groupStart)
-      }
-      sizes.append(size)
-      // `K₃,₂`, `1₃ₓ₂`: a comma or a subscript x continues the subscript only when a subscript
-      // digit follows.
-      guard peek() == "," || peek() == "ₓ", peek(1)?.subscriptDigit != nil else { break }
+      // `K₃,₂`, `1₃ₓ₂`: a comma or a subscript x continues the subscript only when a group follows.
+      guard peek() == "," || peek() == "ₓ", subscriptGroupStarts(1) else { break }
       index += 1
+    }
+    var sizes: [Int] = []
+    for (group, offset) in groups {
+      let trimmed = group.filter { $0 != " " }
+      if !trimmed.isEmpty && trimmed.allSatisfy(\.isASCIIDigit) {
+        guard let size = Int(trimmed) else { throw error("the size \(trimmed) is too large", at: offset) }
+        sizes.append(size)
+      } else if let size = SizeSymbols.value(of: trimmed) {
+        sizes.append(size)
+      } else {
+        throw error(
+          "the subscript size \(trimmed.isEmpty ? "(empty)" : trimmed) is not a number or a size with known symbols",
+          "subscripts give sizes (I₃, K₃,₂); size symbols such as Iₙ are read where --dims gives the symbols",
+          at: offset)
+      }
     }
     return Token(kind: .subscripts(sizes), offset: start, text: text(from: start))
   }
@@ -199,6 +251,17 @@ extension Character {
     case "⁹": return "9"
     default: return nil
     }
+  }
+
+  /// A character of a subscript size, as ASCII: digits, the letters Unicode has subscripts for
+  /// (`ₙ` → `n`), `₊`, `₋`.
+  var subscriptCharacter: Character? {
+    if let d = subscriptDigit { return d }
+    let letters: [Character: Character] = [
+      "ₐ": "a", "ₑ": "e", "ₕ": "h", "ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₗ": "l", "ₘ": "m", "ₙ": "n", "ₒ": "o", "ₚ": "p",
+      "ᵣ": "r", "ₛ": "s", "ₜ": "t", "ᵤ": "u", "ᵥ": "v", "ₓ": "x", "₊": "+", "₋": "-",
+    ]
+    return letters[self]
   }
 
   /// `"₂"` → `"2"`.

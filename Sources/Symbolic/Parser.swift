@@ -485,7 +485,8 @@ struct Parser {
     func value(_ e: Expression) -> Int? {
       switch e {
       case .constant(let c): return Int(exactly: c)
-      case .variable(let name): return SizeSymbols.values[name]
+      // A product of symbols written together (`mn`, as results print it) is read too.
+      case .variable(let name): return SizeSymbols.values[name] ?? SizeSymbols.value(of: name)
       case .add(let a, let b):
         guard let x = value(a), let y = value(b), x + y <= limit else { return nil }
         return x + y

@@ -3,24 +3,25 @@ import Foundation
 /// `jac derive PROGRAM --wrt … --format json`: the program, then its backward pass stage by
 /// stage (`stages`, every adjoint, output first) and the requested `gradients`. In `layout`
 /// `shape` an adjoint dv = ∂F/∂v is shaped like v; in `numerator` it is ∂vec F/∂(vec v)ᵀ.
+/// Shapes are `[rows, cols]`, numbers, or strings under size symbols.
 public struct ProgramDeriveRecord: Codable, Sendable, Equatable {
   public struct Statement: Codable, Sendable, Equatable {
     public var line: Int
     public var name: String
     public var expression: String
-    public var shape: [Int]
+    public var shape: [JSONSize]
   }
 
   public struct Input: Codable, Sendable, Equatable {
     public var name: String
-    public var shape: [Int]
+    public var shape: [JSONSize]
     public var const: Bool
   }
 
   public struct Program: Codable, Sendable, Equatable {
     public var origin: String
     public var output: String
-    public var outputShape: [Int]
+    public var outputShape: [JSONSize]
     public var statements: [Statement]
     public var inputs: [Input]
     public var warnings: [String]
@@ -35,7 +36,7 @@ public struct ProgramDeriveRecord: Codable, Sendable, Equatable {
   public struct Stage: Codable, Sendable, Equatable {
     public var name: String
     public var adjoint: String
-    public var shape: [Int]
+    public var shape: [JSONSize]
     public var text: String
     public var latex: String
     public var plain: String
@@ -44,6 +45,8 @@ public struct ProgramDeriveRecord: Codable, Sendable, Equatable {
 
   public struct GradientCheck: Codable, Sendable, Equatable {
     public var wrt: String
+    /// Under size symbols, the instantiation the check was made at.
+    public var instantiation: [String: Int]?
     @JSONNumber public var maxAbsError: Double
     @JSONNumber public var maxRelError: Double
     @JSONNumber public var estimatedFiniteDifferenceError: Double
@@ -54,6 +57,13 @@ public struct ProgramDeriveRecord: Codable, Sendable, Equatable {
   public var program: Program
   public var wrt: [String]
   public var layout: String
+  /// Under size symbols (given in `--dims` or inferred): the symbols, the two small
+  /// instantiations where the numbers come from, the inferred shapes, the symbols `--values` fix.
+  /// Shapes are then strings (`["m","n"]`).
+  public var sizeSymbols: [String]?
+  public var instantiations: [[String: Int]]?
+  public var inferredShapes: [String: [JSONSize]]?
+  public var fixedByValues: [String: Int]?
   public var stages: [Stage]
   public var gradients: [Stage]
   public var check: [GradientCheck]?
