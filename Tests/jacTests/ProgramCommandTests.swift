@@ -49,7 +49,8 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     try ("f = " + String(repeating: "x+", count: 500_000) + "x").write(toFile: wide, atomically: true, encoding: .utf8)
     let cases: [([String], String)] = [
       (["derive", "a = b; b = a", "--wrt", "x", "--dims", "x=2x1"], "line 1: b is used before it is defined (it is defined on line 2, later)"),
-      (["derive", "h = W*x; f = sum(h)", "--wrt", "W", "--dims", "W=2x3"], "the variable x has no shape"),
+      // Sizes left out are inferred (docs/programs.md); sizes that contradict each other are named.
+      (["derive", "h = A*x; f = sum(h)", "--wrt", "A", "--dims", "A=mxm,x=n"], "in A*x, A is m×m and x is n×1: m ≠ n"),
       (["derive", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: h is defined twice"),
       (["derive", "h = W*x\nsum = 2*h", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: sum is a function"),
       (["derive", "--program", many, "--wrt", "x", "--dims", "x=1x1"], "more than 10000 statements"),
