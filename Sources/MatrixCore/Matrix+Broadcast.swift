@@ -37,3 +37,37 @@ extension Matrix {
     return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: s)
   }
 }
+
+extension Matrix {
+  /// `f(a, b)` entry by entry under broadcasting (the expression language's `+`, `-`, `.*`,
+  /// `./`, `max`, `min`; docs/language.md): the result has the shape `Shape.broadcast(a.shape,
+  /// b.shape)` and `R[i, j] = f(a[i′, j′], b[i″, j″])`, where an operand's index is 0 along a size
+  /// of 1 and i (j) otherwise. A 1×1 operand, an m×1 column or a 1×n row is read in place, not
+  /// expanded first.
+  ///
+  /// ```swift
+  /// let w = Matrix(rows: 2, cols: 3, rowMajor: [1, 2, 3, 4, 5, 6])
+  /// try Matrix.broadcasting(w, Matrix(column: [10, 20]), +)  // [11 12 13; 24 25 26]
+  /// ```
+  /// - Throws: `MatrixError.shapeMismatch` when a size differs and neither is 1.
+  public static func broadcasting(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) throws -> Matrix {
+    guard let s = Shape.broadcast(a.shape, b.shape) else {
+      throw MatrixError.shapeMismatch(
+        operation: "broadcast", lhs: a.shape, rhs: b.shape,
+        detail: "rows and columns must each be equal or 1")
+    }
+    if a.shape == b.shape {
+      return Matrix(rows: s.rows, cols: s.cols, columnMajor: zip(a.storage, b.storage).map { f($0, $1) })
+    }
+    // Strides in storage: 0 along a broadcast size.
+    let (ra, ca) = (a.rows == 1 ? 0 : 1, a.cols == 1 ? 0 : a.rows)
+    let (rb, cb) = (b.rows == 1 ? 0 : 1, b.cols == 1 ? 0 : b.rows)
+    var out = [Double](repeating: 0, count: s.rows * s.cols)
+    for j in 0..<s.cols {
+      for i in 0..<s.rows {
+        out[i + j * s.rows] = f(a.storage[i * ra + j * ca], b.storage[i * rb + j * cb])
+      }
+    }
+    return Matrix(rows: s.rows, cols: s.cols, columnMajor: out)
+  }
+}

@@ -179,4 +179,12 @@ public struct Matrix: Sendable, Equatable {
       throw MatrixError.nonFinite(operation: operation, row: bad.row, col: bad.col, value: bad.value)
     }
   }
+
+  /// Throws `MatrixError.invalidArgument` ("X must be 3×2, not 2×2") unless the matrix is
+  /// `rows×cols`; `name` names the argument (exported functions check their arguments with it).
+  public func requireShape(_ rows: Int, _ cols: Int, name: String) throws {
+    guard self.rows == rows && self.cols == cols else {
+      throw MatrixError.invalidArgument("\(name) must be \(rows)×\(cols), not \(self.rows)×\(self.cols)")
+    }
+  }
 }

@@ -76,12 +76,12 @@ extension Expression {
       return try a.value(values).transposed
     case .negate(let a):
       return try a.value(values).scaled(by: -1)
-    case .add(let a, let b):
-      let (x, y) = try broadcastOperands(a, b, values)
-      return try matrixCall { try x.adding(y) }
-    case .subtract(let a, let b):
-      let (x, y) = try broadcastOperands(a, b, values)
-      return try matrixCall { try x.adding(y, scaledBy: -1) }
+    case .add(let a, let b), .subtract(let a, let b):
+      let (x, y) = (try a.value(values), try b.value(values))
+      var sign = 1.0
+      if case .subtract = self { sign = -1 }
+      if x.shape == y.shape { return try matrixCall { try x.adding(y, scaledBy: sign) } }
+      return try matrixCall { try Matrix.broadcasting(x, y) { $0 + sign * $1 } }
     case .product(let a, let b):
       let (x, tx) = try a.productOperand(values)
       let (y, ty) = try b.productOperand(values)
@@ -93,16 +93,14 @@ extension Expression {
       if x.shape == y.shape { return try matrixCall { try x.hadamard(y) } }
       if x.count == 1 { return y.scaled(by: x.storage[0]) }
       if y.count == 1 { return x.scaled(by: y.storage[0]) }
-      let (ex, ey) = Expression.broadcast(x, y)
-      return try matrixCall { try ex.hadamard(ey) }
+      return try matrixCall { try Matrix.broadcasting(x, y, *) }
     case .hadamardQuotient(let a, let b):
       let (x, y) = (try a.value(values), try b.value(values))
       try b.requireNonzero(y, in: self)
       if x.shape == y.shape { return try matrixCall { try x.hadamardQuotient(y) } }
       if y.count == 1 { return x.map { $0 / y.storage[0] } }
       if x.count == 1 { return y.map { x.storage[0] / $0 } }
-      let (ex, ey) = Expression.broadcast(x, y)
-      return try matrixCall { try ex.hadamardQuotient(ey) }
+      return try matrixCall { try Matrix.broadcasting(x, y, /) }
     case .divide(let a, let s):
       let (x, y) = (try a.value(values), try s.value(values))
       try s.requireNonzero(y, in: self)
@@ -150,8 +148,7 @@ extension Expression {
     case .diag(let v):
       return .diagonal(try v.value(values).storage)
     case .diagonal(let a):
-      let x = try a.value(values)
-      return Matrix(column: (0..<min(x.rows, x.cols)).map { x[$0, $0] })
+      return try a.value(values).diagonalColumn
     case .elementwise(let f, let a):
       let x = try a.value(values)
       if let k = x.storage.firstIndex(where: { !f.isDefined(at: $0) }) {
@@ -160,20 +157,12 @@ extension Expression {
       }
       return x.map(f.apply)
     case .softmax(let a):
-      let x = try a.value(values)
-      let shift = x.storage.max() ?? 0
-      let e = x.map { Foundation.exp($0 - shift) }
-      let total = e.sum
-      return e.map { $0 / total }
+      return try a.value(values).softmax()
     case .maximum(let a, let b), .minimum(let a, let b):
-      let (x, y) = try broadcastOperands(a, b, values)
-      var isMax = false
-      if case .maximum = self { isMax = true }
-      var out = x
-      for k in 0..<out.storage.count {
-        out[linear: k] = isMax ? Swift.max(x.storage[k], y.storage[k]) : Swift.min(x.storage[k], y.storage[k])
-      }
-      return out
+      let (x, y) = (try a.value(values), try b.value(values))
+      var pick: (Double, Double) -> Double = Swift.min
+      if case .maximum = self { pick = Swift.max }
+      return try matrixCall { try Matrix.broadcasting(x, y, pick) }
     case .norm1(let a):
       return .scalar(try a.value(values).storage.reduce(0) { $0 + Swift.abs($1) })
     case .concatenation(let blockRows):
@@ -182,25 +171,8 @@ extension Expression {
       }
       return try matrixCall { try Matrix(blocks: blocks) }
     case .logSumExp(let a):
-      let x = try a.value(values)
-      let shift = x.storage.max() ?? 0
-      return .scalar(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
+      return .scalar(try a.value(values).logSumExp())
     }
-  }
-
-  /// Both operands of an entrywise operation, expanded to the broadcast shape (checked by
-  /// `evaluate`).
-  private func broadcastOperands(_ a: Expression, _ b: Expression, _ values: [String: Matrix])
-    throws(EvaluationError) -> (Matrix, Matrix)
-  {
-    let (x, y) = (try a.value(values), try b.value(values))
-    return Expression.broadcast(x, y)
-  }
-
-  fileprivate static func broadcast(_ x: Matrix, _ y: Matrix) -> (Matrix, Matrix) {
-    if x.shape == y.shape { return (x, y) }
-    guard let s = Shape.broadcast(x.shape, y.shape) else { return (x, y) }
-    return (x.broadcast(to: s), y.broadcast(to: s))
   }
 
   /// The operand of a product, with a transpose left to BLAS: `A'*B` multiplies with the
@@ -227,33 +199,22 @@ extension Expression {
       throw .outsideDomain(
         expression: plainText, operand: operand.plainText, row: k % x.rows, col: k / x.rows, value: v)
     }
-    if p == 2 { return x.map { $0 * $0 } }
-    return x.map { Foundation.pow($0, p) }
+    return x.elementwisePower(p)
   }
 
-  /// `A^k` by repeated squaring; `A^0 = I`, `A^-k = inv(A)^k`.
+  /// `A^k` by repeated squaring (`Matrix.power`); `A^0 = I`, `A^-k = inv(A)^k`. An overflow
+  /// (squaring stops at the first non-finite square) is reported with this sub-expression.
   private func matrixPower(_ a: Matrix, _ k: Int, operand: Expression) throws(EvaluationError) -> Matrix {
-    var square = k < 0 ? try invert(a, operand: operand) : a
-    var remaining = k.magnitude
-    var result: Matrix?
-    while remaining > 0 {
-      if remaining & 1 == 1 {
-        let factor = square
-        result =
-          try result.map { r throws(EvaluationError) in try matrixCall { try r.multiplied(by: factor) } }
-          ?? factor
-      }
-      remaining >>= 1
-      if remaining > 0 {
-        let s = square
-        square = try matrixCall { try s.multiplied(by: s) }
-        // Stop early rather than square infinities into NaN.
-        if let bad = square.firstNonFinite {
-          throw .overflow(expression: plainText, row: bad.row, col: bad.col)
-        }
-      }
+    let base = k < 0 ? try invert(a, operand: operand) : a
+    do {
+      return try base.power(Int(exactly: k.magnitude) ?? Int.max)
+    } catch MatrixError.nonFinite(_, let row, let col, _) {
+      throw .overflow(expression: plainText, row: row, col: col)
+    } catch let error as MatrixError {
+      throw .matrix(expression: plainText, error: error)
+    } catch {
+      throw .matrix(expression: plainText, error: .invalidArgument("\(error)"))
     }
-    return result ?? .identity(a.rows)
   }
 
   private func invert(_ a: Matrix, operand: Expression) throws(EvaluationError) -> Matrix {
@@ -281,7 +242,5 @@ extension Expression {
 }
 
 extension Matrix {
-  fileprivate static func scalar(_ value: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [value]) }
-
   fileprivate func transposed(if t: Transposition) -> Matrix { t == .transposed ? transposed : self }
 }
