@@ -171,7 +171,7 @@ struct ExportPlan {
     "fileprivate", "func", "guard", "init", "inout", "internal", "let", "open", "operator", "private", "protocol",
     "public", "repeat", "rethrows", "self", "Self", "static", "struct", "subscript", "super", "switch", "throw",
     "throws", "typealias", "var", "where", "Any", "Matrix", "Shape", "StructuredMatrix", "Double", "Int",
-    "Foundation", "MatrixCore", "Jacobians",
+    "Foundation", "MatrixCore", "Jacobians", "Symbolic", "ElementwiseFunction", "Commutation",
   ]
 
   static func isIdentifier(_ name: String) -> Bool { Program.isIdentifier(name) }
@@ -221,18 +221,20 @@ struct ExportPlan {
       }
     } else {
       kind = .jvp
-      var total: Expression? = nil
+      // dF is the differential of F along the tangents (forward mode in F's own terms), not J·vec dX.
+      var seeds: [String: Expression] = [:]
       for w in wrt {
-        let d = try SymbolicDerivative(of: expression, wrt: w, dims: dims)
+        guard let s = dims[w] else {
+          throw DerivativeError("the variable \(w) has no shape: give it with --dims \(w)=RxC")
+        }
         let tangent = ExportPlan.safeName("d" + rename[w]!, taken: taken)
         taken.insert(tangent)
-        shapes[tangent] = d.inputShape
-        arguments.append(CodeExport.Value(name: tangent, shape: d.inputShape, role: "tangent of \(rename[w]!)"))
-        if d.jacobian.isZeroMatrix { continue }
-        let term: Expression = .reshape(
-          .product(renamed(d.jacobian), .vec(.variable(tangent))), outputShape.rows, outputShape.cols)
-        total = total.map { .add($0, term) } ?? term
+        shapes[tangent] = s
+        arguments.append(CodeExport.Value(name: tangent, shape: s, role: "tangent of \(rename[w]!)"))
+        seeds[rename[w]!] = seeds[rename[w]!].map { $0 + .variable(tangent) } ?? .variable(tangent)
       }
+      var builder = TangentBuilder(dims: shapes, seeds: seeds)
+      let total = try builder.tangent(renamed(expression))
       let name = ExportPlan.safeName("dF", taken: taken)
       taken.insert(name)
       roots.append((name, total ?? .zeros(outputShape.rows, outputShape.cols)))
@@ -303,33 +305,31 @@ struct ExportPlan {
       // Forward mode after the forward pass: each statement's tangent from the tangents of the
       // names it uses, with the forward values reused (`1 − z.^2` rather than `1 − tanh(h).^2`).
       var tangent: [String: String] = [:]
+      // The builder's shapes: the program's names and the tangents (in the program's own names).
+      var tangentShapes = shapes
       for w in wrt {
         let t = ExportPlan.safeName("d" + rename[w]!, taken: taken)
         taken.insert(t)
         tangent[w] = t
         planShapes[t] = shapes[w]
+        tangentShapes[t] = shapes[w]
         arguments.append(CodeExport.Value(name: t, shape: shapes[w]!, role: "tangent of \(rename[w]!)"))
       }
       var namer = ForwardNamer(program: program)
       let defined = Set(program.inputs + program.relevantStatements.map(\.name))
       for s in program.relevantStatements {
-        let active = s.expression.variables.filter { tangent[$0] != nil }
-        guard !active.isEmpty else { continue }
-        let shape = shapes[s.name]!
-        var total: Expression? = nil
-        for u in active {
-          let d = try SymbolicDerivative(of: s.expression, wrt: u, dims: shapes)
-          if d.jacobian.isZeroMatrix { continue }
-          let named = namer.name(d.jacobian)
-          let j = named.variables.allSatisfy(defined.contains) ? named : d.jacobian
-          let term: Expression = .reshape(.product(renamed(j), .vec(.variable(tangent[u]!))), shape.rows, shape.cols)
-          total = total.map { .add($0, term) } ?? term
-        }
-        guard let t = total else { continue }
+        guard s.expression.variables.contains(where: { tangent[$0] != nil }) else { continue }
+        // The statement's differential from the tangents of the names it uses.
+        var builder = TangentBuilder(dims: tangentShapes, seeds: tangent.mapValues { .variable($0) })
+        guard let raw = try builder.tangent(s.expression) else { continue }
+        let named = namer.name(raw)
+        let tangentNames = Set(tangent.values)
+        let t = named.variables.allSatisfy { defined.contains($0) || tangentNames.contains($0) } ? named : raw
         let name = ExportPlan.safeName("d" + rename[s.name]!, taken: taken)
         taken.insert(name)
         tangent[s.name] = name
-        body.append(Binding(name: name, expression: t))
+        tangentShapes[name] = shapes[s.name]
+        body.append(Binding(name: name, expression: renamed(t)))
       }
       let dF: String
       if let t = tangent[program.output] {
@@ -357,21 +357,22 @@ struct ExportPlan {
 
   /// Computes every subexpression that occurs more than once in `body` once, with the
   /// library's common-subexpression naming (`LetForm`, `.acrossBodies`): a repeated subtree of at
-  /// least 3 nodes (a product `W*x` is one; a transpose `x'` is not) becomes `_t1 = …`, placed
-  /// just before the first statement that needs it. Structured operators (`kron(A,B)`, `K(m,n)`,
+  /// least 2 nodes (a product `W*x`, `softmax(z)`, `inv(X)`) becomes `_t1 = …`, placed just before
+  /// the first statement that needs it; views of one value (`x'`, `vec(X)`, `-x`, a reshape) are
+  /// written where they are used instead. Structured operators (`kron(A,B)`, `K(m,n)`,
   /// `I(n)`, `diag(d)` and their products and sums) are written back where they are used, so that
   /// the printers apply them by vec tricks instead of materialising a shared one.
   mutating func shareSubexpressions() throws {
     let names = Set(arguments.map(\.name) + body.map(\.name))
     let form = LetForm(
-      sharing: body.map(\.expression), sharing: .acrossBodies, minimumNodes: 3, prefix: "_t", reserved: names)
+      sharing: body.map(\.expression), sharing: .acrossBodies, minimumNodes: 2, prefix: "_t", reserved: names)
     // Operators go back inline (their own bindings first written with earlier operators inlined).
     var inline: [String: Expression] = [:]
     var kept: [String: Expression] = [:]
     var order: [String] = []
     for b in form.bindings {
       let value = inline.isEmpty ? b.value : b.value.substituting(inline)
-      if value.isPureOperator {
+      if value.isPureOperator || value.isViewOfOneValue {
         inline[b.name] = value
       } else {
         kept[b.name] = value
@@ -423,6 +424,14 @@ extension Expression {
       return (a.isPureOperator || a.scalarConstant != nil) && (b.isPureOperator || b.scalarConstant != nil)
         && (a.isPureOperator || b.isPureOperator)
     case .add(let a, let b), .subtract(let a, let b): return a.isPureOperator && b.isPureOperator
+    default: return false
+    }
+  }
+
+  /// `x'`, `-x`, `vec(x)` or `reshape(x, m, n)` of a leaf: as cheap to write again as to name.
+  var isViewOfOneValue: Bool {
+    switch self {
+    case .transpose(let a), .negate(let a), .vec(let a), .reshape(let a, _, _): return a.children.isEmpty
     default: return false
     }
   }

@@ -138,6 +138,29 @@ final class CodeExportTests: XCTestCase {
     }
   }
 
+  /// JVPs are differentials in F's own terms: no reshaped `vec(dX)`, no Kronecker factor, no
+  /// swapped axes, and what F computed is reused (their values are checked by the execution tests).
+  func testJVPsAreDifferentialsNotReshapedJacobians() throws {
+    let cases: [(String, String, String, [String])] = [
+      ("A*X*B", "X", "A=2x3,X=3x4,B=4x2", ["dF = ((A @ dX) @ B)"]),
+      ("X'*A*X", "X", "X=3x2,A=3x3", ["_t1 = (X.T @ A)", "dF = (((dX.T @ A) @ X) + (_t1 @ dX))"]),
+      ("R'*R", "R", "R=3x2", ["dF = ((dR.T @ R) + (R.T @ dR))"]),
+      ("inv(X)", "X", "X=3x3", ["_t1 = np.linalg.inv(X)", "dF = (-((_t1 @ dX) @ _t1))"]),
+    ]
+    for (source, wrt, dims, lines) in cases {
+      let e = try CodeExport(
+        expression: try MatrixExpression(source), wrt: [wrt], dims: MatrixIdentity.parseDims(dims), target: .numpy)
+      let body = e.code.components(separatedBy: "\"\"\"").last ?? ""
+      for word in ["reshape(", "swapaxes", "kron", "eye"] { XCTAssertFalse(body.contains(word), "\(source):\n\(e.code)") }
+      for line in lines { XCTAssertTrue(body.contains("    " + line + "\n"), "\(source): \(line)\n\(e.code)") }
+    }
+    // softmax(z) is computed once for F and dF.
+    let s = try CodeExport(
+      expression: try MatrixExpression("softmax(z)"), wrt: ["z"], dims: MatrixIdentity.parseDims("z=4x1"),
+      target: .numpy)
+    XCTAssertEqual(s.code.components(separatedBy: "_softmax(z)").count - 1, 1, s.code)
+  }
+
   /// A subexpression that F and the gradient share, or that a gradient uses twice, is computed once.
   func testSharedSubexpressionsAreComputedOnce() throws {
     let e = try CodeExport(

@@ -1,7 +1,7 @@
 // Exported by jac (JacobianKit) --emit swift; regenerate rather than edit.
-import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 /// F = softmax(z).*exp(z)./(1+z.^2)
 ///
@@ -16,79 +16,15 @@ import MatrixCore
 /// - Returns: (F, dF):
 ///   F 4×1, F
 ///   dF 4×1, JVP: J·vec(tangents), shaped like F
-/// - Throws: `ExportedFunctionError` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
+/// - Throws: `MatrixError.invalidArgument` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
 func export15(z: Matrix, dz: Matrix) throws -> (F: Matrix, dF: Matrix) {
-  try _input(z, 4, 1, "z")
-  try _input(dz, 4, 1, "dz")
-  let _t1 = _had(_softmax(z), z.map({ Foundation.exp($0) }))
-  let _t2 = _add(_c(1.0), _pow(z, _c(2.0)))
-  let F = _quot(_t1, _t2)
-  let dF = Matrix(rows: 4, cols: 1, columnMajor: ((StructuredMatrix.diagonal(_quot(_c(1.0), _t2).storage) * ((StructuredMatrix.diagonal(z.map({ Foundation.exp($0) }).storage) * (StructuredMatrix.diagonal(_softmax(z).storage) - (StructuredMatrix.dense(_softmax(z)) * StructuredMatrix.dense(_softmax(z).transposed)))) + StructuredMatrix.diagonal(_t1.storage))) - StructuredMatrix.diagonal(_quot(_mul(_c(2.0), _had(_t1, z)), _pow(_t2, _c(2.0))).storage)).apply(dz.vec).storage)
+  try z.requireShape(4, 1, name: "z")
+  try dz.requireShape(4, 1, name: "dz")
+  let _t1 = z.softmax()
+  let _t2 = z.map(ElementwiseFunction.exp.apply)
+  let _t3 = try Matrix.broadcasting(Matrix.scalar(1.0), z.elementwisePower(2.0), +)
+  let _t4 = try _t1.hadamard(_t2).hadamardQuotient(_t3)
+  let F = _t4
+  let dF = try ((_t1.hadamard(Matrix.broadcasting(dz, (_t1.transposed * dz), -)).hadamard(_t2) + _t1.hadamard(_t2.hadamard(dz))) - _t4.hadamard(z.scaled(by: 2.0).hadamard(dz))).hadamardQuotient(_t3)
   return (F: F, dF: dF)
-}
-
-/// The wrong shape for an argument of an exported function.
-fileprivate struct ExportedFunctionError: Error, CustomStringConvertible {
-  let description: String
-}
-
-fileprivate func _input(_ x: Matrix, _ rows: Int, _ cols: Int, _ name: String) throws {
-  guard x.rows == rows && x.cols == cols else {
-    throw ExportedFunctionError(description: "\(name) must be \(rows)×\(cols), not \(x.rows)×\(x.cols)")
-  }
-}
-
-fileprivate func _c(_ x: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [x]) }
-
-/// Both operands broadcast to one shape (a size-1 row or column repeated), entry by entry.
-fileprivate func _zip(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) -> Matrix {
-  let shape = Shape(Swift.max(a.rows, b.rows), Swift.max(a.cols, b.cols))
-  let (x, y) = (a.broadcast(to: shape), b.broadcast(to: shape))
-  return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: zip(x.storage, y.storage).map { f($0, $1) })
-}
-
-fileprivate func _add(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a + b : _zip(a, b, +) }
-fileprivate func _sub(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a - b : _zip(a, b, -) }
-fileprivate func _had(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, *) }
-fileprivate func _quot(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, /) }
-
-/// The matrix product, or scaling when a side is 1×1 (BLAS through MatrixCore).
-fileprivate func _mul(_ a: Matrix, _ b: Matrix) -> Matrix {
-  if a.count == 1 { return b.scaled(by: a.storage[0]) }
-  if b.count == 1 { return a.scaled(by: b.storage[0]) }
-  return a * b
-}
-
-fileprivate func _pow(_ a: Matrix, _ p: Matrix) -> Matrix {
-  let q = p.storage[0]
-  return q == 2 ? a.map { $0 * $0 } : a.map { Foundation.pow($0, q) }
-}
-
-fileprivate func _matrixPower(_ a: Matrix, _ k: Int) throws -> Matrix {
-  let base = k < 0 ? try a.inverse() : a
-  var result = Matrix.identity(a.rows)
-  for _ in 0..<k.magnitude { result = result * base }
-  return result
-}
-
-fileprivate func _sigmoid(_ x: Double) -> Double {
-  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-  let e = Foundation.exp(x)
-  return e / (1 + e)
-}
-
-fileprivate func _softmax(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  let e = x.map { Foundation.exp($0 - shift) }
-  let total = e.sum
-  return e.map { $0 / total }
-}
-
-fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  return _c(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
-}
-
-fileprivate func _diagonal(_ a: Matrix) -> Matrix {
-  Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }

@@ -1,7 +1,7 @@
 // Exported by jac (JacobianKit) --emit swift; regenerate rather than edit.
-import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 /// Program: h1 = W1*x; z1 = tanh(h1); h2 = W2*z1; z2 = tanh(h2); yhat = W3*z2; f = norm(yhat-y)^2/2 (F = f)
 ///
@@ -20,93 +20,27 @@ import MatrixCore
 ///   dW1 5×4, ∂F/∂W1, shaped like W1
 ///   dW2 3×5, ∂F/∂W2, shaped like W2
 ///   dW3 2×3, ∂F/∂W3, shaped like W3
-/// - Throws: `ExportedFunctionError` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
+/// - Throws: `MatrixError.invalidArgument` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
 func export17(W1: Matrix, W2: Matrix, W3: Matrix, x: Matrix, y: Matrix) throws -> (f: Matrix, dW1: Matrix, dW2: Matrix, dW3: Matrix) {
-  try _input(W1, 5, 4, "W1")
-  try _input(W2, 3, 5, "W2")
-  try _input(W3, 2, 3, "W3")
-  try _input(x, 4, 1, "x")
-  try _input(y, 2, 1, "y")
-  let h1 = _mul(W1, x)
-  let z1 = h1.map({ Foundation.tanh($0) })
-  let h2 = _mul(W2, z1)
-  let z2 = h2.map({ Foundation.tanh($0) })
-  let yhat = _mul(W3, z2)
-  let _t1 = _sub(yhat, y)
-  let f = _quot(_pow(_c(_t1.frobeniusNorm), _c(2.0)), _c(2.0))
+  try W1.requireShape(5, 4, name: "W1")
+  try W2.requireShape(3, 5, name: "W2")
+  try W3.requireShape(2, 3, name: "W3")
+  try x.requireShape(4, 1, name: "x")
+  try y.requireShape(2, 1, name: "y")
+  let h1 = (W1 * x)
+  let z1 = h1.map(ElementwiseFunction.tanh.apply)
+  let h2 = (W2 * z1)
+  let z2 = h2.map(ElementwiseFunction.tanh.apply)
+  let yhat = (W3 * z2)
+  let _t1 = (yhat - y)
+  let f = try Matrix.scalar(_t1.frobeniusNorm).elementwisePower(2.0).hadamardQuotient(Matrix.scalar(2.0))
   let dyhat = _t1
-  let dz2 = _mul(W3.transposed, dyhat)
-  let dh2 = _had(dz2, _sub(_c(1.0), _pow(z2, _c(2.0))))
-  let dz1 = _mul(W2.transposed, dh2)
-  let dh1 = _had(dz1, _sub(_c(1.0), _pow(z1, _c(2.0))))
-  let dW1 = _mul(dh1, x.transposed)
-  let dW2 = _mul(dh2, z1.transposed)
-  let dW3 = _mul(dyhat, z2.transposed)
+  let dz2 = (W3.transposed * dyhat)
+  let dh2 = try dz2.hadamard(Matrix.broadcasting(Matrix.scalar(1.0), z2.elementwisePower(2.0), -))
+  let dz1 = (W2.transposed * dh2)
+  let dh1 = try dz1.hadamard(Matrix.broadcasting(Matrix.scalar(1.0), z1.elementwisePower(2.0), -))
+  let dW1 = (dh1 * x.transposed)
+  let dW2 = (dh2 * z1.transposed)
+  let dW3 = (dyhat * z2.transposed)
   return (f: f, dW1: dW1, dW2: dW2, dW3: dW3)
-}
-
-/// The wrong shape for an argument of an exported function.
-fileprivate struct ExportedFunctionError: Error, CustomStringConvertible {
-  let description: String
-}
-
-fileprivate func _input(_ x: Matrix, _ rows: Int, _ cols: Int, _ name: String) throws {
-  guard x.rows == rows && x.cols == cols else {
-    throw ExportedFunctionError(description: "\(name) must be \(rows)×\(cols), not \(x.rows)×\(x.cols)")
-  }
-}
-
-fileprivate func _c(_ x: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [x]) }
-
-/// Both operands broadcast to one shape (a size-1 row or column repeated), entry by entry.
-fileprivate func _zip(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) -> Matrix {
-  let shape = Shape(Swift.max(a.rows, b.rows), Swift.max(a.cols, b.cols))
-  let (x, y) = (a.broadcast(to: shape), b.broadcast(to: shape))
-  return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: zip(x.storage, y.storage).map { f($0, $1) })
-}
-
-fileprivate func _add(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a + b : _zip(a, b, +) }
-fileprivate func _sub(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a - b : _zip(a, b, -) }
-fileprivate func _had(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, *) }
-fileprivate func _quot(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, /) }
-
-/// The matrix product, or scaling when a side is 1×1 (BLAS through MatrixCore).
-fileprivate func _mul(_ a: Matrix, _ b: Matrix) -> Matrix {
-  if a.count == 1 { return b.scaled(by: a.storage[0]) }
-  if b.count == 1 { return a.scaled(by: b.storage[0]) }
-  return a * b
-}
-
-fileprivate func _pow(_ a: Matrix, _ p: Matrix) -> Matrix {
-  let q = p.storage[0]
-  return q == 2 ? a.map { $0 * $0 } : a.map { Foundation.pow($0, q) }
-}
-
-fileprivate func _matrixPower(_ a: Matrix, _ k: Int) throws -> Matrix {
-  let base = k < 0 ? try a.inverse() : a
-  var result = Matrix.identity(a.rows)
-  for _ in 0..<k.magnitude { result = result * base }
-  return result
-}
-
-fileprivate func _sigmoid(_ x: Double) -> Double {
-  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-  let e = Foundation.exp(x)
-  return e / (1 + e)
-}
-
-fileprivate func _softmax(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  let e = x.map { Foundation.exp($0 - shift) }
-  let total = e.sum
-  return e.map { $0 / total }
-}
-
-fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  return _c(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
-}
-
-fileprivate func _diagonal(_ a: Matrix) -> Matrix {
-  Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }

@@ -1,7 +1,7 @@
 // Exported by jac (JacobianKit) --emit swift; regenerate rather than edit.
-import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 /// Program: h = W*x; z = tanh(h); F = z*z' (F = F)
 ///
@@ -19,83 +19,17 @@ import MatrixCore
 /// - Returns: (F, dF):
 ///   F 3×3, F
 ///   dF 3×3, JVP: J·vec(tangents), shaped like F
-/// - Throws: `ExportedFunctionError` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
+/// - Throws: `MatrixError.invalidArgument` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
 func export19(W: Matrix, x: Matrix, dW: Matrix, dx: Matrix) throws -> (F: Matrix, dF: Matrix) {
-  try _input(W, 3, 2, "W")
-  try _input(x, 2, 1, "x")
-  try _input(dW, 3, 2, "dW")
-  try _input(dx, 2, 1, "dx")
-  let h = _mul(W, x)
-  let z = h.map({ Foundation.tanh($0) })
-  let F = _mul(z, z.transposed)
-  let dh = _add(Matrix(rows: 3, cols: 1, columnMajor: StructuredMatrix.kronecker(StructuredMatrix.dense(x.transposed), StructuredMatrix.identity(3)).apply(dW.vec).storage), Matrix(rows: 3, cols: 1, columnMajor: _mul(W, dx.vec).storage))
-  let dz = Matrix(rows: 3, cols: 1, columnMajor: StructuredMatrix.diagonal(_sub(_c(1.0), _pow(z, _c(2.0))).storage).apply(dh.vec).storage)
-  let dF = Matrix(rows: 3, cols: 3, columnMajor: (StructuredMatrix.kronecker(StructuredMatrix.dense(z), StructuredMatrix.identity(3)) + StructuredMatrix.kronecker(StructuredMatrix.identity(3), StructuredMatrix.dense(z))).apply(dz.vec).storage)
+  try W.requireShape(3, 2, name: "W")
+  try x.requireShape(2, 1, name: "x")
+  try dW.requireShape(3, 2, name: "dW")
+  try dx.requireShape(2, 1, name: "dx")
+  let h = (W * x)
+  let z = h.map(ElementwiseFunction.tanh.apply)
+  let F = (z * z.transposed)
+  let dh = ((dW * x) + (W * dx))
+  let dz = try Matrix.broadcasting(Matrix.scalar(1.0), z.elementwisePower(2.0), -).hadamard(dh)
+  let dF = ((dz * z.transposed) + (z * dz.transposed))
   return (F: F, dF: dF)
-}
-
-/// The wrong shape for an argument of an exported function.
-fileprivate struct ExportedFunctionError: Error, CustomStringConvertible {
-  let description: String
-}
-
-fileprivate func _input(_ x: Matrix, _ rows: Int, _ cols: Int, _ name: String) throws {
-  guard x.rows == rows && x.cols == cols else {
-    throw ExportedFunctionError(description: "\(name) must be \(rows)×\(cols), not \(x.rows)×\(x.cols)")
-  }
-}
-
-fileprivate func _c(_ x: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [x]) }
-
-/// Both operands broadcast to one shape (a size-1 row or column repeated), entry by entry.
-fileprivate func _zip(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) -> Matrix {
-  let shape = Shape(Swift.max(a.rows, b.rows), Swift.max(a.cols, b.cols))
-  let (x, y) = (a.broadcast(to: shape), b.broadcast(to: shape))
-  return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: zip(x.storage, y.storage).map { f($0, $1) })
-}
-
-fileprivate func _add(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a + b : _zip(a, b, +) }
-fileprivate func _sub(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a - b : _zip(a, b, -) }
-fileprivate func _had(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, *) }
-fileprivate func _quot(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, /) }
-
-/// The matrix product, or scaling when a side is 1×1 (BLAS through MatrixCore).
-fileprivate func _mul(_ a: Matrix, _ b: Matrix) -> Matrix {
-  if a.count == 1 { return b.scaled(by: a.storage[0]) }
-  if b.count == 1 { return a.scaled(by: b.storage[0]) }
-  return a * b
-}
-
-fileprivate func _pow(_ a: Matrix, _ p: Matrix) -> Matrix {
-  let q = p.storage[0]
-  return q == 2 ? a.map { $0 * $0 } : a.map { Foundation.pow($0, q) }
-}
-
-fileprivate func _matrixPower(_ a: Matrix, _ k: Int) throws -> Matrix {
-  let base = k < 0 ? try a.inverse() : a
-  var result = Matrix.identity(a.rows)
-  for _ in 0..<k.magnitude { result = result * base }
-  return result
-}
-
-fileprivate func _sigmoid(_ x: Double) -> Double {
-  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-  let e = Foundation.exp(x)
-  return e / (1 + e)
-}
-
-fileprivate func _softmax(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  let e = x.map { Foundation.exp($0 - shift) }
-  let total = e.sum
-  return e.map { $0 / total }
-}
-
-fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  return _c(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
-}
-
-fileprivate func _diagonal(_ a: Matrix) -> Matrix {
-  Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }

@@ -1,7 +1,7 @@
 // Exported by jac (JacobianKit) --emit swift; regenerate rather than edit.
-import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 /// F = norm(X)^2+norm1(X)+sum(max(X,Y))
 ///
@@ -15,79 +15,13 @@ import MatrixCore
 ///   F 1×1, F
 ///   dX 3×2, ∂F/∂X, shaped like X
 ///   dY 3×2, ∂F/∂Y, shaped like Y
-/// - Throws: `ExportedFunctionError` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
+/// - Throws: `MatrixError.invalidArgument` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
 func export8(X: Matrix, Y: Matrix) throws -> (F: Matrix, dX: Matrix, dY: Matrix) {
-  try _input(X, 3, 2, "X")
-  try _input(Y, 3, 2, "Y")
-  let F = _add(_add(_pow(_c(X.frobeniusNorm), _c(2.0)), _c(X.storage.reduce(0) { $0 + abs($1) })), _c(_zip(X, Y, Swift.max).sum))
-  let _t1 = _sub(Y, X).map({ $0 > 0 ? 1 : 0 })
-  let dX = _sub(_add(_add(_mul(_c(2.0), X), X.map({ $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })), _c(1.0)), _t1)
+  try X.requireShape(3, 2, name: "X")
+  try Y.requireShape(3, 2, name: "Y")
+  let F = try ((Matrix.scalar(X.frobeniusNorm).elementwisePower(2.0) + Matrix.scalar(X.storage.reduce(0) { $0 + abs($1) })) + Matrix.scalar(Matrix.broadcasting(X, Y, Swift.max).sum))
+  let _t1 = (Y - X).map(ElementwiseFunction.heaviside.apply)
+  let dX = try (Matrix.broadcasting((X.scaled(by: 2.0) + X.map(ElementwiseFunction.sign.apply)), Matrix.scalar(1.0), +) - _t1)
   let dY = _t1
   return (F: F, dX: dX, dY: dY)
-}
-
-/// The wrong shape for an argument of an exported function.
-fileprivate struct ExportedFunctionError: Error, CustomStringConvertible {
-  let description: String
-}
-
-fileprivate func _input(_ x: Matrix, _ rows: Int, _ cols: Int, _ name: String) throws {
-  guard x.rows == rows && x.cols == cols else {
-    throw ExportedFunctionError(description: "\(name) must be \(rows)×\(cols), not \(x.rows)×\(x.cols)")
-  }
-}
-
-fileprivate func _c(_ x: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [x]) }
-
-/// Both operands broadcast to one shape (a size-1 row or column repeated), entry by entry.
-fileprivate func _zip(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) -> Matrix {
-  let shape = Shape(Swift.max(a.rows, b.rows), Swift.max(a.cols, b.cols))
-  let (x, y) = (a.broadcast(to: shape), b.broadcast(to: shape))
-  return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: zip(x.storage, y.storage).map { f($0, $1) })
-}
-
-fileprivate func _add(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a + b : _zip(a, b, +) }
-fileprivate func _sub(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a - b : _zip(a, b, -) }
-fileprivate func _had(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, *) }
-fileprivate func _quot(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, /) }
-
-/// The matrix product, or scaling when a side is 1×1 (BLAS through MatrixCore).
-fileprivate func _mul(_ a: Matrix, _ b: Matrix) -> Matrix {
-  if a.count == 1 { return b.scaled(by: a.storage[0]) }
-  if b.count == 1 { return a.scaled(by: b.storage[0]) }
-  return a * b
-}
-
-fileprivate func _pow(_ a: Matrix, _ p: Matrix) -> Matrix {
-  let q = p.storage[0]
-  return q == 2 ? a.map { $0 * $0 } : a.map { Foundation.pow($0, q) }
-}
-
-fileprivate func _matrixPower(_ a: Matrix, _ k: Int) throws -> Matrix {
-  let base = k < 0 ? try a.inverse() : a
-  var result = Matrix.identity(a.rows)
-  for _ in 0..<k.magnitude { result = result * base }
-  return result
-}
-
-fileprivate func _sigmoid(_ x: Double) -> Double {
-  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-  let e = Foundation.exp(x)
-  return e / (1 + e)
-}
-
-fileprivate func _softmax(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  let e = x.map { Foundation.exp($0 - shift) }
-  let total = e.sum
-  return e.map { $0 / total }
-}
-
-fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  return _c(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
-}
-
-fileprivate func _diagonal(_ a: Matrix) -> Matrix {
-  Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }

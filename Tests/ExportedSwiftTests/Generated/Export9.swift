@@ -1,7 +1,7 @@
 // Exported by jac (JacobianKit) --emit swift; regenerate rather than edit.
-import Foundation
 import Jacobians
 import MatrixCore
+import Symbolic
 
 /// F = sum(tanh([X,y])*z)+sum(diagonal(A*A))
 ///
@@ -18,83 +18,17 @@ import MatrixCore
 ///   dX 3×2, ∂F/∂X, shaped like X
 ///   dy 3×1, ∂F/∂y, shaped like y
 ///   dA 3×3, ∂F/∂A, shaped like A
-/// - Throws: `ExportedFunctionError` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
+/// - Throws: `MatrixError.invalidArgument` for an argument of the wrong shape; MatrixCore's errors (a singular matrix).
 func export9(A: Matrix, X: Matrix, y: Matrix, z: Matrix) throws -> (F: Matrix, dX: Matrix, dy: Matrix, dA: Matrix) {
-  try _input(A, 3, 3, "A")
-  try _input(X, 3, 2, "X")
-  try _input(y, 3, 1, "y")
-  try _input(z, 3, 1, "z")
-  let _t1 = try Matrix(blocks: [[X, y]]).map({ Foundation.tanh($0) })
-  let F = _add(_c(_mul(_t1, z).sum), _c(_diagonal(_mul(A, A)).sum))
-  let _t2 = _had(_mul(Matrix.ones(3, 1), z.transposed), _sub(_c(1.0), _pow(_t1, _c(2.0))))
-  let dX = _mul(_t2, try Matrix(blocks: [[Matrix.identity(2)], [Matrix.zeros(1, 2)]]))
-  let dy = _mul(_t2, try Matrix(blocks: [[Matrix.zeros(2, 1)], [_c(1.0)]]))
-  let dA = _add(StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).apply(A.transposed), StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).applyTransposed(A.transposed.transposed).transposed)
+  try A.requireShape(3, 3, name: "A")
+  try X.requireShape(3, 2, name: "X")
+  try y.requireShape(3, 1, name: "y")
+  try z.requireShape(3, 1, name: "z")
+  let _t1 = try Matrix(blocks: [[X, y]]).map(ElementwiseFunction.tanh.apply)
+  let F = (Matrix.scalar((_t1 * z).sum) + Matrix.scalar((A * A).diagonalColumn.sum))
+  let _t2 = try (Matrix.ones(3, 1) * z.transposed).hadamard(Matrix.broadcasting(Matrix.scalar(1.0), _t1.elementwisePower(2.0), -))
+  let dX = try (_t2 * Matrix(blocks: [[Matrix.identity(2)], [Matrix.zeros(1, 2)]]))
+  let dy = try (_t2 * Matrix(blocks: [[Matrix.zeros(2, 1)], [Matrix.scalar(1.0)]]))
+  let dA = (StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).apply(A.transposed) + StructuredMatrix.diagonal(Matrix.ones(3, 1).storage).applyTransposed(A.transposed.transposed).transposed)
   return (F: F, dX: dX, dy: dy, dA: dA)
-}
-
-/// The wrong shape for an argument of an exported function.
-fileprivate struct ExportedFunctionError: Error, CustomStringConvertible {
-  let description: String
-}
-
-fileprivate func _input(_ x: Matrix, _ rows: Int, _ cols: Int, _ name: String) throws {
-  guard x.rows == rows && x.cols == cols else {
-    throw ExportedFunctionError(description: "\(name) must be \(rows)×\(cols), not \(x.rows)×\(x.cols)")
-  }
-}
-
-fileprivate func _c(_ x: Double) -> Matrix { Matrix(rows: 1, cols: 1, columnMajor: [x]) }
-
-/// Both operands broadcast to one shape (a size-1 row or column repeated), entry by entry.
-fileprivate func _zip(_ a: Matrix, _ b: Matrix, _ f: (Double, Double) -> Double) -> Matrix {
-  let shape = Shape(Swift.max(a.rows, b.rows), Swift.max(a.cols, b.cols))
-  let (x, y) = (a.broadcast(to: shape), b.broadcast(to: shape))
-  return Matrix(rows: shape.rows, cols: shape.cols, columnMajor: zip(x.storage, y.storage).map { f($0, $1) })
-}
-
-fileprivate func _add(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a + b : _zip(a, b, +) }
-fileprivate func _sub(_ a: Matrix, _ b: Matrix) -> Matrix { a.shape == b.shape ? a - b : _zip(a, b, -) }
-fileprivate func _had(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, *) }
-fileprivate func _quot(_ a: Matrix, _ b: Matrix) -> Matrix { _zip(a, b, /) }
-
-/// The matrix product, or scaling when a side is 1×1 (BLAS through MatrixCore).
-fileprivate func _mul(_ a: Matrix, _ b: Matrix) -> Matrix {
-  if a.count == 1 { return b.scaled(by: a.storage[0]) }
-  if b.count == 1 { return a.scaled(by: b.storage[0]) }
-  return a * b
-}
-
-fileprivate func _pow(_ a: Matrix, _ p: Matrix) -> Matrix {
-  let q = p.storage[0]
-  return q == 2 ? a.map { $0 * $0 } : a.map { Foundation.pow($0, q) }
-}
-
-fileprivate func _matrixPower(_ a: Matrix, _ k: Int) throws -> Matrix {
-  let base = k < 0 ? try a.inverse() : a
-  var result = Matrix.identity(a.rows)
-  for _ in 0..<k.magnitude { result = result * base }
-  return result
-}
-
-fileprivate func _sigmoid(_ x: Double) -> Double {
-  if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
-  let e = Foundation.exp(x)
-  return e / (1 + e)
-}
-
-fileprivate func _softmax(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  let e = x.map { Foundation.exp($0 - shift) }
-  let total = e.sum
-  return e.map { $0 / total }
-}
-
-fileprivate func _logsumexp(_ x: Matrix) -> Matrix {
-  let shift = x.storage.max() ?? 0
-  return _c(shift + Foundation.log(x.storage.reduce(0) { $0 + Foundation.exp($1 - shift) }))
-}
-
-fileprivate func _diagonal(_ a: Matrix) -> Matrix {
-  Matrix(column: (0..<Swift.min(a.rows, a.cols)).map { a[$0, $0] })
 }
