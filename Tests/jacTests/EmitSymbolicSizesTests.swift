@@ -41,12 +41,38 @@ import Testing
     Case(
       emit: ["[x; 1]'*A*[x; 1]", "--wrt", "x"], expression: "[x; 1]'*A*[x; 1]", inputs: ["A", "x"], wrt: ["x"],
       shapes: { s in ["A": (s["n"]! + 1, s["n"]! + 1), "x": (s["n"]!, 1)] }, sizes: [["n": 2], ["n": 4]], scalar: true),
+    // Sizes m² and n² (the JVP of a Kronecker square), through reshapes written with the symbols.
+    Case(
+      emit: ["kron(X,X)", "--wrt", "X"], expression: "kron(X,X)", inputs: ["X"], wrt: ["X"],
+      shapes: { s in ["X": (s["m"]!, s["n"]!)] }, sizes: [["m": 2, "n": 3], ["m": 3, "n": 2]], scalar: false),
   ]
 
-  @Test(arguments: 0..<4)
+  @Test(arguments: 0..<5)
   func exportRunsAtTwoSizesAgainstJac(_ index: Int) throws {
+    try exportAndRun(index, target: "numpy")
+  }
+
+  /// Whether python3 can import jax (the JAX export is run only then; `make test` does not install it).
+  static let jaxInstalled: Bool = {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", "import jax"]
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return false }
+    p.waitUntilExit()
+    return p.terminationStatus == 0
+  }()
+
+  /// The JAX export of a gradient and of a JVP, the same way (skipped where jax is not installed).
+  @Test(.enabled(if: jaxInstalled, "jax is not installed for python3: the size-generic JAX export is not executed"), arguments: [0, 1])
+  func jaxExportRunsAtTwoSizesAgainstJac(_ index: Int) throws {
+    try exportAndRun(index, target: "jax")
+  }
+
+  func exportAndRun(_ index: Int, target: String) throws {
     let c = Self.cases[index]
-    let r = try JacRunner.run(["derive"] + c.emit + ["--emit", "numpy"])
+    let r = try JacRunner.run(["derive"] + c.emit + ["--emit", target])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("Size-generic"), "\(r.stdout)")
     let folder = try JacRunner.temporaryDirectory()
@@ -89,7 +115,7 @@ import Testing
         \(compare)
         print(max(errors))
         """)
-      #expect((Double(worst) ?? .infinity) <= 1e-10, "case \(index) at \(sizes): \(worst)")
+      #expect((Double(worst) ?? .infinity) <= 1e-10, "\(target) case \(index) at \(sizes): \(worst)")
     }
   }
 
