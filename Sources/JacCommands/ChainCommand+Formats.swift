@@ -48,7 +48,8 @@ struct ChainMarkup {
     for o in record.orders {
       var c = cells(o).map(Markup.latexText)
       c.remove(at: 3)  // FLOPs = 2 × multiply-adds, said above the table
-      c[1] = "\\texttt{\(c[1])}"
+      // A long parenthesization (five factors and more) wraps at its spaces within 2cm.
+      c[1] = c[1].count > 14 ? "\\parbox[t]{2cm}{\\raggedright\\texttt{\(c[1])}}" : "\\texttt{\(c[1])}"
       out.append(c.joined(separator: " & ") + " \\\\")
     }
     out.append("\\end{tabular}}")

@@ -46,9 +46,26 @@ struct Chain: ParsableCommand {
 
   func run() throws {
     if let chain = try programChain() {
-      if format != .json { chain.printLinks() }
-      try fromProgram(chain).run()
-      if format != .json { try chain.printSummary(report: ChainReport(factors: chain.signatures)) }
+      let sentence = try chain.summarySentence(report: ChainReport(factors: chain.signatures))
+      switch format {
+      case .json:
+        try fromProgram(chain).run()
+      case .text:
+        chain.printLinks()
+        try fromProgram(chain).run()
+        if let sentence { print("\n" + sentence) }
+      case .latex:
+        print(chain.latexLinks)
+        try fromProgram(chain).run()
+        if let sentence { print(Markup.latexParagraph(Markup.latexText(sentence))) }
+      case .mathml:
+        // One XHTML <div>: the links, the orders' table (its own <div>), the sentence.
+        print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-program-chain\">")
+        print(chain.mathMLLinks)
+        try fromProgram(chain).run()
+        if let sentence { print(Markup.paragraph(sentence)) }
+        print("</div>")
+      }
       return
     }
     let report = try makeReport()

@@ -29,8 +29,14 @@ enum HessianSteps {
         return "Stage 1: the gradient of $f$ with respect to $\(x)$, $G = \\nabla_{\(x)} f$:"
       }
       let r = MatrixExpression.variable(row).latex
-      return "Stage 2: $F = \\nabla_{\(r)} f = \(gradient.latex)$ differentiated with respect to $\(x)$; its Jacobian is "
-        + "the Hessian block $\\partial \\operatorname{vec}(\\nabla_{\(r)} f) / \\partial (\\operatorname{vec} \(x))^{\\top}$:"
+      return "Stage 2: $F = \\nabla_{\(r)} f$ differentiated with respect to $\(x)$; its Jacobian is "
+        + "the Hessian block $\\partial \\operatorname{vec}(\\nabla_{\(r)} f) / \\partial (\\operatorname{vec} \(x))^{\\top}$, where"
+    }
+
+    /// Stage 2's gradient F as displayed `align*` rows (broken when long); nil in stage 1.
+    var latexGradientRows: [String]? {
+      guard let row, let gradient else { return nil }
+      return MatrixExpression.latexRows(lhs: "F = \\nabla_{\(MatrixExpression.variable(row).latex)} f", rhs: gradient)
     }
 
     var textLines: [String] { [title] + steps.textLines.map { "  " + $0 } }
@@ -143,6 +149,7 @@ struct HessianMarkup {
     out.append(Markup.latexAlign(rows))
     for s in steps {
       out.append(Markup.latexParagraph(s.latexTitle))
+      if let rows = s.latexGradientRows { out.append(Markup.latexAlign(rows)) }
       out += s.steps.latexEquations.map(Markup.latexAlign)
     }
     out.append(Markup.latexParagraph(Markup.latexText(symmetrySentence)))

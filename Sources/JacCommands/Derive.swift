@@ -154,15 +154,7 @@ struct Derive: ParsableCommand {
     case .latex, .mathml:
       var markup = DeriveMarkup(
         derivative: d, layout: layout.layout, named: r.named, check: checkReport, jacobianOut: jacobianOut)
-      if let s = derivation {
-        markup.steps =
-          format == .latex
-          ? [Markup.latexComment("derivation by differentials")] + s.latexEquations.map(Markup.latexAlign)
-          : [Markup.paragraph("Derivation by differentials (numerator layout, column-major vec):")]
-            + s.mathMLParts.map { part in
-              part.equation + (part.rules.isEmpty ? "" : "\n" + Markup.paragraph("by " + part.rules.joined(separator: "; ")))
-            }
-      }
+      if let s = derivation { markup.steps = Derive.stepsMarkup(s, latex: format == .latex) }
       print(format == .latex ? markup.latex : markup.mathML)
     case .text:
       print("F = \(expression)   (\(d.outputShape)),  \(d.variable) \(d.inputShape)" + InferredSizesNote.header)
@@ -188,6 +180,16 @@ struct Derive: ParsableCommand {
     case .json:
       break
     }
+  }
+
+  /// The derivation by differentials as LaTeX (`align*` per equation) or XHTML/MathML parts.
+  static func stepsMarkup(_ s: DerivationSteps, latex: Bool) -> [String] {
+    latex
+      ? [Markup.latexComment("derivation by differentials")] + s.latexEquations.map(Markup.latexAlign)
+      : [Markup.paragraph("Derivation by differentials (numerator layout, column-major vec):")]
+        + s.mathMLParts.map { part in
+          part.equation + (part.rules.isEmpty ? "" : "\n" + Markup.paragraph("by " + part.rules.joined(separator: "; ")))
+        }
   }
 
   /// The steps of a derivation by differentials as records: one per step, then the conclusion.

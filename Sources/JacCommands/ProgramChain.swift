@@ -42,15 +42,54 @@ struct ProgramChain {
     print("")
   }
 
-  func printSummary(report: ChainReport) {
+  /// The links as LaTeX: the program's summary, then `J_k = ∂vec s/∂(vec u)ᵀ` in closed form
+  /// with its size and structure, in an `align*`.
+  var latexLinks: String {
+    var rows: [String] = []
+    for (k, link) in links.enumerated() {
+      let (s, u) = (MatrixExpression.variable(link.name).latex, MatrixExpression.variable(link.input).latex)
+      rows += MatrixExpression.latexRows(lhs: "J_{\(k + 1)}", rhs: link.jacobian)
+      let sig = signatures[k]
+      rows.append(
+        "&\\qquad \\text{the Jacobian of } \(s) \\text{ in } \(u)\\text{, } \(Markup.latexShape(sig.rows, sig.cols)) "
+          + "\\text{ \(Markup.latexText(sig.structureText))}")
+    }
+    return [
+      Markup.latexParagraph(Markup.latexText(prepared.summary)),
+      Markup.latexParagraph(
+        "The chain $\\partial F / \\partial \(MatrixExpression.variable(wrt).latex) = J_{1} \\cdots J_{\(links.count)}$ "
+          + "of local Jacobians, outermost first (numerator layout):"),
+      Markup.latexAlign(rows),
+    ].joined(separator: "\n")
+  }
+
+  /// The links as XHTML paragraphs and MathML equations (inside the report's `<div>`).
+  var mathMLLinks: String {
+    var parts = [
+      Markup.paragraph(prepared.summary),
+      Markup.paragraph(
+        "The chain ∂F/∂\(wrt) = J1·J2·…·J\(links.count) of local Jacobians, outermost first (numerator layout):"),
+    ]
+    for (k, link) in links.enumerated() {
+      let sig = signatures[k]
+      parts.append(
+        MatrixExpression.mathMLEquation(lhs: "<msub><mi>J</mi><mn>\(k + 1)</mn></msub>", rhs: link.jacobian))
+      parts.append(
+        Markup.paragraph(markup: MathML.escape("the Jacobian of \(link.name) in \(link.input), ")
+          + Markup.mathMLShape(sig.rows, sig.cols) + " " + MathML.escape(sig.structureText)))
+    }
+    return parts.joined(separator: "\n")
+  }
+
+  /// Backpropagation's and forward mode's counts beside one forward evaluation; nil without
+  /// both orders.
+  func summarySentence(report: ChainReport) -> String? {
     guard let reverse = report.entries.first(where: { $0.plan.order == .leftToRight }),
       let forward = report.entries.first(where: { $0.plan.order == .rightToLeft })
-    else { return }
-    print("")
-    print(
-      "backpropagation is the left-to-right order (reverse mode): \(count(reverse.plan.multiplyAdds)) multiply-adds, "
-        + "\(ratio(reverse.plan.multiplyAdds)) one forward evaluation of F (\(count(forwardCost)) multiply-adds); "
-        + "forward mode (right-to-left) takes \(count(forward.plan.multiplyAdds)), \(ratio(forward.plan.multiplyAdds)) one evaluation")
+    else { return nil }
+    return "backpropagation is the left-to-right order (reverse mode): \(count(reverse.plan.multiplyAdds)) multiply-adds, "
+      + "\(ratio(reverse.plan.multiplyAdds)) one forward evaluation of F (\(count(forwardCost)) multiply-adds); "
+      + "forward mode (right-to-left) takes \(count(forward.plan.multiplyAdds)), \(ratio(forward.plan.multiplyAdds)) one evaluation"
   }
 
   private func count(_ x: Double) -> String { x < 1e15 ? String(Int(x)) : String(format: "%.3g", x) }

@@ -100,10 +100,22 @@ enum Markup {
   /// A paragraph for LaTeX output: `\noindent` and the text, then a blank line.
   static func latexParagraph(_ s: String) -> String { "\\noindent " + s + "\n" }
 
-  /// `align*` around rows.
+  /// `align*` around rows. An `align*` is one unbreakable box unless told otherwise: one of more
+  /// than `pageBreakRows` rows (taller than about half a page) may break across pages between
+  /// its equations (`\displaybreak[0]` before the row end), never inside one (before a row
+  /// that starts with `&`, a continuation).
   static func latexAlign(_ rows: [String]) -> String {
-    "\\begin{align*}\n" + rows.joined(separator: " \\\\\n") + "\n\\end{align*}"
+    var body = ""
+    for (k, row) in rows.enumerated() {
+      body += row
+      guard k + 1 < rows.count else { break }
+      body += rows.count > pageBreakRows && !rows[k + 1].hasPrefix("&") ? " \\displaybreak[0] \\\\\n" : " \\\\\n"
+    }
+    return "\\begin{align*}\n" + body + "\n\\end{align*}"
   }
+
+  /// Rows of an `align*` up to which it stays in one piece.
+  static let pageBreakRows = 12
 
   // MARK: MathML / XHTML
 

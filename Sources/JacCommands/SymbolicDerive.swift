@@ -122,6 +122,10 @@ extension Derive {
     let at = run.instantiations.map(SymbolicSizes.describe)
     var records: [DeriveRecord] = []
     var allPassed = true
+    // MathML for several variables: one root element around the per-variable reports.
+    let wrapMathML = format == .mathml && run.variables.count > 1
+    if wrapMathML { print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-derivatives\">") }
+    defer { if wrapMathML { print("</div>") } }
     for v in run.variables {
       let d = try run.genericDerivative(v)
       if layout == .shape && !d.outputShape.isScalar {
@@ -129,15 +133,18 @@ extension Derive {
           "--layout shape needs a 1×1 expression, but \(expression) is \(run.named { d.outputShape.description }); use numerator or denominator")
       }
       let shown = try run.named { try d.display(in: layout.layout) }
-      let (header, title, closedText, closedLatex, closedPlain, rows, cols) = run.named {
+      let (header, title, rows, cols) = run.named {
         (
           "F = \(expression)   (\(d.outputShape)),  \(v) \(d.inputShape)   \(sizes.headerNote)",
           "\(shown.title) [\(layout.layout.rawValue) layout, \(SizeSymbols.text(shown.rows))×\(SizeSymbols.text(shown.cols))]:",
-          shown.expression.unicodeText, shown.expression.latex, shown.expression.plainText,
           SizeSymbols.text(shown.rows), SizeSymbols.text(shown.cols)
         )
       }
-      let gradient = run.named { d.gradient.map { ($0.unicodeText, $0.latex, $0.plainText) } }
+      // Repeated subexpressions named once, as at numeric sizes (DeriveNaming).
+      let named = run.named {
+        DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)
+      }
+      let derivation = steps ? try run.named { try DerivationSteps(d) } : nil
       // Numbers at the instantiations: the structure at the first; checks at both.
       let (d0, values0) = try run.numeric(v, at: run.instantiations[0])
       let structure = try d0.jacobian(at: values0).matrix
@@ -177,24 +184,31 @@ extension Derive {
             abs: checks.map(\.abs).max() ?? 0, rel: checks.map(\.rel).max() ?? 0, passed: passed, method: method,
             verdict: passed ? "passed" : "FAILED"
           )
-        let named = run.named {
-          DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)
-        }
-        let markup = DeriveMarkup(
+        var markup = DeriveMarkup(
           derivative: d, layout: layout.layout, named: named, check: combined, jacobianOut: jacobianOut.map { "\($0) (at \(at[0]))" },
           sizeNote: "Size symbols \(sizes.symbols.joined(separator: ", ")); the closed form holds for every size, "
             + "the numbers come from \(at.joined(separator: " and ")).")
-        print(run.named { format == .latex ? markup.latex : markup.mathML })
+        print(
+          run.named {
+            if let s = derivation { markup.steps = Derive.stepsMarkup(s, latex: format == .latex) }
+            return format == .latex ? markup.latex : markup.mathML
+          })
       case .text:
-        let latex = false
-        print(header)
-        print(title)
-        print("  " + (latex ? closedLatex : closedText))
-        if layout != .shape, let g = gradient {
-          print("gradient (shape convention, \(run.named { d.inputShape.description })):")
-          print("  " + (latex ? g.1 : g.0))
+        run.named {
+          print(header)
+          print(title)
+          print("  " + named.shown.unicodeText)
+          if let g = named.gradient {
+            print("gradient (shape convention, \(d.inputShape.description)):")
+            print("  " + g.unicodeText)
+          }
+          if !named.form.bindings.isEmpty {
+            print("where (common subexpressions, each written once):")
+            for line in named.form.unicodeLines { print("  " + line) }
+          }
         }
-        if !latex { print("structure \(run.pointDescription(run.instantiations[0])): \(structure)") }
+        print("structure \(run.pointDescription(run.instantiations[0])): \(structure)")
+        if let s = derivation { print(run.named { s.textLines.joined(separator: "\n") }) }
         for (k, c) in checks.enumerated() {
           print(
             "check at \(at[k]) against central finite differences: largest absolute error \(sci(c.abs)), "
@@ -207,15 +221,22 @@ extension Derive {
             expression: expression, wrt: v, outputShape: SizeSymbols.jsonShape(d.outputShape),
             inputShape: SizeSymbols.jsonShape(d.inputShape), sizeSymbols: sizes.symbols, layout: layout.layout.rawValue,
             jacobian: .init(
-              text: closedText, latex: closedLatex, plain: closedPlain, rows: .symbol(rows), cols: .symbol(cols),
-              structure: structure.structure.text),
-            gradient: gradient.map { .init(text: $0.0, latex: $0.1, plain: $0.2) },
+              text: shown.expression.unicodeText, latex: shown.expression.latex, plain: shown.expression.plainText,
+              mathml: shown.expression.mathMLElement(), rows: .symbol(rows), cols: .symbol(cols),
+              structure: structure.structure.text, named: named.record(named.shown)),
+            commonSubexpressions: named.bindingRecords,
+            gradient: d.gradient.map {
+              .init(
+                text: $0.unicodeText, latex: $0.latex, plain: $0.plainText, mathml: $0.mathMLElement(),
+                named: named.record(named.gradient ?? named.shown))
+            },
             instantiations: run.instantiations,
             inferredShapes: sizes.inferredJSON, fixedByValues: sizes.fixed.isEmpty ? nil : sizes.fixed,
             check: checks.isEmpty
               ? nil
               : DerivativeCheckRecord(
                 maxAbsError: checks.map(\.abs).max() ?? 0, maxRelError: checks.map(\.rel).max() ?? 0, passed: passed),
+            steps: derivation.map(Derive.stepRecords),
             jacobianOut: jacobianOut)
         }
         records.append(record)

@@ -130,8 +130,9 @@ extension DerivationSteps {
 
   /// `lhs &= …` rows for an expression with markers (broken like the derivative).
   private func latexEquation(_ lhs: String, _ e: Expression, lhsWidth: Int = 4) -> [String] {
-    Expression.latexRows(lhs: lhs, rhs: e, width: SymbolicDerivative.lineWidth, extraWidth: markerWidths, lhsWidth: lhsWidth)
-      .map { latexReplacing($0) }
+    Expression.latexRows(
+      lhs: lhs, rhs: e, width: SymbolicDerivative.lineWidth, extraWidth: markerWidths, lhsWidth: lhsWidth, alone: true
+    ).map { latexReplacing($0) }
   }
 
   /// How much wider each marker prints than its name (`d(tanh(W x + b))` for `MkD3q`).

@@ -22,7 +22,7 @@ import MatrixCore
 public struct DerivationSteps: Sendable {
   /// A `vec` identity used to read a differential off a rule's Kronecker form.
   public enum VecRule: String, Sendable, CaseIterable {
-    case transpose, sandwich, leftProduct, rightProduct, hadamard, trace, sum, scalarDifferential
+    case transpose, sandwich, leftProduct, rightProduct, hadamard, trace, sum, scalarDifferential, kronecker
 
     /// The identity as text, with X the operand.
     public var text: String {
@@ -35,6 +35,7 @@ public struct DerivationSteps: Sendable {
       case .trace: return "vec(G)ᵀ vec dX = tr(Gᵀ dX)"
       case .sum: return "1ᵀ vec dX = sum(dX)"
       case .scalarDifferential: return "vec(B dα) = vec(B) dα"
+      case .kronecker: return "vec(A ⊗ B) = (Iₙ ⊗ K(q,m) ⊗ Iₚ)(vec A ⊗ vec B) for A m×n, B p×q"
       }
     }
 
@@ -51,6 +52,9 @@ public struct DerivationSteps: Sendable {
       case .trace: return "\\operatorname{vec}(G)^{\\top} \\operatorname{vec} \(dX) = \\operatorname{tr}(G^{\\top} \(dX))"
       case .sum: return "\\mathbf{1}^{\\top} \\operatorname{vec} \(dX) = \\operatorname{sum}(\(dX))"
       case .scalarDifferential: return "\\operatorname{vec}(B \\, \\mathrm{d}\\alpha) = \\operatorname{vec}(B) \\, \\mathrm{d}\\alpha"
+      case .kronecker:
+        return "\\operatorname{vec}(A \\otimes B) = (I_{n} \\otimes K_{q,m} \\otimes I_{p}) "
+          + "(\\operatorname{vec} A \\otimes \\operatorname{vec} B)"
       }
     }
   }
@@ -157,6 +161,18 @@ public struct DerivationSteps: Sendable {
       // Simplified for reading (`2 − 1` folded, `Iᵀ` dropped); the rules were read off the raw form.
       let simplified = try simplifier.simplify(rawVecForm)
       let vecForm = simplified.variables.contains { $0.hasPrefix(prefix) } ? simplified : rawVecForm
+      var rules = reader.rules
+      if case .kronecker(let a, let b) = e {
+        // The product rule as textbooks write it, d(A ⊗ B) = dA ⊗ B + A ⊗ dB, rather than the
+        // reshapes the rule's vec form reads back to.
+        var terms: [Expression] = []
+        if depends(a), let k = markerOf[a] { terms.append(.kronecker(.variable("\(prefix)D\(k)q"), b)) }
+        if depends(b), let k = markerOf[b] { terms.append(.kronecker(a, .variable("\(prefix)D\(k)q"))) }
+        if let first = terms.first {
+          form = terms.dropFirst().reduce(first, +)
+          rules = [.kronecker]
+        }
+      }
       // The form's vec is right; its shape may be a column or another shape (`vec`, `reshape`).
       let (nodeShape, formShape) = (try e.shape(in: dims, maximumEntries: .max), try form.shape(in: dims, maximumEntries: .max))
       if nodeShape != formShape {
@@ -173,8 +189,10 @@ public struct DerivationSteps: Sendable {
       for (name, dc) in substitution { vecSubstitution["\(prefix)J" + name.dropFirst(prefix.count + 1)] = .vec(dc) }
       // Linear bookkeeping (sums, signs, vec, reshape) below F is written into its parent's
       // step instead of a step of its own: d(A + B + C) = dA + dB + dC.
-      let shownForm = form.substituting(inlined)
-      let shownVecForm = vecForm.substituting(inlined)
+      // Simplified again where an inlined form went in (`u ⊙ −d(t)` becomes `−u ⊙ d(t)`).
+      let usesInlined = e.children.contains { c in markerOf[c].map { inlined["\(prefix)D\($0)q"] != nil } ?? false }
+      let shownForm = usesInlined ? try simplifier.simplify(form.substituting(inlined)) : form
+      let shownVecForm = usesInlined ? try simplifier.simplify(vecForm.substituting(inlined)) : vecForm
       let linear: Bool
       switch e {
       case .vec, .reshape, .add, .subtract, .negate: linear = true
@@ -186,7 +204,7 @@ public struct DerivationSteps: Sendable {
       } else {
         steps.append(
           Step(
-            node: e, differentialForm: shownForm, vecForm: shownVecForm, rules: reader.rules, differential: inX,
+            node: e, differentialForm: shownForm, vecForm: shownVecForm, rules: rules, differential: inX,
             vecDifferential: rawVecForm.substituting(vecSubstitution)))
       }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MatrixCore
 
 /// A run of a printed expression, LaTeX and MathML side by side, with where a line may break.
 struct PrintPiece {
@@ -58,6 +59,13 @@ extension Expression {
       return a.operandPieces(parenthesized: a.lineBreakParentheses(atLeast: .product))
         + [.token(dot ? " \\cdot " : " ", MathML.op(dot ? "⋅" : "\u{2062}"), kind: .betweenFactors)]
         + b.operandPieces(parenthesized: b.lineBreakParentheses(above: .product))
+    case .divide(let a, let b) where a.unicodeText.count > Expression.longNumerator:
+      // A long numerator goes after its fraction, where it can break: 1/‖r‖ · (rᵀ dr).
+      let reciprocal = PrintPiece.token(
+        "\\frac{1}{\(b.latex)}", "<mfrac><mn>1</mn>\(b.mathML)</mfrac>", width: max(3, b.unicodeText.count))
+      let dot = a.latex(aboveProduct: true).first.map { $0.isASCIIDigit || $0 == "-" } ?? false
+      return [reciprocal, .token(dot ? " \\cdot " : " ", MathML.op(dot ? "⋅" : "\u{2062}"), kind: .betweenFactors)]
+        + a.operandPieces(parenthesized: a.lineBreakParentheses(above: .product))
     case .hadamard(let a, let b), .hadamardQuotient(let a, let b):
       let (l, m): (String, String) = {
         if case .hadamard = self { return (" \\odot ", "⊙") } else { return (" \\oslash ", "⊘") }
@@ -86,27 +94,51 @@ extension Expression {
     case .diag(let a): return callPieces("\\operatorname{diag}", "diag", a)
     case .trace(let a): return callPieces("\\operatorname{tr}", "tr", a)
     case .sum(let a): return callPieces("\\operatorname{sum}", "sum", a)
+    case .diagonal(let a): return callPieces("\\operatorname{diagonal}", "diagonal", a)
+    case .softmax(let a): return callPieces("\\operatorname{softmax}", "softmax", a)
+    case .logSumExp(let a): return callPieces("\\operatorname{logsumexp}", "logsumexp", a)
+    case .determinant(let a): return callPieces("\\det", "det", a)
+    case .reshape(let a, let m, let n):
+      // The sizes stay with the closing parenthesis: `reshape(… + …, 8, 2)`.
+      let sizes = (
+        latex: ", \(SizeSymbols.latexText(m)), \(SizeSymbols.latexText(n)))",
+        mathML: MathML.op(",") + MathML.int(m) + MathML.op(",") + MathML.int(n) + MathML.op(")"),
+        width: 4 + SizeSymbols.text(m).count + SizeSymbols.text(n).count
+      )
+      return callPieces("\\operatorname{reshape}", "reshape", a, closing: sizes)
     case .elementwise(let f, let a):
       switch f {
-      case .exp, .log, .sin, .cos, .tanh: return callPieces("\\\(f.name)", f.name, a)
-      default: return [atomicPiece]
+      case .exp, .log, .sin, .cos, .tanh, .tan, .arcsin, .arccos, .arctan: return callPieces("\\\(f.name)", f.name, a)
+      case .relu, .softplus, .heaviside, .sign: return callPieces("\\operatorname{\(f.name)}", f.name, a)
+      case .sigmoid: return callPieces("\\sigma", "σ", a, mathMLName: "<mi>σ</mi>")
+      case .sqrt, .abs: return [atomicPiece]
       }
     default:
       return [atomicPiece]
     }
   }
 
+  /// Numerators longer than this many characters are printed after their fraction (`1/b · a`)
+  /// when lines are broken.
+  static let longNumerator = 30
+
   private var atomicPiece: PrintPiece { .token(latex, mathML, width: unicodeText.count) }
 
-  private func callPieces(_ latexName: String, _ name: String, _ argument: Expression) -> [PrintPiece] {
+  /// `name(` argument pieces `)`, the argument one level deeper; `closing` replaces the
+  /// closing parenthesis (with further arguments before it).
+  private func callPieces(
+    _ latexName: String, _ name: String, _ argument: Expression, mathMLName: String? = nil,
+    closing: (latex: String, mathML: String, width: Int) = (")", MathML.op(")"), 1)
+  ) -> [PrintPiece] {
     let inner = argument.printPieces().map { p -> PrintPiece in
       var p = p
       p.depth += 1
       return p
     }
     guard inner.count > 1 else { return [atomicPiece] }
-    return [.token(latexName + "(", MathML.functionName(name) + MathML.op("\u{2061}") + MathML.op("("), width: name.count + 1)]
-      + inner + [.token(")", MathML.op(")"))]
+    let head = (mathMLName ?? MathML.functionName(name)) + MathML.op("\u{2061}") + MathML.op("(")
+    return [.token(latexName + "(", head, width: name.count + 1)]
+      + inner + [.token(closing.latex, closing.mathML, width: closing.width)]
   }
 
   private func operandPieces(parenthesized: Bool) -> [PrintPiece] {
@@ -204,17 +236,39 @@ extension Expression {
     latexRows(lhs: lhs, rhs: rhs, width: width, extraWidth: [:])
   }
 
-  /// - Parameter lhsWidth: the printed width of the left-hand side (a fraction is about 12).
-  static func latexRows(lhs: String, rhs: Expression, width: Int, extraWidth: [String: Int], lhsWidth: Int = 12)
-    -> [String]
-  {
-    let lines = rhs.printLines(width: width, firstLineWidth: max(12, width - lhsWidth), extraWidth: extraWidth)
-    return lines.enumerated().map { index, pieces in
+  /// Every row of an `align*` starts where the right-hand sides start, after the widest
+  /// left-hand side: `width` is calibrated for a fraction-wide left side (12 characters), so a
+  /// wider one takes its excess off every row, continuation rows included.
+  /// - Parameters:
+  ///   - lhsWidth: the printed width of the left-hand side (a fraction is about 12).
+  ///   - alone: the rows are an `align*` of their own. A left-hand side wider than
+  ///     `longLeftHandSide` then goes into the right column with its equation
+  ///     (`&\mathrm{d}(…) = … \\ &\quad …`), so that continuation rows start at the margin
+  ///     rather than after it; one longer than half the line leaves the first row to
+  ///     itself (`&\mathrm{d}(…) = {} \\ &\quad …`).
+  static func latexRows(
+    lhs: String, rhs: Expression, width: Int, extraWidth: [String: Int], lhsWidth: Int = 12, alone: Bool = false
+  ) -> [String] {
+    func body(_ pieces: [PrintPiece]) -> String {
       var body = pieces.map(\.latex).joined()
       while body.hasPrefix(" ") { body.removeFirst() }
-      return (index == 0 ? "\(lhs) &= " : "&\\quad ") + body
+      return body
     }
+    if alone && lhsWidth > longLeftHandSide {
+      if lhsWidth > width / 2 {
+        let lines = rhs.printLines(width: width, firstLineWidth: width, extraWidth: extraWidth)
+        return ["&\(lhs) = {}"] + lines.map { "&\\quad " + body($0) }
+      }
+      let lines = rhs.printLines(width: width, firstLineWidth: width - lhsWidth, extraWidth: extraWidth)
+      return lines.enumerated().map { index, pieces in (index == 0 ? "&\(lhs) = " : "&\\quad ") + body(pieces) }
+    }
+    let lines = rhs.printLines(
+      width: max(12, width - max(0, lhsWidth - 12)), firstLineWidth: max(12, width - lhsWidth), extraWidth: extraWidth)
+    return lines.enumerated().map { index, pieces in (index == 0 ? "\(lhs) &= " : "&\\quad ") + body(pieces) }
   }
+
+  /// Left-hand sides up to this many characters stay in the left column of their `align*`.
+  static let longLeftHandSide = 20
 
   /// `lhs = rhs` as one `<math display="block">`, in `<mtable>` rows when it is long (broken
   /// as `latexRows`).

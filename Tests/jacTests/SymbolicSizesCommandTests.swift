@@ -71,4 +71,24 @@ import Testing
     #expect(r.stderr.contains("in A*x, A is m×m and x is n×1: m ≠ n"), "\(r.stderr)")
     #expect(r.stdout.isEmpty)
   }
+
+  /// `--steps` with size symbols: the derivation by differentials printed with the symbols in
+  /// text, LaTeX, MathML (one root for two variables) and JSON (the steps' values are checked
+  /// in DerivationStepsTests).
+  @Test func stepsWithSymbols() throws {
+    let base = ["derive", "u'*tanh(W*x)", "--wrt", "W", "--dims", "u=m,W=mxn,x=n", "--steps"]
+    let text = try JacRunner.run(base)
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("derivation by differentials"), "\(text.stdout)")
+    #expect(text.stdout.contains("vec d(W x) = (xᵀ ⊗ Iₘ) vec dW"), "\(text.stdout)")
+    let latex = try JacRunner.run(base + ["--format", "latex"])
+    #expect(latex.stdout.contains("\\operatorname{vec} \\mathrm{d}(W x) &= (x^{\\top} \\otimes I_{m}) \\operatorname{vec} \\mathrm{d}W"), "\(latex.stdout)")
+    let json = try JacRunner.run(base + ["--format", "json"])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let steps = try #require(object["steps"] as? [[String: Any]], "\(json.stdout)")
+    #expect(steps.count == 4 && (steps.last?["conclusion"] as? [String])?.joined().contains("Iₘ") == true, "\(steps)")
+    let two = try JacRunner.run(["derive", "u'*tanh(W*x+b)", "--wrt", "W,b", "--dims", "u=m,W=mxn,x=n,b=m", "--steps", "--format", "mathml"])
+    #expect(two.status == 0 && two.stdout.hasPrefix("<div xmlns=\"http://www.w3.org/1999/xhtml\" class=\"jac-derivatives\">"))
+    #expect(two.stdout.components(separatedBy: "Derivation by differentials").count == 3, "\(two.stdout)")
+  }
 }
