@@ -81,7 +81,9 @@ extension Expression {
       var sign = 1.0
       if case .subtract = self { sign = -1 }
       if x.shape == y.shape { return try matrixCall { try x.adding(y, scaledBy: sign) } }
-      return try matrixCall { try Matrix.broadcasting(x, y) { $0 + sign * $1 } }
+      let sum = try matrixCall { try Matrix.broadcasting(x, y) { $0 + sign * $1 } }
+      WorkCount.record(sum.count)  // one addition a term, as a sum of equal shapes (daxpy) counts
+      return sum
     case .product(let a, let b):
       let (x, tx) = try a.productOperand(values)
       let (y, ty) = try b.productOperand(values)
