@@ -19,28 +19,39 @@ public enum InProcess {
   ///   - arguments: the command line without the program name, e.g. `["derive", "R'*R", "--wrt", "R", …]`.
   ///   - files: the in-memory files the command may read, by the name its arguments use.
   ///   - limits: the largest sizes the command may compute with.
+  ///   - cancellation: a token another thread may cancel to make the command stop at its next
+  ///     checkpoint (`Cancellation`: the long loops of finite differences, evaluation, claim
+  ///     search, simplification, differentiation and chain planning look at it).
   /// - Returns: what the command printed, its warnings, the files it wrote (in memory) and its
   ///   status (0, or 1 for a check that ran and did not hold).
   /// - Throws: ``InProcessError`` with the sentence `jac` prints for the same bad input (without
-  ///   the `jac: ` prefix).
+  ///   the `jac: ` prefix); `CancellationError` when `cancellation` was cancelled before the
+  ///   command ended (whatever it had computed or thrown by then is dropped).
   public static func run(
-    _ arguments: [String], files: [String: [UInt8]] = [:], limits: InProcessLimits = InProcessLimits()
+    _ arguments: [String], files: [String: [UInt8]] = [:], limits: InProcessLimits = InProcessLimits(),
+    cancellation: Cancellation? = nil
   ) throws -> InProcessRun {
     guard let name = arguments.first, subcommands.contains(name) else {
       throw InProcessError(description: "only \(subcommands.sorted().joined(separator: ", ")) run in process")
     }
     let sink = CommandSink(files: files, limits: limits)
     var status: Int32 = 0
-    try CommandSink.$current.withValue(sink) {
-      do {
-        var command = try Jac.parse(arguments)
-        try command.run()
-      } catch let failure as CheckFailed {
-        status = failure.status
-      } catch {
-        throw InProcessError(description: Jac.sentence(for: error))
+    try Cancellation.$current.withValue(cancellation) {
+      try CommandSink.$current.withValue(sink) {
+        do {
+          var command = try Jac.parse(arguments)
+          try command.run()
+        } catch let failure as CheckFailed {
+          status = failure.status
+        } catch {
+          // A cancelled command may surface its cancellation as another error (a check that
+          // could not evaluate, a search that found nothing): the token decides.
+          if cancellation?.isCancelled == true { throw CancellationError() }
+          throw InProcessError(description: Jac.sentence(for: error))
+        }
       }
     }
+    if cancellation?.isCancelled == true { throw CancellationError() }
     return sink.result(status: status)
   }
 }

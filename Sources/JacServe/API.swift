@@ -33,6 +33,9 @@ struct API: Sendable {
       return response(for: refusal)
     } catch let error as InProcessError {
       return .error(error.description, status: .badRequest)
+    } catch is CancellationError {
+      // The request's task was cancelled (the server is shutting down); so was its computation.
+      return .error("the computation was cancelled: the server is shutting down", status: .serviceUnavailable)
     } catch is NIOTooManyBytesError {
       return .error(
         "the request body is larger than the \(settings.limits.maximumBodyBytes) bytes this server reads (--max-body-bytes)",
@@ -48,7 +51,7 @@ struct API: Sendable {
     case .forbidden(let s): return .error(s, status: .forbidden)
     case .timedOut(let limit):
       return .error(
-        "the computation took longer than the \(seconds(limit)) s this server allows (--time-limit); it was abandoned",
+        "the computation took longer than the \(seconds(limit)) s this server allows (--time-limit); it was cancelled",
         status: .serviceUnavailable)
     case .busy(let cap):
       let retry = max(1, Int(settings.limits.timeLimit.rounded(.up)) / 4)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import JacCommands
 import Logging
 import NIOCore
@@ -20,9 +21,15 @@ public enum JacServer {
   /// The router: the page at `/`, the OpenAPI document, the API under `/api/`.
   /// - Parameter log: where access-log lines go (nil: nowhere); `jac serve` writes them to stderr.
   public static func router(settings: ServerSettings, log: (@Sendable (String) -> Void)?) -> Router<ServeContext> {
+    router(settings: settings, log: log, slots: ComputationSlots(cap: settings.limits.maximumConcurrent))
+  }
+
+  /// The router with its computation places `slots` (the tests read their in-flight count).
+  static func router(
+    settings: ServerSettings, log: (@Sendable (String) -> Void)?, slots: ComputationSlots
+  ) -> Router<ServeContext> {
     let router = Router(context: ServeContext.self)
     if let log { router.add(middleware: AccessLog(write: log)) }
-    let slots = ComputationSlots(cap: settings.limits.maximumConcurrent)
     let api = API(settings: settings, slots: slots)
     router.get("/") { _, _ in Response.text(Page.html, type: "text/html; charset=utf-8") }
     router.get("/openapi.json") { _, _ in Response.text(OpenAPIDocument.json(settings: settings), type: "application/json") }
@@ -44,9 +51,18 @@ public enum JacServer {
     logger.logLevel = .critical
     return Application(
       router: router(settings: settings, log: log),
+      server: .http1(configuration: http1Configuration(settings: settings)),
       configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "jac"),
       onServerRunning: { channel in onRunning(channel.localAddress?.port ?? port) },
       logger: logger)
+  }
+}
+
+extension JacServer {
+  /// The HTTP/1.1 channel: every connection gets the read deadline of `--read-timeout`.
+  static func http1Configuration(settings: ServerSettings) -> HTTP1Channel.Configuration {
+    let timeout = TimeAmount.nanoseconds(Int64((settings.limits.readTimeout * 1e9).rounded()))
+    return HTTP1Channel.Configuration(additionalChannelHandlers: [ReadDeadlineHandler(timeout: timeout)])
   }
 }
 

@@ -100,6 +100,7 @@ enum OpenAPIDocument {
       "x-jac-limits": [
         "maxBodyBytes": l.maximumBodyBytes, "maxExpressionLength": l.maximumExpressionLength, "maxEntries": l.maximumEntries,
         "timeLimitSeconds": l.timeLimit, "maxConcurrent": l.maximumConcurrent,
+        "readTimeoutSeconds": l.readTimeout,
       ],
       "paths": [
         "/api/derive": operation(

@@ -14,9 +14,10 @@ public struct Serve: ParsableCommand {
       The page (HTML, CSS and JavaScript embedded in jac, nothing from the network) is at /; the
       API at POST /api/derive, /api/check, /api/chain, /api/convert, /api/spy, described by
       /openapi.json. Requests never touch the file system. Bad input is answered 400 with the
-      sentence jac prints; a computation over --time-limit is answered 503 (it is abandoned, not
-      cancelled, and keeps its place under --max-concurrent until it ends); beyond
-      --max-concurrent computations, 503 with Retry-After. One access-log line per request on
+      sentence jac prints; a computation over --time-limit is answered 503 and cancelled (it
+      stops at its next checkpoint and keeps its place under --max-concurrent until then); beyond
+      --max-concurrent computations, 503 with Retry-After. A request that does not arrive whole
+      within --read-timeout of the server's wait for it has its connection closed. One access-log line per request on
       stderr unless --quiet. Example: jac serve --port 8080
       """)
 
@@ -34,6 +35,10 @@ public struct Serve: ParsableCommand {
   var timeLimit: Double = ServeLimits.defaults.timeLimit
   @Option(name: .customLong("max-concurrent"), help: "The most computations at once (beyond: 503 with Retry-After).")
   var maxConcurrent: Int = ServeLimits.defaults.maximumConcurrent
+  @Option(
+    name: .customLong("read-timeout"),
+    help: "Seconds a request may take to arrive whole (head and body), counted from when the server waits for it; then the connection is closed.")
+  var readTimeout: Double = ServeLimits.defaults.readTimeout
   @Flag(name: .customLong("hide-answer"), help: "For exercises: no derivative, gradient or picture of it is ever sent; checks hide the answer.")
   var hideAnswer = false
   @Flag(help: "No access log on stderr.") var quiet = false
@@ -49,10 +54,13 @@ public struct Serve: ParsableCommand {
     guard timeLimit > 0, timeLimit <= 86_400 else {
       throw ValidationError("--time-limit must be a number of seconds above 0 and at most 86400, not \(timeLimit)")
     }
+    guard readTimeout > 0, readTimeout <= 86_400 else {
+      throw ValidationError("--read-timeout must be a number of seconds above 0 and at most 86400, not \(readTimeout)")
+    }
     guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, not \(port)") }
     return ServeLimits(
       maximumBodyBytes: maxBodyBytes, maximumExpressionLength: maxExpressionLength, maximumEntries: maxEntries,
-      timeLimit: timeLimit, maximumConcurrent: maxConcurrent)
+      timeLimit: timeLimit, maximumConcurrent: maxConcurrent, readTimeout: readTimeout)
   }
 
   public func run() throws {

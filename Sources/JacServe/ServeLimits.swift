@@ -15,19 +15,24 @@ public struct ServeLimits: Sendable, Equatable {
   public var timeLimit: Double
   /// The most computations at once (`--max-concurrent`); beyond it 503 with `Retry-After`.
   public var maximumConcurrent: Int
+  /// Seconds a request may take to arrive whole, head and body, counted from the moment the
+  /// server waits for it (`--read-timeout`); then the connection is closed (``ReadDeadlineHandler``).
+  public var readTimeout: Double
 
   public static let defaults = ServeLimits(
     maximumBodyBytes: 4 << 20, maximumExpressionLength: 4_000, maximumEntries: 1_000_000, timeLimit: 10,
-    maximumConcurrent: 4)
+    maximumConcurrent: 4, readTimeout: 30)
 
   public init(
-    maximumBodyBytes: Int, maximumExpressionLength: Int, maximumEntries: Int, timeLimit: Double, maximumConcurrent: Int
+    maximumBodyBytes: Int, maximumExpressionLength: Int, maximumEntries: Int, timeLimit: Double, maximumConcurrent: Int,
+    readTimeout: Double = 30
   ) {
     self.maximumBodyBytes = maximumBodyBytes
     self.maximumExpressionLength = maximumExpressionLength
     self.maximumEntries = maximumEntries
     self.timeLimit = timeLimit
     self.maximumConcurrent = maximumConcurrent
+    self.readTimeout = readTimeout
   }
 }
 
@@ -56,15 +61,14 @@ enum Refusal: Error, Equatable {
 }
 
 /// The computations running now, at most `cap`. A computation holds its place from its start to
-/// its real end: one answered 503 for taking too long keeps running on its thread (a synchronous
-/// computation cannot be interrupted from outside) and keeps its place until it ends, so that
-/// abandoned computations are bounded by the cap too.
+/// its real end. One answered 503 for taking too long is cancelled (``Cancellation``): it stops
+/// at its next checkpoint and then gives its place back; until then it is counted as stopping.
 final class ComputationSlots: @unchecked Sendable {
   let cap: Int
   private let lock = NSLock()
   private var running = 0
-  /// Computations answered 503 that had not ended yet when they were abandoned; they still hold a place.
-  private(set) var abandoned = 0
+  /// Computations answered 503 and cancelled that had not stopped yet; they still hold a place.
+  private(set) var stopping = 0
 
   init(cap: Int) { self.cap = cap }
 
@@ -76,21 +80,24 @@ final class ComputationSlots: @unchecked Sendable {
     }
   }
 
-  /// The computation ended; `wasAbandoned` when it had been answered 503 before.
-  func release(wasAbandoned: Bool) {
+  /// The computation ended; `wasCancelled` when it had been answered 503 and cancelled before.
+  func release(wasCancelled: Bool) {
     lock.withLock {
       running -= 1
-      if wasAbandoned { abandoned -= 1 }
+      if wasCancelled { stopping -= 1 }
     }
   }
-  func noteAbandoned() { lock.withLock { abandoned += 1 } }
+  func noteCancelled() { lock.withLock { stopping += 1 } }
+  /// The computations holding a place now (running, or cancelled and not stopped yet).
   var inUse: Int { lock.withLock { running } }
-  /// Running and abandoned computations, read together.
-  var snapshot: (running: Int, abandoned: Int) { lock.withLock { (running, abandoned) } }
+  /// Running and stopping computations, read together.
+  var snapshot: (running: Int, stopping: Int) { lock.withLock { (running, stopping) } }
 }
 
 /// Runs one `jac` command in process on its own large-stack thread, answering after at most
-/// `timeLimit` seconds.
+/// `timeLimit` seconds. At the time limit the computation is cancelled (its token), and the
+/// request is answered 503 at once; the thread stops at its next checkpoint. The same happens
+/// when the request's task is cancelled (the server shutting down).
 enum Computation {
   static func run(
     _ arguments: [String], files: [String: [UInt8]], settings: ServerSettings, slots: ComputationSlots
@@ -98,23 +105,30 @@ enum Computation {
     guard slots.tryAcquire() else { throw Refusal.busy(slots.cap) }
     let limits = InProcessLimits(maximumEntries: settings.limits.maximumEntries)
     let answer = OneAnswer()
-    return try await withCheckedThrowingContinuation { continuation in
-      answer.continuation = continuation
-      let thread = Thread {
-        let result = Result { try InProcess.run(arguments, files: files, limits: limits) }
-        // The place is given back when the work really ends, answered or abandoned.
-        let answered = answer.resume(with: result.mapError { $0 as Error }) { slots.release(wasAbandoned: false) }
-        if !answered { slots.release(wasAbandoned: true) }
+    let token = Cancellation()
+    return try await withTaskCancellationHandler {
+      try await withCheckedThrowingContinuation { continuation in
+        answer.continuation = continuation
+        let thread = Thread {
+          let result = Result { try InProcess.run(arguments, files: files, limits: limits, cancellation: token) }
+          // The place is given back when the work really ends, answered or cancelled.
+          let answered = answer.resume(with: result.mapError { $0 as Error }) { slots.release(wasCancelled: false) }
+          if !answered { slots.release(wasCancelled: true) }
+        }
+        thread.stackSize = LargeStack.defaultBytes
+        thread.start()
+        DispatchQueue.global().asyncAfter(deadline: .now() + settings.limits.timeLimit) {
+          _ = answer.resume(with: .failure(Refusal.timedOut(settings.limits.timeLimit))) {
+            token.cancel()
+            slots.noteCancelled()
+          }
+        }
       }
-      thread.stackSize = LargeStack.defaultBytes
-      thread.start()
-      DispatchQueue.global().asyncAfter(deadline: .now() + settings.limits.timeLimit) {
-        _ = answer.resume(with: .failure(Refusal.timedOut(settings.limits.timeLimit))) { slots.noteAbandoned() }
-      }
+    } onCancel: {
+      token.cancel()
     }
   }
 }
-
 /// A continuation resumed once: by the computation or by the timer, whichever comes first.
 final class OneAnswer: @unchecked Sendable {
   private let lock = NSLock()

@@ -1,4 +1,5 @@
 import Foundation
+import MatrixCore
 
 // The chain report: orders of a chain compared side by side. `ChainReport` holds the plans;
 // `ChainReportRecord` is the one printed form, `Codable`: the JSON of `jac chain --format json`
@@ -30,6 +31,9 @@ public struct ChainReport: Sendable, CustomStringConvertible, Encodable {
     let customCount = orders.filter { if case .custom = $0 { return true } else { return false } }.count
     var n = 0
     entries = try orders.map { order in
+      // Between orders: each plan is bounded (exact up to `exactDenseLimit`/`exactStructuredLimit`
+      // factors, greedy beyond), the custom orders are as many as the caller gives.
+      try Cancellation.checkpoint()
       var name = order.name
       if case .optimal = order, !ChainPlanner.isExact(factors) {
         name = "greedy"  // the exact optimum is not computed for chains this long

@@ -29,6 +29,7 @@ public enum NumericDifferentiation {
     let f0 = try f(x)
     var j = Matrix.zeros(f0.count, x.count)
     for c in 0..<x.count {
+      try Cancellation.checkpoint()
       let h = step(x.storage[c])
       var plus = x
       var minus = x
@@ -58,6 +59,7 @@ public enum NumericDifferentiation {
     var worst = 0.0
     let rms = x.count == 0 ? 0 : x.frobeniusNorm / Double(x.count).squareRoot()
     for c in 0..<x.count {
+      try Cancellation.checkpoint()
       let scale = max(abs(x.storage[c]), rms)
       let estimate = try ridders(initialStep: 0.05 * (scale > 0 ? scale : 1), norm: \.maxAbs) { h in
         var plus = x
@@ -111,17 +113,22 @@ public enum NumericDifferentiation {
   /// answer is the extrapolation with the smallest difference to its neighbours, and that
   /// difference is its estimated error. The tableau stops when the error grows by 2×.
   static func ridders(
-    initialStep: Double, norm: (Matrix) -> Double, difference: (Double) throws -> Matrix?
+    initialStep: Double, norm: (Matrix) -> Double, difference differenceAt: (Double) throws -> Matrix?
   ) throws -> FiniteDifferenceEstimate {
     let (shrink, tableauSize, safety) = (1.4, 16, 2.0)
     var h = initialStep
+    // Each difference is a checkpoint: `difference` may turn a cancelled evaluation into nil.
     func finite(_ d: Matrix?) -> Matrix? { d.flatMap { $0.firstNonFinite == nil ? $0 : nil } }
-    var first = try finite(difference(h))
+    func difference(_ h: Double) throws -> Matrix? {
+      try Cancellation.checkpoint()
+      return try finite(differenceAt(h))
+    }
+    var first = try difference(h)
     var attempts = 0
     while first == nil, attempts < 15 {
       h /= 10
       attempts += 1
-      first = try finite(difference(h))
+      first = try difference(h)
     }
     guard let start = first else {
       throw JacobianError.finiteDifferences(
@@ -132,7 +139,7 @@ public enum NumericDifferentiation {
     var error = Double.infinity
     for i in 1..<tableauSize {
       h /= shrink
-      guard let d = try finite(difference(h)) else { break }
+      guard let d = try difference(h) else { break }
       var current = [d]
       var factor = shrink * shrink
       for k in 1...i {
@@ -176,6 +183,7 @@ public enum NumericDifferentiation {
     var passed = true
     var noisy = false
     for _ in 0..<max(directions, 1) {
+      try Cancellation.checkpoint()
       var v = Matrix.randomNormal(x.rows, x.cols, using: &g)
       v = v.scaled(by: 1 / max(v.frobeniusNorm, .leastNormalMagnitude))
       let predicted = try jacobian.pushforward(v)

@@ -184,6 +184,7 @@ struct DiagnosisSearch {
     let catalogue = try SlipCatalogue(derivative)
     var distances: [(Double, DerivationSlip)] = []
     for slip in catalogue.slips {
+      try Cancellation.checkpoint()
       guard let j = mutant([slip], at: 0), !close(j, truth[0]) else { continue }
       for w in forms {
         mutationCount += 1
@@ -209,6 +210,7 @@ struct DiagnosisSearch {
       }
       for i in pool.indices {
         for k in pool.indices where k > i && pool[k].site != pool[i].site {
+          try Cancellation.checkpoint()
           mutationCount += 1
           guard let j = mutant([pool[i], pool[k]], at: 0), close(claim, inLayout(j)) else { continue }
           matches.append(

@@ -26,6 +26,8 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
   case overflow(expression: String, row: Int, col: Int)
   /// A failure reported by the matrix core that none of the above describes.
   case matrix(expression: String, error: MatrixError)
+  /// The evaluation was asked to stop (`Cancellation`): a server's time limit, never the CLI.
+  case cancelled
 
   public var description: String {
     switch self {
@@ -47,6 +49,8 @@ public enum EvaluationError: Error, Equatable, Sendable, CustomStringConvertible
       return "\(expression) overflows at entry [\(row),\(col)]: the value is too large for a double"
     case let .matrix(expression, error):
       return "\(expression) cannot be evaluated: \(error)"
+    case .cancelled:
+      return "the evaluation was cancelled before it ended"
     }
   }
 

@@ -43,6 +43,7 @@ struct ForwardDifferentiator {
   /// `∂vec e/∂(vec X)ᵀ`, or nil when e does not depend on X.
   mutating func jacobian(_ e: Expression) throws -> Expression? {
     if let cached = memo[e] { return cached }
+    try Cancellation.checkpoint()
     var result = try derive(e)
     for slip in slips where slip.node == e { result = result.flatMap { slip.transform($0, memo) } }
     memo[e] = result

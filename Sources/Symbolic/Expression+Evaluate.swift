@@ -47,6 +47,7 @@ extension Expression {
 
   /// The value of this node, checked to be finite.
   private func value(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+    if Cancellation.isCurrentCancelled { throw .cancelled }
     let result = try computedValue(values)
     if let bad = result.firstNonFinite {
       throw .overflow(expression: plainText, row: bad.row, col: bad.col)

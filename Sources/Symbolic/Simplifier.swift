@@ -39,6 +39,7 @@ public struct Simplifier {
 
   mutating func pass(_ e: Expression) throws -> Expression {
     if let m = memo[e] { return m }
+    try Cancellation.checkpoint()
     let children = try e.children.map { try pass($0) }
     let rebuilt = e.replacingChildren(children)
     let result = try rewrite(rebuilt)

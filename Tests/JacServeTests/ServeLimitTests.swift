@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 @testable import JacServe
+import JacCommands
+import MatrixCore
 import Testing
 
 /// Each limit of a class server (docs/serve.md): body size, expression length, entries, time,
@@ -61,18 +63,46 @@ import Testing
     }
   }
 
-  /// A computation over the time limit is answered 503; it is abandoned, not cancelled: it keeps
-  /// its place under the concurrency cap until it ends, and then the server answers again. (No
-  /// wall-clock bound is asserted: under `swift test` the other suites' synchronous work delays
-  /// the scheduling of every answer, by minutes on 2 busy cores.)
-  @Test func timeLimitAnswers503AndTheServerRecovers() async throws {
-    // X*X*X for X 20×20 with the finite-difference check over all 400 columns: seconds in a debug build.
-    try await ServeClient.with(Self.limits(time: 0.2, concurrent: 1)) { client in
-      let heavy: [String: Any] = ["expression": "X*X*X", "wrt": "X", "dims": "X=20x20", "check": true]
-      let slow = try await ServeClient.post(client, "/api/derive", heavy)
+  /// A request designed to run for a long time: the gradient of tanh of a product of 40 factors
+  /// X (1000×1000, the largest variable the default --max-entries allows), checked against finite
+  /// differences along random directions, every evaluation of F 39 products of 1000×1000
+  /// matrices. Uncancelled, the debug `jac` had not finished it after 300 s (43 s of CPU on a
+  /// loaded machine); the same request at 200×200, whose products cost 125 times less, took 7.9 s
+  /// of CPU. Every product is an evaluated sub-expression (a checkpoint), so a cancelled run
+  /// stops after at most one more product.
+  static let slowArguments = [
+    "derive", "--wrt=X", "--dims=X=1000x1000", "--check", "--",
+    "sum(sum(tanh(" + Array(repeating: "X", count: 40).joined(separator: "*") + ")))",
+  ]
+  static var slowRequest: [String: Any] {
+    ["expression": slowArguments.last!, "wrt": "X", "dims": "X=1000x1000", "check": true]
+  }
+
+  /// Waits until no computation holds a place (the server's own count), for at most a few
+  /// minutes: under `swift test` on 2 busy cores the scheduling of every thread is slow, but a
+  /// computation that was not cancelled would hold its place for far longer.
+  static func placesFreed(_ slots: ComputationSlots) async throws -> Bool {
+    for _ in 0..<1_800 {
+      if slots.inUse == 0 { return true }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    return false
+  }
+
+  /// A computation over the time limit is answered 503 and cancelled: it stops and gives its
+  /// place back (the in-flight count returns to 0), and the server answers again.
+  @Test func timeLimitAnswers503AndCancelsTheComputation() async throws {
+    let settings = Self.limits(time: 0.2, concurrent: 1)
+    let slots = ComputationSlots(cap: 1)
+    let app = Application(router: JacServer.router(settings: settings, log: nil, slots: slots))
+    try await app.test(.router) { client in
+      let slow = try await ServeClient.post(client, "/api/derive", Self.slowRequest)
       #expect(slow.status == .serviceUnavailable)
-      #expect(slow.error == "the computation took longer than the 0.2 s this server allows (--time-limit); it was abandoned")
-      #expect(try await Self.answersAgain(client))
+      #expect(slow.error == "the computation took longer than the 0.2 s this server allows (--time-limit); it was cancelled")
+      #expect(try await Self.placesFreed(slots))
+      #expect(slots.snapshot == (running: 0, stopping: 0))
+      let light: [String: Any] = ["expression": "x'*x", "wrt": "x", "dims": "x=2x1"]
+      #expect(try await ServeClient.post(client, "/api/derive", light).status == .ok)
     }
   }
 
@@ -95,29 +125,35 @@ import Testing
     #expect(response.headers[.retryAfter] == "150")
   }
 
-  /// An abandoned computation holds its place until it really ends.
-  @Test func abandonedComputationsHoldTheirPlace() async throws {
-    let settings = Self.limits(time: 0.05, concurrent: 2)
-    let slots = ComputationSlots(cap: 2)
-    let heavy = ["derive", "--wrt=X", "--dims=X=20x20", "--check", "--", "X*X*X"]
+  /// A cancelled computation holds its place until it has really stopped, then frees it; so a
+  /// second slow request right after the first 503 is refused as busy, never run beside it.
+  @Test func cancelledComputationsHoldTheirPlaceUntilTheyStop() async throws {
+    let settings = Self.limits(time: 0.05, concurrent: 1)
+    let slots = ComputationSlots(cap: 1)
     await #expect(throws: Refusal.timedOut(0.05)) {
-      try await Computation.run(heavy, files: [:], settings: settings, slots: slots)
+      try await Computation.run(Self.slowArguments, files: [:], settings: settings, slots: slots)
     }
-    // Still running (abandoned, one place taken), or already ended (no place, nothing abandoned).
-    let (inUse, abandoned) = slots.snapshot
-    #expect(inUse == abandoned && inUse <= 1)
-    while slots.inUse > 0 { try await Task.sleep(for: .milliseconds(50)) }
-    #expect(slots.abandoned == 0)
+    // Cancelled and still stopping (its place taken), or already stopped (no place).
+    let (running, stopping) = slots.snapshot
+    #expect(running == stopping && running <= 1)
+    #expect(try await Self.placesFreed(slots))
+    #expect(slots.stopping == 0)
+    // The place is free again: a light computation runs.
+    let light = try await Computation.run(
+      ["derive", "--wrt=x", "--dims=x=2x1", "--", "x'*x"], files: [:], settings: Self.limits(time: 600), slots: slots)
+    #expect(light.status == 0)
   }
 
-  /// Whether a light request is answered 200 within a few minutes.
-  static func answersAgain(_ client: any TestClientProtocol) async throws -> Bool {
-    for _ in 0..<1_200 {
-      let light: [String: Any] = ["expression": "x'*x", "wrt": "x", "dims": "x=2x1"]
-      if try await ServeClient.post(client, "/api/derive", light).status == .ok { return true }
-      try await Task.sleep(for: .milliseconds(200))
+  /// The token reaches the command: cancelled before it starts, a command stops at its first
+  /// checkpoint with `CancellationError` (and the CLI path, without a token, is unchanged).
+  @Test func aCancelledTokenStopsTheCommand() throws {
+    let token = Cancellation()
+    token.cancel()
+    #expect(throws: CancellationError.self) {
+      try InProcess.run(Self.slowArguments, cancellation: token)
     }
-    return false
+    let run = try InProcess.run(["derive", "--wrt=x", "--dims=x=2x1", "--", "x'*x"])
+    #expect(run.status == 0)
   }
 
   @Test func concurrentRequestsWithinTheCapAllAnswer() async throws {

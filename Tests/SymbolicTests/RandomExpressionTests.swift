@@ -109,7 +109,7 @@ extension Expression {
         #expect(finite)
       } catch let error as EvaluationError {
         switch error {
-        case .shape, .missingValue, .nonFiniteValue, .matrix:
+        case .shape, .missingValue, .nonFiniteValue, .matrix, .cancelled:
           Issue.record("seed \(seed): \(e) failed unexpectedly: \(error)")
         case .outsideDomain, .singular, .divisionByZero, .overflow:
           #expect(!error.description.isEmpty)
