@@ -101,8 +101,11 @@ import Testing
       #expect(slow.error == "the computation took longer than the 0.2 s this server allows (--time-limit); it was cancelled")
       #expect(try await Self.placesFreed(slots))
       #expect(slots.snapshot == (running: 0, stopping: 0))
+      // The place is free: a light request is not refused as busy (with the 0.2 s limit it may
+      // itself time out on a loaded machine, so only the busy refusal is excluded).
       let light: [String: Any] = ["expression": "x'*x", "wrt": "x", "dims": "x=2x1"]
-      #expect(try await ServeClient.post(client, "/api/derive", light).status == .ok)
+      let after = try await ServeClient.post(client, "/api/derive", light)
+      #expect(after.status == .ok || after.error.hasPrefix("the computation took longer"), "\(after.status) \(after.error)")
     }
   }
 
