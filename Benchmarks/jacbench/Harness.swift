@@ -18,6 +18,16 @@ func now() -> Double {
   return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
+/// Seconds of CPU time of the calling thread (steadier than wall time on a shared machine).
+func threadCPUSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
+/// The exponent p of growth like nᵖ: log(ratio)/log(sizeRatio).
+func growthExponent(_ ratio: Double, _ sizeRatio: Double) -> Double { log(ratio) / log(sizeRatio) }
+
 /// Median wall time of `body` over `repeats` runs after `warmup` runs, with the total time
 /// bounded so that large sizes do not take minutes.
 func medianSeconds(warmup: Int = 1, repeats: Int = 7, maxTotal: Double = 3, _ body: () -> Void) -> Double {

@@ -14,37 +14,48 @@ func nestedNetworkExpression(layers: Int) -> (expression: Expression, dims: [Str
 }
 
 /// `nested-derive`: the nested network differentiated with respect to W1 (`SymbolicDerivative`:
-/// the Jacobian in numerator layout and the gradient), for L = 8, 16, 32, 64 layers. Lines give
-/// the median seconds and the characters of the Jacobian and gradient printed inline and as
-/// `jac derive` prints them, with repeated subexpressions named once (`LetForm`, `where t1 = …`).
-/// The summary gives the ratios between 64 and 32 layers (2 for linear growth): the printed size
-/// with names grows linearly; derive time does not yet (docs/limits.md).
+/// the Jacobian in numerator layout and the gradient, simplified) and the printed forms, for
+/// L = 10, 30, 100, 300 layers. Lines give the median wall seconds, the thread's CPU seconds,
+/// and the characters of the Jacobian and gradient printed inline and as `jac derive` prints
+/// them, with repeated subexpressions named once (`LetForm`, `where t1 = …`). A summary line per
+/// depth step gives the ratios and the growth exponent log(time ratio)/log(layers ratio) (1 for
+/// linear growth) of CPU time and of the printed size with names.
 let nestedDeriveCase = BenchmarkCase(name: "nested-derive") {
-  var results: [(layers: Int, seconds: Double, inlined: Int, named: Int)] = []
-  for layers in [8, 16, 32, 64] {
+  var results: [(layers: Int, cpu: Double, inlined: Int, named: Int)] = []
+  for layers in [10, 30, 100, 300] {
     let (e, dims) = nestedNetworkExpression(layers: layers)
     var derivative: SymbolicDerivative?
-    let t = medianSeconds(warmup: 0, repeats: 3, maxTotal: 10) {
+    var form: LetForm?
+    var cpu: [Double] = []
+    let t = medianSeconds(warmup: 1, repeats: 5, maxTotal: 10) {
+      let c0 = threadCPUSeconds()
       do {
-        derivative = try SymbolicDerivative(of: e, wrt: "W1", dims: dims)
+        let d = try SymbolicDerivative(of: e, wrt: "W1", dims: dims)
+        derivative = d
+        form = LetForm(sharing: [d.jacobian, d.gradient ?? d.jacobian])
       } catch {
         fatalError("jacbench nested-derive: \(error)")
       }
+      cpu.append(threadCPUSeconds() - c0)
     }
-    guard let d = derivative, let g = d.gradient else { fatalError("jacbench nested-derive: no gradient") }
-    let roots = [d.jacobian, g]
-    let form = LetForm(sharing: roots)
-    let inlined = roots.reduce(0) { $0 + $1.unicodeText.count }
+    guard let d = derivative, let g = d.gradient, let form else { fatalError("jacbench nested-derive: no gradient") }
+    let inlined = [d.jacobian, g].reduce(0) { $0 + $1.unicodeText.count }
     let named = form.bodies.reduce(0) { $0 + $1.unicodeText.count } + form.unicodeLines.reduce(0) { $0 + $1.count }
-    results.append((layers, t, inlined, named))
+    cpu.sort()
+    let cpuMedian = cpu[cpu.count / 2]
+    results.append((layers, cpuMedian, inlined, named))
     emit([
-      "case": "nested-derive", "layers": layers, "seconds": t, "inlinedCharacters": inlined,
+      "case": "nested-derive", "layers": layers, "seconds": t, "cpuSeconds": cpuMedian, "inlinedCharacters": inlined,
       "namedCharacters": named, "names": form.bindings.count,
     ])
   }
-  let (a, b) = (results[2], results[3])
-  emit([
-    "case": "nested-derive", "layersRatio": Double(b.layers) / Double(a.layers), "timeRatio": b.seconds / a.seconds,
-    "inlinedRatio": Double(b.inlined) / Double(a.inlined), "namedRatio": Double(b.named) / Double(a.named),
-  ])
+  for (a, b) in zip(results, results.dropFirst()) {
+    let layers = Double(b.layers) / Double(a.layers)
+    func exponent(_ r: Double) -> Double { growthExponent(r, layers) }
+    emit([
+      "case": "nested-derive", "fromLayers": a.layers, "toLayers": b.layers, "layersRatio": layers,
+      "cpuRatio": b.cpu / a.cpu, "cpuExponent": exponent(b.cpu / a.cpu),
+      "namedRatio": Double(b.named) / Double(a.named), "namedExponent": exponent(Double(b.named) / Double(a.named)),
+    ])
+  }
 }

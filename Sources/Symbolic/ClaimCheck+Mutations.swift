@@ -8,7 +8,7 @@ struct DerivationSlip {
   let node: Expression
   /// The node's Jacobian with the slip, from the right one (whose children may carry other
   /// slips) and the Jacobians derived so far.
-  let transform: (Expression, [Expression: Expression?]) -> Expression?
+  let transform: (Expression, JacobianMemo) -> Expression?
   let diagnosis: Diagnosis
   /// Lower is the more specific explanation, reported first when several match.
   let priority: Int
@@ -114,7 +114,7 @@ struct SlipCatalogue {
     /// derived, so that slips below this node are kept.
     func replacing(
       _ edit: @escaping (Term, _ local: Expression?, _ childJacobian: Expression?) -> Term?
-    ) -> (Expression, [Expression: Expression?]) -> Expression? {
+    ) -> (Expression, JacobianMemo) -> Expression? {
       { r, memo in SlipCatalogue.rewrite(r, node: node, index: index, count: count, memo: memo, edit) }
     }
     let nodeName = SlipCatalogue.functionName(node)
@@ -243,7 +243,7 @@ struct SlipCatalogue {
   /// Jacobians of its children in `memo`); `r` unchanged when its terms are not those the slip
   /// was made for.
   static func rewrite(
-    _ r: Expression, node: Expression, index: Int, count: Int, memo: [Expression: Expression?],
+    _ r: Expression, node: Expression, index: Int, count: Int, memo: JacobianMemo,
     _ edit: (Term, Expression?, Expression?) -> Term?
   ) -> Expression? {
     let current: [Expression] = node.children.compactMap { c in

@@ -21,13 +21,13 @@ struct ForwardDifferentiator {
   let variable: String
   let dims: [String: Shape]
   let columns: Int
-  /// The Jacobian of every subexpression derived so far (nil: it does not depend on X).
-  /// `DerivationSteps` seeds it with markers for the children of a node to read off the rule
-  /// that node applies.
-  var memo: [Expression: Expression?] = [:]
+  /// The Jacobian of every subexpression derived so far (nil: it does not depend on X), keyed
+  /// by subtree id (O(1) per lookup). `DerivationSteps` seeds it with markers for the children
+  /// of a node to read off the rule that node applies.
+  var memo: JacobianMemo
   /// Rule applications changed on purpose: the Jacobian of `node` becomes `transform` of the
   /// right one (the slips with which `ClaimCheck+Mutations.swift` diagnoses hand derivations).
-  var slips: [(node: Expression, transform: (Expression, [Expression: Expression?]) -> Expression?)] = []
+  var slips: [(node: Expression, transform: (Expression, JacobianMemo) -> Expression?)] = []
 
   init(variable: String, dims: [String: Shape]) throws {
     guard let s = dims[variable] else {
@@ -36,17 +36,19 @@ struct ForwardDifferentiator {
     self.variable = variable
     self.dims = dims
     self.columns = s.count
+    memo = JacobianMemo(table: ExpressionTable(dims: dims))
   }
 
-  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims, maximumEntries: .max) }
+  func shape(_ e: Expression) throws -> Shape { try memo.table.shape(of: e) }
 
   /// `∂vec e/∂(vec X)ᵀ`, or nil when e does not depend on X.
   mutating func jacobian(_ e: Expression) throws -> Expression? {
-    if let cached = memo[e] { return cached }
+    let key = memo.table.id(e)
+    if let cached = memo.byID[key] { return cached }
     try Cancellation.checkpoint()
     var result = try derive(e)
-    for slip in slips where slip.node == e { result = result.flatMap { slip.transform($0, memo) } }
-    memo[e] = result
+    for slip in slips where memo.table.same(slip.node, e) { result = result.flatMap { slip.transform($0, memo) } }
+    memo.byID[key] = .some(result)
     return result
   }
 
@@ -267,5 +269,17 @@ func sum(_ a: Expression?, _ b: Expression?) -> Expression? {
   case (nil, nil): return nil
   case (let x?, nil), (nil, let x?): return x
   case (let x?, let y?): return x + y
+  }
+}
+
+/// The Jacobians found by `ForwardDifferentiator`, by subtree: `memo[e]` is nil when e was not
+/// derived, `.some(nil)` when its Jacobian is zero. Keyed by `ExpressionTable` ids.
+struct JacobianMemo {
+  let table: ExpressionTable
+  var byID: [Int: Expression?] = [:]
+
+  subscript(_ e: Expression) -> Expression?? {
+    get { byID[table.id(e)] }
+    set { byID[table.id(e)] = newValue }
   }
 }

@@ -10,44 +10,57 @@ import MatrixCore
 struct ReverseDifferentiator {
   let variable: String
   let dims: [String: Shape]
+  /// Subtrees by id (`ExpressionTable`): the DAG's bookkeeping is keyed by Int, and shapes are
+  /// computed once per distinct subtree.
+  let table: ExpressionTable
 
-  func shape(_ e: Expression) throws -> Shape { try e.shape(in: dims, maximumEntries: .max) }
+  init(variable: String, dims: [String: Shape]) {
+    self.variable = variable
+    self.dims = dims
+    table = ExpressionTable(dims: dims)
+  }
+
+  func shape(_ e: Expression) throws -> Shape { try table.shape(of: e) }
 
   /// The gradient of the 1×1 `output` with respect to the variable, or nil when it is zero.
   func gradient(of output: Expression) throws -> Expression? {
-    // Unique subexpressions that depend on the variable, parents before children.
-    var height: [Expression: Int] = [:]
-    var discovered: [Expression] = []  // first-visit order, so that ties are broken the same way every run
-    func visit(_ e: Expression) -> Int {
-      if let h = height[e] { return h }
-      let h = 1 + (e.children.map(visit).max() ?? 0)
-      height[e] = h
-      discovered.append(e)
-      return h
+    // Unique subexpressions that depend on the variable, parents before children. Ids are
+    // assigned children first, so an id's children have smaller ids.
+    let root = table.id(output)
+    var height = [Int](repeating: 0, count: table.count)
+    var depends = [Bool](repeating: false, count: table.count)
+    var discovered: [Int] = []  // first-visit order, so that ties are broken the same way every run
+    var visited = [Bool](repeating: false, count: table.count)
+    func visit(_ i: Int) {
+      if visited[i] { return }
+      visited[i] = true
+      for c in table.childIDs[i] { visit(c) }
+      height[i] = 1 + (table.childIDs[i].map { height[$0] }.max() ?? 0)
+      if case .variable(let name) = table.nodes[i] {
+        depends[i] = name == variable
+      } else {
+        depends[i] = table.childIDs[i].contains { depends[$0] }
+      }
+      discovered.append(i)
     }
-    _ = visit(output)
-    var dependsMemo: [Expression: Bool] = [:]
-    func depends(_ e: Expression) -> Bool {
-      if let d = dependsMemo[e] { return d }
-      let d: Bool
-      if case .variable(let name) = e { d = name == variable } else { d = e.children.contains(where: depends) }
-      dependsMemo[e] = d
-      return d
-    }
-    guard depends(output) else { return nil }
-    var adjoint: [Expression: Expression] = [output: 1]
-    let order = discovered.enumerated().filter { depends($0.element) }.sorted { l, r in
-      let (hl, hr) = (height[l.element] ?? 0, height[r.element] ?? 0)
+    visit(root)
+    guard depends[root] else { return nil }
+    var adjoint: [Int: Expression] = [root: 1]
+    let order = discovered.enumerated().filter { depends[$0.element] }.sorted { l, r in
+      let (hl, hr) = (height[l.element], height[r.element])
       return hl != hr ? hl > hr : l.offset < r.offset
     }.map(\.element)
-    for node in order {
-      guard let g = adjoint[node] else { continue }
+    for i in order {
+      let node = table.nodes[i]
+      guard let g = adjoint[i] else { continue }
       if case .variable = node { continue }
-      for (child, contribution) in try contributions(node, g) where depends(child) {
-        adjoint[child] = adjoint[child].map { $0 + contribution } ?? contribution
+      for (child, contribution) in try contributions(node, g) {
+        let c = table.id(child)
+        guard depends[c] else { continue }
+        adjoint[c] = adjoint[c].map { $0 + contribution } ?? contribution
       }
     }
-    return adjoint[.variable(variable)]
+    return adjoint[table.id(.variable(variable))]
   }
 
   /// `(child, adjoint contribution)` pairs of a node with adjoint G.

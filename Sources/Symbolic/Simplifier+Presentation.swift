@@ -29,7 +29,16 @@ extension Simplifier {
   }
 
   /// The tree with every product, quotient and reciprocal written as a fraction.
+  /// Memoized by subtree id, so a subtree shared in memory is written once.
   mutating func present(_ e: Expression) throws -> Expression {
+    let key = table.id(e)
+    if let done = presented[key] { return done }
+    let result = try presentNode(e)
+    presented[key] = result
+    return result
+  }
+
+  private mutating func presentNode(_ e: Expression) throws -> Expression {
     switch e {
     case .product, .divide, .negate:
       return try presentProduct(e)

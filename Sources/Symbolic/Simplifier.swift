@@ -14,36 +14,43 @@ import MatrixCore
 /// numerically (`DifferentialTests`).
 public struct Simplifier {
   let dims: [String: Shape]
-  var shapes: [Expression: Shape] = [:]
-  var memo: [Expression: Expression] = [:]
+  /// Every subtree seen, by id (`ExpressionTable`): shapes and the pass's results are cached per
+  /// id, so a lookup costs O(1) instead of hashing the subtree, and a subtree shared in memory
+  /// is simplified once.
+  let table: ExpressionTable
+  var memo: [Int: Expression] = [:]
+  /// `present`'s results by id.
+  var presented: [Int: Expression] = [:]
+  /// Nodes rewritten by `pass` (each distinct subtree once per pass): the work, counted by tests.
+  private(set) var rewrites = 0
 
-  public init(dims: [String: Shape]) { self.dims = dims }
+  public init(dims: [String: Shape]) {
+    self.dims = dims
+    table = ExpressionTable(dims: dims)
+  }
 
   /// The simplified expression (same shape, same value).
   public mutating func simplify(_ e: Expression) throws -> Expression {
     var current = e
     for _ in 0..<8 {
       let next = try pass(current)
-      if next == current { break }
+      if table.same(next, current) { break }
       current = next
     }
     return try present(current)
   }
 
-  mutating func shape(_ e: Expression) throws -> Shape {
-    if let s = shapes[e] { return s }
-    let s = try e.shape(in: dims, maximumEntries: .max)
-    shapes[e] = s
-    return s
-  }
+  func shape(_ e: Expression) throws -> Shape { try table.shape(of: e) }
 
   mutating func pass(_ e: Expression) throws -> Expression {
-    if let m = memo[e] { return m }
+    let key = table.id(e)
+    if let m = memo[key] { return m }
     try Cancellation.checkpoint()
     let children = try e.children.map { try pass($0) }
     let rebuilt = e.replacingChildren(children)
+    rewrites += 1
     let result = try rewrite(rebuilt)
-    memo[e] = result
+    memo[key] = result
     return result
   }
 
@@ -281,13 +288,15 @@ public struct Simplifier {
         try sa.isScalar ? collectScalar(a, into: &form) : collect(a, into: &form)
         try sb.isScalar ? collectScalar(b, into: &form) : collect(b, into: &form)
       } else {
-        var left = ProductForm()
-        var right = ProductForm()
-        try collect(a, into: &left)
-        try collect(b, into: &right)
-        form.coefficient *= left.coefficient * right.coefficient
-        form.scalars += left.scalars + right.scalars
-        form.chain += left.chain + right.chain
+        // The factors of a and b are appended in place (copying them per level would cost
+        // O(chain²)); the coefficient is c·(c_a·c_b), each side's collected from 1.
+        let outer = form.coefficient
+        form.coefficient = 1
+        try collect(a, into: &form)
+        let left = form.coefficient
+        form.coefficient = 1
+        try collect(b, into: &form)
+        form.coefficient = outer * (left * form.coefficient)
       }
     case .identity(1), .ones(1, 1):
       break
