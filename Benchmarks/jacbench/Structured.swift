@@ -58,30 +58,3 @@ let commutationApplyCase = BenchmarkCase(name: "commutation-apply") {
     ])
   }
 }
-
-/// `materialize`: the dense ∂vec(RᵀR)/∂(vec R)ᵀ = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n), n²×n² (2304² entries at
-/// n = 48, 4096² at n = 64), built in memory from its structure, beside the memory-bandwidth
-/// reference: writing as many doubles into a new buffer (the least any dense result costs).
-/// The peer script Benchmarks/peers/materialize.py times jax.jacfwd/jax.jacrev on the same sizes.
-let materializeCase = BenchmarkCase(name: "materialize") {
-  for n in [48, 64] {
-    let r = Matrix.randomNormal(n, n, seed: 7)
-    let j = Jacobian.gram(r)
-    let count = n * n * n * n
-    let t = medianSeconds(repeats: 11) {
-      let m = try! j.materialized()
-      precondition(m.rows == n * n && m.storage[count - 1].isFinite)
-    }
-    let ref = medianSeconds(repeats: 11) {
-      let a = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-        for k in 0..<count { buffer[k] = 1 }
-        initialized = count
-      }
-      precondition(a[count - 1] == 1)
-    }
-    emit([
-      "case": "materialize", "n": n, "entries": count, "seconds": t, "reference": "writing n⁴ doubles",
-      "referenceSeconds": ref, "ratio": t / ref,
-    ])
-  }
-}

@@ -127,6 +127,16 @@ public struct Jacobian: Sendable {
     try matrix.materialized(limitBytes: limitBytes)
   }
 
+  /// Writes the dense (mn)×(ab) numerator-layout matrix into `out`, which the caller keeps and
+  /// reuses between calls (NumPy's `out=`): no allocation and, once `out` has been written
+  /// before, no page faults. Every entry of `out` is overwritten.
+  /// - Throws: `JacobianError.shapeMismatch` when `out` is not (mn)×(ab).
+  public func materialize(
+    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit
+  ) throws {
+    try matrix.materialize(into: &out, limitBytes: limitBytes)
+  }
+
   // MARK: Algebra
 
   /// The chain rule: `∂F/∂X = (∂F/∂Y)·(∂Y/∂X)` (outer on the left).

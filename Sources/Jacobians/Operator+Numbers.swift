@@ -130,6 +130,7 @@ enum Numbers: OperatorCarrier {
       let (column, columnCost) = body(view.copy())
       cost = cost + columnCost
       column.storage.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: outRows) }
+      WorkCount.recordMoves(outRows)
     }
     return (y, cost)
   }

@@ -16,12 +16,23 @@ extension StructuredMatrix.Storage {
   func materializedByStructure(limitBytes: Int) throws -> Matrix {
     try Self.checkSize(rows, cols, limitBytes)
     if case .dense(let m, _) = self { return m }
-    let (r, c) = (rows, cols)
-    var out = [Double](repeating: 0, count: r * c)
-    try out.withUnsafeMutableBufferPointer { p in
-      try forEachEntry(limitBytes: limitBytes) { i, j, v in p[i + j * r] += v }
+    let out = try LargeBuffer.doubles(count: rows * cols) { p in
+      try addEntries(into: p, limitBytes: limitBytes)
     }
-    return Matrix(rows: r, cols: c, columnMajor: out)
+    return Matrix(rows: rows, cols: cols, columnMajor: out)
+  }
+
+  /// Writes the dense matrix into `p` (rows·cols entries, column-major): zeros, then every
+  /// stored entry added (what `materializedByStructure` does into a new buffer).
+  func addEntries(into p: UnsafeMutableBufferPointer<Double>, limitBytes: Int) throws {
+    precondition(p.count == rows * cols, "materialise: \(p.count) places for a \(rows)×\(cols) operator")
+    if case .dense(let m, _) = self {
+      m.storage.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) }
+      return
+    }
+    p.update(repeating: 0)
+    let r = rows
+    try forEachEntry(limitBytes: limitBytes) { i, j, v in p[i + j * r] += v }
   }
 
   /// Calls `body(row, column, value)` for every stored entry (zeros of dense blocks skipped); a
@@ -68,5 +79,25 @@ extension StructuredMatrix.Storage {
         try Self.dense(try materialized(limitBytes: limitBytes), label: nil).forEachEntry(limitBytes: limitBytes, body)
       }
     }
+  }
+}
+
+extension StructuredMatrix {
+  /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
+  /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written
+  /// before. Layout: the operator's own rows and columns, column-major storage; every entry of
+  /// `out` is overwritten.
+  /// - Throws: `JacobianError.shapeMismatch` naming both sizes when `out` is not rows×cols;
+  ///   `JacobianError.tooLargeToMaterialize` when a product inside has to be formed densely
+  ///   above `limitBytes` (the output itself is the caller's and is not checked).
+  /// - Complexity: as `materialized`, without the allocation.
+  public func materialize(
+    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit
+  ) throws {
+    guard out.rows == rows, out.cols == cols else {
+      throw JacobianError.shapeMismatch(
+        "cannot materialise a \(rows)×\(cols) operator into a \(out.rows)×\(out.cols) matrix: the sizes differ")
+    }
+    try out.withUnsafeMutableEntries { p in try storage.addEntries(into: p, limitBytes: limitBytes) }
   }
 }

@@ -46,7 +46,8 @@ public struct Commutation: Hashable, Sendable, CustomStringConvertible {
   public func apply(toRowsOf x: Matrix) -> Matrix {
     precondition(x.rows == size, "K(\(m),\(n)) needs \(size) rows, got \(x.rows)")
     if x.cols == 1 { return Matrix(rows: size, cols: 1, columnMajor: apply(x.storage)) }
-    var out = [Double](repeating: 0, count: x.count)
+    var out = LargeBuffer.zeros(count: x.count)
+    WorkCount.recordMoves(x.count)
     let r = x.rows
     for col in 0..<x.cols {
       let base = col * r
@@ -58,7 +59,8 @@ public struct Commutation: Hashable, Sendable, CustomStringConvertible {
   /// `M·K(m,n)` for M with mn columns: column c of the result is column `destination(c)` of M.
   public func apply(toColumnsOf x: Matrix) -> Matrix {
     precondition(x.cols == size, "K(\(m),\(n)) needs \(size) columns, got \(x.cols)")
-    var out = [Double](repeating: 0, count: x.count)
+    var out = LargeBuffer.zeros(count: x.count)
+    WorkCount.recordMoves(x.count)
     let r = x.rows
     for c in 0..<size {
       let src = destination(ofColumn: c) * r

@@ -9,7 +9,7 @@ extension Matrix {
   public static func kronecker(_ a: Matrix, _ b: Matrix) -> Matrix {
     let (m, n, p, q) = (a.rows, a.cols, b.rows, b.cols)
     let rows = m * p
-    var out = [Double](repeating: 0, count: rows * n * q)
+    var out = LargeBuffer.zeros(count: rows * n * q)
     guard p > 0, m > 0 else { return Matrix(rows: rows, cols: n * q, columnMajor: out) }
     b.storage.withUnsafeBufferPointer { pb in
       out.withUnsafeMutableBufferPointer { po in

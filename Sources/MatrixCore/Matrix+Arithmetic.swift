@@ -85,9 +85,10 @@ extension Matrix {
   /// `Aᵀ` (a copy; products avoid it by passing BLAS transpose flags instead).
   public var transposed: Matrix {
     if storage.isEmpty { return Matrix(rows: cols, cols: rows, columnMajor: []) }  // no loop over 0×10⁹
-    var t = [Double](repeating: 0, count: storage.count)
+    var t = LargeBuffer.zeros(count: storage.count)
     let r = rows
     let c = cols
+    WorkCount.recordMoves(storage.count)
     storage.withUnsafeBufferPointer { src in
       t.withUnsafeMutableBufferPointer { dst in
         // Blocked to stay in cache for large matrices.

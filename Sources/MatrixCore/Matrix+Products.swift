@@ -32,7 +32,7 @@ extension Matrix {
     _ a: Matrix, _ ta: Transposition, _ b: Matrix, _ tb: Transposition, m: Int, n: Int, k: Int,
     alpha: Double
   ) -> Matrix {
-    var c = [Double](repeating: 0, count: m * n)
+    var c = LargeBuffer.zeros(count: m * n)
     guard m > 0, n > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
     guard k > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
     WorkCount.record(m * k * n)

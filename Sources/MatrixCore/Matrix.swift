@@ -94,7 +94,7 @@ public struct Matrix: Sendable, Equatable {
     guard let n = Matrix.checkedCount(rows: rows, cols: cols) else {
       preconditionFailure("Matrix sizes must be in 0...\(Matrix.maximumDimension), got \(rows)×\(cols)")
     }
-    self.init(rows: rows, cols: cols, columnMajor: [Double](repeating: value, count: n))
+    self.init(rows: rows, cols: cols, columnMajor: LargeBuffer.repeating(value, count: n))
   }
 
   public static func zeros(_ rows: Int, _ cols: Int) -> Matrix {

@@ -22,8 +22,9 @@ public struct MatrixView {
   /// Columns of `op(X)`.
   public var cols: Int { transposed ? storedRows : storedCols }
 
-  /// `op(X)` as a matrix (a copy).
+  /// `op(X)` as a matrix (a copy: storedRows·storedCols entries moved, twice when transposed).
   public func copy() -> Matrix {
+    WorkCount.recordMoves(storedRows * storedCols)
     let m = Matrix(
       rows: storedRows, cols: storedCols,
       columnMajor: Array(UnsafeBufferPointer(start: base, count: storedRows * storedCols)))

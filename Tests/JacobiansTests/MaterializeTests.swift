@@ -62,6 +62,35 @@ import Testing
     }
   }
 
+  /// `materialize(into:)` overwrites every entry of a reused matrix (filled with NaN first, and
+  /// then with the previous result) with the entry rule's values, and refuses a matrix of another
+  /// size with a sentence naming both sizes.
+  @Test func materializeIntoAReusedMatrixOverwritesEveryEntry() throws {
+    // 20×20 R: a 400×400 output; 7×5: not square; 48×48 (2304², 42 MB): large enough for huge
+    // pages, as in `jacbench materialize`.
+    for (m, n) in [(20, 20), (7, 5), (48, 48)] {
+      var out = Matrix(rows: n * n, cols: m * n, repeating: .nan)
+      for seed in [UInt64(5), 6] {
+        let r = rand(m, n, seed)
+        try Jacobian.gram(r).materialize(into: &out)
+        #expect(out == gramRule(r), "R \(m)×\(n), seed \(seed)")
+      }
+    }
+    let storage = StructuredMatrix.Storage.sum([
+      .scaled(-2, .kronecker(.dense(rand(3, 2, 7), label: nil), .diagonal([1, 2]))),
+      .product([.dense(rand(6, 4, 8), label: nil), .commutation(Commutation(2, 2))]),
+    ])
+    var out = Matrix(rows: 6, cols: 4, repeating: 99)
+    try StructuredMatrix(storage).materialize(into: &out)
+    #expect(out == (try storage.materialized(limitBytes: 1 << 20)))
+    var wrong = Matrix.zeros(4, 6)
+    #expect {
+      try StructuredMatrix(storage).materialize(into: &wrong)
+    } throws: { e in
+      "\(e)" == "cannot materialise a 6×4 operator into a 4×6 matrix: the sizes differ"
+    }
+  }
+
   @Test func theMemoryGuardRefusesBeforeWriting() {
     let j = Jacobian.gram(rand(64, 64, 4))  // 4096×4096, 128 MiB
     #expect(throws: JacobianError.self) { try j.materialized(limitBytes: 64 << 20) }

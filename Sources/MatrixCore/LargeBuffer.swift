@@ -1,0 +1,63 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Large `[Double]` buffers whose first touch is cheap.
+///
+/// A fresh buffer of many megabytes costs more in page faults than in writing: on these machines
+/// the kernel hands out 4 KiB pages one fault at a time, and writing 42 MB into fresh memory ran
+/// at about 1.5 GB/s where the same writes into memory already touched run at 10–25 GB/s
+/// (`Benchmarks/README.md`, "Materialisation"). Transparent huge pages are in `madvise` mode
+/// (`/sys/kernel/mm/transparent_hugepage/enabled`), so a program gets 2 MiB pages only where it
+/// asks. `LargeBuffer` asks: for a buffer of at least `hugePageThresholdBytes`, the 2 MiB-aligned
+/// part inside it is advised `MADV_HUGEPAGE` before anything is written, so it faults in 2 MiB
+/// at a time (512 times fewer faults). The storage stays an ordinary Swift `Array` (what
+/// `Matrix.storage` is): only the pages under it change. Elsewhere than Linux, or when the kernel
+/// refuses the advice, the buffer is an ordinary array.
+public enum LargeBuffer {
+  /// Buffers of at least this many bytes are advised to use huge pages (4 MiB: at least one whole
+  /// 2 MiB page lies inside, whatever the alignment the allocator chose).
+  public static let hugePageThresholdBytes = 4 << 20
+  static let hugePageBytes = 2 << 20
+
+  /// An array of `count` doubles, each set by `initialize` (which must set every one of them),
+  /// with huge pages advised first when the buffer is large (see the type's description).
+  /// - Precondition: `count >= 0`.
+  @inlinable
+  public static func doubles(
+    count: Int, _ initialize: (UnsafeMutableBufferPointer<Double>) throws -> Void
+  ) rethrows -> [Double] {
+    try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      try initialize(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
+      initialized = count
+    }
+  }
+
+  /// `count` zeros (huge pages advised when large).
+  public static func zeros(count: Int) -> [Double] {
+    doubles(count: count) { $0.update(repeating: 0) }
+  }
+
+  /// `count` copies of `value` (huge pages advised when large).
+  public static func repeating(_ value: Double, count: Int) -> [Double] {
+    doubles(count: count) { $0.update(repeating: value) }
+  }
+
+  /// Advises `MADV_HUGEPAGE` for the whole 2 MiB pages inside `buffer` when it is at least
+  /// `hugePageThresholdBytes` long. Harmless on memory already touched (the advice then only
+  /// lets the kernel's background collapsing use huge pages there); errors are ignored (the
+  /// advice is only a hint).
+  @usableFromInline
+  static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+      guard buffer.count >= hugePageThresholdBytes, let base = buffer.baseAddress else { return }
+      let start = (Int(bitPattern: base) + hugePageBytes - 1) & ~(hugePageBytes - 1)
+      let end = (Int(bitPattern: base) + buffer.count) & ~(hugePageBytes - 1)
+      guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+      _ = madvise(p, end - start, Int32(MADV_HUGEPAGE))
+    #endif
+  }
+}
