@@ -66,11 +66,14 @@ private func close(_ a: Matrix, _ b: Matrix, _ rtol: Double) -> Bool {
     let v = Matrix.randomNormal(4, 3, seed: 3)
     let dF = try j.pushforward(v)  // the JVP, shaped like F: RᵀV + VᵀR
     let dense = try j.materialized()  // on request only, behind a memory limit
+    var reused = Matrix.zeros(9, 12)  // kept by the caller between calls
+    try j.materialize(into: &reused)  // the same entries, written into `reused` (NumPy's out=)
     // end snippet
     #expect(abs(diagonal - 2 * r[2, 1]) <= 1e-15 * abs(r[2, 1]))
     let rtv = r.transposed * v
     #expect(close(dF, rtv + rtv.transposed, 1e-14))
     #expect(close(dense, gramByDefinition(r), 1e-15))
+    #expect(close(reused, gramByDefinition(r), 1e-15))
   }
 
   // MARK: Jacobians: Chains and their cost
