@@ -5,8 +5,8 @@ import Symbolic
 
 extension Check {
   /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
-  /// symbols, `kron(I(n),R')`) is read and compared at two small instantiations; it holds only if
-  /// it holds at both. Printed in every format by `SymbolicCheckReport`, the verdict first.
+  /// symbols, `kron(I(n),R')`) is read and compared at each small instantiation
+  /// (`SymbolicSizes.instantiations`); it holds only if it holds at every one. Printed in every format by `SymbolicCheckReport`, the verdict first.
   /// Prints the report, or returns the JSON output; and whether every claim holds.
   func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
     if !claimFile.isEmpty {
@@ -95,7 +95,7 @@ struct SymbolicCheckReport {
   var verdictSentence: String {
     if let f = failing { return "the claim is WRONG \(run.pointDescription(run.instantiations[f]))" }
     if at.count == 1 { return "the claim holds \(run.pointDescription(run.instantiations[0])), the sizes fixed by --values" }
-    return "the claim holds at both instantiations (\(at.joined(separator: "; ")))"
+    return "the claim holds at all \(at.count) instantiations (\(at.joined(separator: "; ")))"
       + (run.sizes.values.isEmpty ? ", at random points (seed \(run.seed))" : "")
   }
 
@@ -105,10 +105,18 @@ struct SymbolicCheckReport {
     run.named { CheckReport.answerFragments(of: d) } + instantiated.flatMap { CheckReport.answerFragments(of: $0) }
   }
 
-  /// The diagnoses at the first failing instantiation, and how many were withheld.
+  /// A size at instantiation `i`, said at the generic instantiation (printed with the symbols
+  /// under `run.named`).
+  private func genericSize(_ n: Int, at i: Int) -> Int {
+    run.sizes.genericSize(n, at: run.instantiations[i], generic: run.generic.values)
+  }
+
+  /// The diagnoses at the first failing instantiation, said with the symbols (`Kₘ,ₙ`, `m×n`, as the
+  /// rest of the report), and how many were withheld.
   private var shownDiagnoses: ([Diagnosis], Int) {
     guard let f = failing else { return ([], 0) }
-    return CheckReport.shown(results[f].diagnoses, hideAnswer: hideAnswer, fragments: answerFragments)
+    let said = run.named { results[f].diagnoses.map { $0.resized { genericSize($0, at: f) } } }
+    return CheckReport.shown(said, hideAnswer: hideAnswer, fragments: answerFragments)
   }
 
   private var header: String {
@@ -125,8 +133,14 @@ struct SymbolicCheckReport {
 
   private var withheldSentence: String { "a diagnosis that quotes part of the true derivative is withheld (--hide-answer)" }
 
-  private func shapeSentence(_ r: ClaimCheck) -> String {
-    "the claim is \(r.claimShape) but the derivative in this layout is \(r.expectedShape)"
+  /// The shapes at the failing instantiation `f`, said with the symbols.
+  private func shapeSentence(_ f: Int) -> String {
+    let r = results[f]
+    let (c, e) = (r.claimShape, r.expectedShape)
+    return run.named {
+      "the claim is \(Shape(genericSize(c.rows, at: f), genericSize(c.cols, at: f))) but the derivative in this layout is "
+        + "\(Shape(genericSize(e.rows, at: f), genericSize(e.cols, at: f)))"
+    }
   }
 
   // MARK: Text
@@ -142,7 +156,7 @@ struct SymbolicCheckReport {
           lines.append("  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
         }
       } else {
-        lines.append(shapeSentence(r))
+        lines.append(shapeSentence(f))
       }
       let (shown, withheld) = shownDiagnoses
       lines += shown.map { "diagnosis: \($0.text)" }
@@ -195,7 +209,7 @@ struct SymbolicCheckReport {
         rows.append("\\end{tabular}")
         out.append(rows.joined(separator: "\n") + "\n")
       } else {
-        out.append(Markup.latexParagraph(Markup.latexText(shapeSentence(r)) + "."))
+        out.append(Markup.latexParagraph(Markup.latexText(shapeSentence(f)) + "."))
       }
       let (shown, withheld) = shownDiagnoses
       var items = shown.map { Markup.latexASCII($0.latex) }
@@ -252,7 +266,7 @@ struct SymbolicCheckReport {
         }
         parts.append(Markup.table(header: ["entry", "expected", "claimed"], rows: rows))
       } else {
-        parts.append(Markup.paragraph(shapeSentence(r)))
+        parts.append(Markup.paragraph(shapeSentence(f)))
       }
       let (shown, withheld) = shownDiagnoses
       var sentences = shown.map(\.text)

@@ -7,8 +7,10 @@ import MatrixCore
 /// process's stdout), the files it names live only in the sink's in-memory table (never the
 /// file system), and the sink's limits bound the sizes it computes with.
 ///
-/// Call ``InProcess/run(_:files:limits:)`` on a thread with a large stack (`LargeStack`), as
-/// `jac` itself runs: deep expressions recurse deeply.
+/// ``InProcess/run(_:files:limits:cancellation:)`` runs on a thread with a 1 GiB stack
+/// (`LargeStack.run`), as `jac` itself runs, since deep expressions recurse deeply: in place when
+/// the calling thread has such a stack (the server starts one per computation), else on a new one
+/// that it waits for (the task-local sink and cancellation token are set on that thread).
 public enum InProcess {
   /// The subcommands that can run in process; `notebook` reads and writes folders and cannot.
   public static let subcommands: Set<String> = ["derive", "check", "chain", "convert", "spy"]
@@ -34,25 +36,27 @@ public enum InProcess {
     guard let name = arguments.first, subcommands.contains(name) else {
       throw InProcessError(description: "only \(subcommands.sorted().joined(separator: ", ")) run in process")
     }
-    let sink = CommandSink(files: files, limits: limits)
-    var status: Int32 = 0
-    try Cancellation.$current.withValue(cancellation) {
-      try CommandSink.$current.withValue(sink) {
-        do {
-          var command = try Jac.parse(arguments)
-          try command.run()
-        } catch let failure as CheckFailed {
-          status = failure.status
-        } catch {
-          // A cancelled command may surface its cancellation as another error (a check that
-          // could not evaluate, a search that found nothing): the token decides.
-          if cancellation?.isCancelled == true { throw CancellationError() }
-          throw InProcessError(description: Jac.sentence(for: error))
+    return try LargeStack.run {
+      let sink = CommandSink(files: files, limits: limits)
+      var status: Int32 = 0
+      try Cancellation.$current.withValue(cancellation) {
+        try CommandSink.$current.withValue(sink) {
+          do {
+            var command = try Jac.parse(arguments)
+            try command.run()
+          } catch let failure as CheckFailed {
+            status = failure.status
+          } catch {
+            // A cancelled command may surface its cancellation as another error (a check that
+            // could not evaluate, a search that found nothing): the token decides.
+            if cancellation?.isCancelled == true { throw CancellationError() }
+            throw InProcessError(description: Jac.sentence(for: error))
+          }
         }
       }
+      if cancellation?.isCancelled == true { throw CancellationError() }
+      return sink.result(status: status)
     }
-    if cancellation?.isCancelled == true { throw CancellationError() }
-    return sink.result(status: status)
   }
 }
 

@@ -96,7 +96,7 @@ struct PreparedProgram {
       if case .number(let n) = t { literal.insert(n) }
     }
     let generic = sizes.generic(avoiding: literal)
-    let at = sizes.instantiations(count: 2, seed: point.seed)
+    let at = sizes.instantiations(count: 2, seed: point.seed, generic: generic.values, literalSizes: literal)
     guard at.count == 2 || sizes.symbols.allSatisfy({ sizes.fixed[$0] != nil }) else {
       throw CLIError("cannot draw two different instantiations of the size symbols")
     }

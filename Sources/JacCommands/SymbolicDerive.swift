@@ -14,7 +14,7 @@ struct SymbolicRun {
   let seed: UInt64
   /// The generic instantiation (distinct primes) and its table of names.
   let generic: (values: [String: Int], names: [Int: String])
-  /// Two small instantiations for numbers.
+  /// The small instantiations for numbers (`SymbolicSizes.instantiations`).
   let instantiations: [[String: Int]]
 
   /// The `--assume` assumptions.
@@ -43,9 +43,10 @@ struct SymbolicRun {
         return nil
       })
     generic = sizes.generic(avoiding: literal)
-    instantiations = sizes.instantiations(count: 2, seed: point.seed)
-    guard instantiations.count == 2 || sizes.symbols.allSatisfy({ sizes.fixed[$0] != nil }) else {
-      throw CLIError("cannot draw two different instantiations of the size symbols")
+    instantiations = sizes.instantiations(
+      count: SymbolicSizes.checkInstantiations, seed: point.seed, generic: generic.values, literalSizes: literal)
+    guard instantiations.count == SymbolicSizes.checkInstantiations || sizes.symbols.allSatisfy({ sizes.fixed[$0] != nil }) else {
+      throw CLIError("cannot draw \(SymbolicSizes.checkInstantiations) different instantiations of the size symbols")
     }
     do {
       try assumptions.validate(shapes: sizes.dims(instantiations[0]))
@@ -145,7 +146,7 @@ extension Derive {
         DeriveNaming(derivative: d, shown: shown.expression, gradient: layout != .shape ? d.gradient : nil)
       }
       let derivation = steps ? try run.named { try DerivationSteps(d) } : nil
-      // Numbers at the instantiations: the structure at the first; checks at both.
+      // Numbers at the instantiations: the structure at the first; checks at each.
       let (d0, values0) = try run.numeric(v, at: run.instantiations[0])
       let structure = try d0.jacobian(at: values0).matrix
       var checks: [(abs: Double, rel: Double, passed: Bool)] = []

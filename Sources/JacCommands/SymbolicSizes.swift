@@ -94,25 +94,6 @@ struct SymbolicSizes {
     return (values, names)
   }
 
-  /// `count` instantiations at small random sizes (2…5), the symbols distinct within each where
-  /// possible, and no two instantiations equal; drawn from `seed`. Symbols fixed by `--values`
-  /// keep their values; when every symbol is fixed there is one instantiation.
-  func instantiations(count: Int, seed: UInt64) -> [[String: Int]] {
-    let open = symbols.filter { fixed[$0] == nil }
-    if open.isEmpty { return [fixed] }
-    var generator = SeededGenerator(seed: seed &+ 0x5151)
-    var out: [[String: Int]] = []
-    var attempts = 0
-    while out.count < count && attempts < 100 {
-      attempts += 1
-      var pool = Array(2...5).shuffled(using: &generator)
-      var v = fixed
-      for s in open { v[s] = pool.isEmpty ? Int.random(in: 2...5, using: &generator) : pool.removeFirst() }
-      if !out.contains(v) { out.append(v) }
-    }
-    return out
-  }
-
   /// `m=3, n=2`, for reports.
   static func describe(_ values: [String: Int]) -> String {
     values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")

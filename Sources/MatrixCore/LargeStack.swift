@@ -7,8 +7,9 @@ import Foundation
 /// per level of the tree. The parser refuses trees deeper than `Expression.maximumDepth` and
 /// nesting beyond `Expression.maximumNesting`; trees that deep need more stack than a default
 /// thread has (8 MiB for the main thread, 512 KiB–8 MiB for others). The `jac` tool therefore
-/// runs all its work through `LargeStack.run`, and a library user who parses or builds very deep
-/// expressions should do the same.
+/// runs all its work through `LargeStack.run`, and so do the command library's entry points
+/// (`JacRecords`, `InProcess`); a library user who parses or builds very deep expressions with
+/// the Symbolic API directly should do the same.
 ///
 /// The stack is reserved address space: only the pages a computation touches use memory.
 public enum LargeStack {
@@ -16,9 +17,18 @@ public enum LargeStack {
   public static let defaultBytes = 1 << 30
 
   /// Runs `body` on a new thread whose stack is `stackBytes` long, waits for it, and returns
-  /// its result or rethrows its error.
+  /// its result or rethrows its error. On a thread that already has a stack that long (one that
+  /// `run` started, or a `Thread` given that `stackSize`) it runs `body` right there, so the
+  /// library's entry points can call `run` whoever calls them.
   public static func run<T>(stackBytes: Int = defaultBytes, _ body: () throws -> T) throws -> T {
-    try onLargeStack(stackBytes) { Result { try body() } }.get()
+    if hasStack(of: stackBytes) { return try body() }
+    return try onLargeStack(stackBytes) { Result { try body() } }.get()
+  }
+
+  /// Whether the current thread's stack is at least `bytes` long, as far as Foundation knows
+  /// (a thread started by `Thread` with a `stackSize`; other threads report the system default).
+  public static func hasStack(of bytes: Int = defaultBytes) -> Bool {
+    Thread.current.stackSize >= bytes
   }
 
   private static func onLargeStack<T>(_ stackBytes: Int, _ body: () -> T) -> T {

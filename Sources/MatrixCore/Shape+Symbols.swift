@@ -71,9 +71,15 @@ extension Shape {
 }
 
 extension SizeSymbols {
+  /// A size as a factor of `rows \times cols` in LaTeX: parenthesized when it is a sum.
+  public static func latexFactor(_ n: Int) -> String {
+    let t = latexText(n)
+    return t.contains("+") || t.contains("-") ? "(\(t))" : t
+  }
+
   /// A size as a factor of `rows×cols`: parenthesized when it is a sum (`(n+1)×1`).
   public static func factor(_ n: Int) -> String {
     let t = text(n)
     return t.contains("+") || t.contains("−") ? "(\(t))" : t
-}
   }
+}

@@ -71,24 +71,31 @@ struct DiagnosisContext {
     ]
     if f.isScalar { fits.append((.shape, x, "as a gradient shaped like \(v) (--layout shape)")) }
     let current = fits.first { $0.0 == layout }?.1 ?? Shape(f.count, x.count)
-    let listing = fits.map { "\($0.1) \($0.2)" }
-    var sentence = "∂F/∂\(v) is " + listing.dropLast().joined(separator: ", ") + " and " + listing.last!
-      + "; a \(claim.shape) claim "
+    // The shapes as parts, so that the sentence can be said with size symbols (`Diagnosis.resized`).
+    var parts: [Diagnosis.Part] = [.words("∂F/∂\(v) is ")]
+    for (k, fit) in fits.enumerated() {
+      if k > 0 { parts.append(.words(k == fits.count - 1 ? " and " : ", ")) }
+      parts += [Diagnosis.Part.shape(fit.1), Diagnosis.Part.words(" \(fit.2)")]
+    }
+    parts += [Diagnosis.Part.words("; a "), .shape(claim.shape), .words(" claim ")]
     if let (other, _, _) = fits.first(where: { $0.1 == claim.shape && $0.0 != layout }) {
       let name = other == .shape ? "the gradient" : "in \(other.rawValue) layout"
-      sentence += "is \(name): add --layout \(other.rawValue)"
+      var sentence = "is \(name): add --layout \(other.rawValue)"
       if let c = try? ClaimCheck(
         claim: claim, layout: other, derivative: derivative, values: values, tolerance: tolerance,
         claimExpression: claimExpression, seed: seed)
       {
         sentence += c.holds ? ", and read that way the claim holds" : ", though read that way the claim is still wrong"
       }
+      parts.append(.words(sentence))
     } else {
-      sentence +=
-        "fits none of them (F is \(f) and \(v) is \(x): the Jacobian has a row for each of the \(f.count) entries of F "
-        + "and a column for each of the \(x.count) entries of \(v), \(current) in \(layout.rawValue) layout)"
+      parts += [
+        .words("fits none of them (F is "), .shape(f), .words(" and \(v) is "), .shape(x),
+        .words(": the Jacobian has a row for each of the "), .size(f.count), .words(" entries of F and a column for each of the "),
+        .size(x.count), .words(" entries of \(v), "), .shape(current), .words(" in \(layout.rawValue) layout)"),
+      ]
     }
-    return Diagnosis(kind: "shape", where: "", [.words(sentence)])
+    return Diagnosis(kind: "shape", where: "", parts)
   }
 
   // MARK: Assumption hints

@@ -199,7 +199,7 @@ struct SlipCatalogue {
             [
               .words("in the derivative of "), .math(node), .words(" the claim has "), .math(.commutation(n, m)),
               .words(" where "), .math(.commutation(m, n)), .words(" belongs ("), .math(.commutation(m, n)),
-              .words(" turns vec A into vec Aᵀ for A \(m)×\(n))"),
+              .words(" turns vec A into vec Aᵀ for A "), .shape(Shape(m, n)), .words(")"),
             ]),
           priority: 2))
     }

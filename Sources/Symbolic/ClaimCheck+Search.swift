@@ -129,7 +129,8 @@ struct DiagnosisSearch {
     switch whole {
     case .none: return nil
     case .transpose: return layout == .shape ? .gradientTranspose : .transpose
-    case .rowMajor: return .rowMajor
+    case .rowMajor:
+      return .rowMajor(output: derivative.outputShape, input: derivative.inputShape, variable: derivative.variable)
     case .rowMajorTranspose: return .rowMajorTranspose
     case .diagonal(let f, let on): return .diagonalFactor(f, onDiagonal: on, variable: derivative.variable)
     }

@@ -1,3 +1,5 @@
+import MatrixCore
+
 /// What a wrong claim turned out to be, in plain words that name the sub-expression:
 /// "the derivative of tanh at W*x+b is missing: the claim equals the truth without
 /// diag(1 − tanh²(W x + b))".
@@ -11,45 +13,82 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
   public let `where`: String
   public let text: String
   public let latex: String
+  /// The pieces the sentence was made of, so that it can be said again at other sizes
+  /// (`resized`); empty for a sentence given as text.
+  let parts: [Part]
 
   public init(kind: String, where location: String, text: String, latex: String) {
     self.kind = kind
     self.where = location
     self.text = text
     self.latex = latex
+    parts = []
   }
 
-  /// A sentence from words and mathematics.
+  /// A sentence from words and mathematics, printed with the sizes as `SizeSymbols` says them now.
   init(kind: String, where location: String, _ parts: [Diagnosis.Part]) {
-    self.init(
-      kind: kind, where: location,
-      text: parts.map(\.text).joined(),
-      latex: parts.map(\.latex).joined())
+    self.kind = kind
+    self.where = location
+    text = parts.map(\.text).joined()
+    latex = parts.map(\.latex).joined()
+    self.parts = parts
+  }
+
+  public static func == (a: Diagnosis, b: Diagnosis) -> Bool {
+    a.kind == b.kind && a.where == b.where && a.text == b.text && a.latex == b.latex
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(kind)
+    hasher.combine(self.where)
+    hasher.combine(text)
+    hasher.combine(latex)
   }
 
   /// The text of the sentence (kept for callers of the former enum).
   public var sentence: String { text }
 
+  /// The same sentence with every size in it (of the matrices it quotes, `I₆`, `K₃,₂`, and the
+  /// shapes and counts it names) replaced by `size(n)`, printed with the sizes as `SizeSymbols`
+  /// says them where this is called: a diagnosis found at a small instantiation of size symbols,
+  /// said with the symbols (`Kₘ,ₙ`, `m×n`) under the generic instantiation's table. A sentence
+  /// given as text is returned as it is.
+  public func resized(_ size: (Int) -> Int) -> Diagnosis {
+    guard !parts.isEmpty else { return self }
+    return Diagnosis(kind: kind, where: self.where, parts.map { $0.resized(size) })
+  }
+
   /// Two diagnoses that hold together.
   func combined(with other: Diagnosis) -> Diagnosis {
-    Diagnosis(
-      kind: kind + "+" + other.kind, where: [self.where, other.where].filter { !$0.isEmpty }.joined(separator: "; "),
-      text: "two slips: " + text + "; and " + other.text,
-      latex: "two slips: " + latex + "; and " + other.latex)
+    let location = [self.where, other.where].filter { !$0.isEmpty }.joined(separator: "; ")
+    guard !parts.isEmpty, !other.parts.isEmpty else {
+      return Diagnosis(
+        kind: kind + "+" + other.kind, where: location,
+        text: "two slips: " + text + "; and " + other.text,
+        latex: "two slips: " + latex + "; and " + other.latex)
+    }
+    return Diagnosis(
+      kind: kind + "+" + other.kind, where: location, [.words("two slips: ")] + parts + [.words("; and ")] + other.parts)
   }
 
   /// A piece of a diagnosis sentence.
-  enum Part {
+  enum Part: Sendable {
     case words(String)
     case math(Expression)
     /// Mathematics with its own Unicode and LaTeX spellings.
     case symbol(String, latex: String)
+    /// A size (a count of entries, rows or columns): `6`, or `mn` under size symbols.
+    case size(Int)
+    /// A shape: `3×2`, or `m×n` under size symbols.
+    case shape(Shape)
 
     var text: String {
       switch self {
       case .words(let w): return w
       case .math(let e): return e.unicodeText
       case .symbol(let s, _): return s
+      case .size(let n): return SizeSymbols.text(n)
+      case .shape(let s): return s.description
       }
     }
 
@@ -58,6 +97,17 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
       case .words(let w): return Diagnosis.escapeLaTeX(w)
       case .math(let e): return "$" + e.latex + "$"
       case .symbol(_, let l): return "$" + l + "$"
+      case .size(let n): return "$" + SizeSymbols.latexText(n) + "$"
+      case .shape(let s): return "$" + SizeSymbols.latexFactor(s.rows) + " \\times " + SizeSymbols.latexFactor(s.cols) + "$"
+      }
+    }
+
+    func resized(_ size: (Int) -> Int) -> Part {
+      switch self {
+      case .words, .symbol: return self
+      case .math(let e): return .math(e.resized(size))
+      case .size(let n): return .size(size(n))
+      case .shape(let s): return .shape(Shape(size(s.rows), size(s.cols)))
       }
     }
   }
@@ -87,13 +137,17 @@ extension Diagnosis {
       .symbol("(∂vec F/∂(vec X)ᵀ)ᵀ", latex: "(\\partial \\operatorname{vec} F / \\partial (\\operatorname{vec} X)^{\\top})^{\\top}"),
       .words("); read it with --layout denominator, or transpose it"),
     ])
-  static let rowMajor = Diagnosis(
-    kind: "row-major", where: "",
-    [
-      .words("the claim is the Jacobian under row-major flattening (NumPy ravel, C order), "),
-      .symbol("K(m,n)·J·K(b,a)", latex: "K_{m,n} J K_{b,a}"),
-      .words("; with vec stacking columns the commutation matrices belong elsewhere"),
-    ])
+  /// For F m×n of X a×b: the claim is `K(m,n)·J·K(b,a)`, said with F's and X's sizes.
+  static func rowMajor(output f: Shape, input x: Shape, variable: String) -> Diagnosis {
+    Diagnosis(
+      kind: "row-major", where: "",
+      [
+        .words("the claim is the Jacobian under row-major flattening (NumPy ravel, C order), "),
+        .math(.product(.product(.commutation(f.rows, f.cols), .variable("J")), .commutation(x.cols, x.rows))),
+        .words(" where J is the Jacobian (F "), .shape(f), .words(", \(variable) "), .shape(x),
+        .words("); with vec stacking columns the commutation matrices belong elsewhere"),
+      ])
+  }
   static let rowMajorTranspose = Diagnosis(
     kind: "row-major-transpose", where: "",
     [.words("the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)")])

@@ -44,3 +44,21 @@ extension Expression {
     }
   }
 }
+
+extension Expression {
+  /// The same expression with every size written in it (`I(n)`, `K(m,n)`, `zeros`, `ones`,
+  /// `reshape`) replaced by `size(n)`: a matrix quoted at one instantiation of size symbols,
+  /// rewritten at another (`Diagnosis.resized`).
+  public func resized(_ size: (Int) -> Int) -> Expression {
+    switch self {
+    case .identity(let n): return .identity(size(n))
+    case .commutation(let m, let n): return .commutation(size(m), size(n))
+    case .zeros(let m, let n): return .zeros(size(m), size(n))
+    case .ones(let m, let n): return .ones(size(m), size(n))
+    case .reshape(let a, let m, let n): return .reshape(a.resized(size), size(m), size(n))
+    default:
+      let kids = children
+      return kids.isEmpty ? self : replacingChildren(kids.map { $0.resized(size) })
+    }
+  }
+}

@@ -49,7 +49,7 @@ public struct DiagnosisRecord: Codable, Sendable, Equatable {
   public var latex: String?
 }
 
-/// `jac check` with size symbols in `--dims`: the claim compared at two small instantiations.
+/// `jac check` with size symbols in `--dims`: the claim compared at each small instantiation.
 public struct SymbolicCheckRecord: Codable, Sendable, Equatable {
   public struct Instantiation: Codable, Sendable, Equatable {
     public var sizes: [String: Int]
