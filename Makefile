@@ -1,6 +1,7 @@
 # JacobianKit: two commands on a fresh machine.
 #   make demo   runs the main job
-#   make test   builds and runs every test (and the documentation, warnings as errors)
+#   make test   builds and runs every test (and the documentation, warnings as errors); the Swift
+#               suites print a summary (scripts/swift-test.sh), the full log is .build/swift-test.log
 #   make docs   builds the DocC documentation of MatrixCore, Jacobians and Symbolic
 SWIFT ?= swift
 
@@ -27,7 +28,7 @@ serve: release
 test: deps
 	@./scripts/worktree-guard.sh save
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) ./scripts/swift-test.sh
 	$(MAKE) --no-print-directory docs
 	$(SWIFT) run --skip-build RtR 4x3 > /dev/null
 	$(SWIFT) run --skip-build Layouts > /dev/null
