@@ -22,7 +22,8 @@ started, finished = {}, set()
 out = []
 for i, l in enumerate(lines):
     m = re.match(r"^◇ Test (.+?) started\.$", l)
-    if m: started[m.group(1)] = i; continue
+    if m and m.group(1) != "run": started[m.group(1)] = i
+    if m: continue
     m = re.match(r"^(✔|✘|➜) Test (.+?) (passed|failed|skipped)", l)
     if m: finished.add(m.group(2))
     m = re.match(r"^Test Case '(.+?)' (passed|failed|skipped)", l)
@@ -38,14 +39,22 @@ if st: out.append("Swift Testing: " + st[-1][2:])
 for l in lines:
     if re.match(r"^➜ Test .* skipped", l) or ": Test skipped - " in l:
         out.append("skipped: " + (l.split(": Test skipped - ", 1)[1] if ": Test skipped - " in l else l[2:]))
-# What tests print themselves (not framework events, not SwiftPM's build lines).
+# What tests print themselves (not framework events, not SwiftPM's build lines). An event whose
+# test arguments hold line breaks spans several lines: those end at a line that ends the event.
+pending = []
+ends_event = re.compile(r"(started\.|passed after .*|failed after .*|skipped\.?.*)$")
 for l in lines:
-    if not l.strip() or event.match(l) or xc_event.match(l) or l.startswith("[") or l.startswith("Test Suite") \
-       or l.startswith("Building for") or l.startswith("Build complete") or ": Test skipped - " in l:
+    if event.match(l) or xc_event.match(l):
+        out.extend(pending); pending = []
         continue
-    if l.startswith("error: ") or re.search(r": error: ", l):
-        continue  # shown below with the failures
-    out.append("  " + l)
+    if ends_event.search(l) and pending is not None and (" to " in l or l.rstrip().endswith("started.")):
+        pending = []
+        continue
+    if not l.strip() or l.startswith("[") or l.startswith("Building for") or l.startswith("Build complete") \
+       or ": Test skipped - " in l or l.startswith("error: ") or re.search(r": error: ", l):
+        continue  # errors are shown below with the failures
+    pending.append("  " + l)
+out.extend(pending)
 print("\n".join(out))
 if status != 0:
     print("\nFAILED (swift test exit status %d); the failures:" % status)

@@ -39,13 +39,19 @@ private func withDirectory<T>(_ body: (String) throws -> T) throws -> T {
         let error = try #require(throws: MatrixError.self) { try Matrix(npyFile: path) }
         #expect("\(error)".contains("above the largest matrix size"), "\(error)")
       }
-      #expect(Date().timeIntervalSince(start) < 2)
+      // A loop over the size would never end; 30 s leaves room for a loaded machine.
+      #expect(Date().timeIntervalSince(start) < 30)
     }
-    // An empty matrix within the limits is fine, and transposing it does not loop over its size.
+    // An empty matrix within the limits is fine, and transposing it does not loop over its size
+    // (2³¹−1 columns: seconds if it did). The best of three timings, so that a busy machine that
+    // pauses the test once does not fail it.
     let wide = Matrix(rows: 0, cols: Matrix.maximumDimension, columnMajor: [])
-    let start = Date()
-    #expect(wide.transposed.shape == Shape(Matrix.maximumDimension, 0))
-    #expect(Date().timeIntervalSince(start) < 1)
+    let best = (0..<3).map { _ -> TimeInterval in
+      let start = Date()
+      #expect(wide.transposed.shape == Shape(Matrix.maximumDimension, 0))
+      return Date().timeIntervalSince(start)
+    }.min()!
+    #expect(best < 0.5, "transposing an empty 0×(2³¹−1) matrix took \(best) s")
   }
 
   @Test func devicesPipesAndDirectoriesAreNotRead() throws {
