@@ -106,13 +106,46 @@ public enum NumericDifferentiation {
     }
   }
 
-  /// Ridders' method on matrices: `difference(h)` is a central difference at step h, or nil
+  /// Ridders' method on matrices, restarted from smaller steps when it has not converged.
+  ///
+  /// One tableau (`riddersTableau`) spans steps from h down to h/1.4¹⁵ ≈ h/155. When F is far
+  /// more curved than the starting step assumes (`tanh(X*X)` at a 200×200 X: each entry of X
+  /// moves every entry of X·X), no step of that span is in the asymptotic regime and the
+  /// extrapolation, and its error estimate, are wrong. So while the estimated error is above
+  /// `convergedRelativeError` of the value, a new tableau starts 100× smaller (at most
+  /// `maximumRestarts` times, down to h·10⁻⁶), and the estimate with the smallest estimated error
+  /// is kept. A smooth, well-scaled F converges in the first tableau and costs nothing more.
+  static func ridders(
+    initialStep: Double, norm: (Matrix) -> Double, difference: (Double) throws -> Matrix?
+  ) throws -> FiniteDifferenceEstimate {
+    var best = try riddersTableau(initialStep: initialStep, norm: norm, difference: difference)
+    var step = initialStep
+    for _ in 0..<maximumRestarts {
+      if best.estimatedError <= convergedRelativeError * norm(best.value) { break }
+      step /= 100
+      let next: FiniteDifferenceEstimate
+      do {
+        next = try riddersTableau(initialStep: step, norm: norm, difference: difference)
+      } catch JacobianError.finiteDifferences {
+        break  // undefined at every smaller step: keep the best so far
+      }
+      if next.estimatedError < best.estimatedError { best = next }
+    }
+    return best
+  }
+
+  /// Below this estimated error relative to the value, a Ridders tableau counts as converged.
+  static let convergedRelativeError = 1e-8
+  /// How many times Ridders' method restarts from a 100× smaller step.
+  static let maximumRestarts = 3
+
+  /// One Ridders tableau: `difference(h)` is a central difference at step h, or nil
   /// where f is undefined or not finite (the step is then divided by 10, at most 15 times, before
   /// the tableau starts; a failure later ends it). Steps shrink by 1.4 (at most 16 of them);
   /// each new difference is extrapolated in h² against the previous column of the tableau; the
   /// answer is the extrapolation with the smallest difference to its neighbours, and that
   /// difference is its estimated error. The tableau stops when the error grows by 2×.
-  static func ridders(
+  static func riddersTableau(
     initialStep: Double, norm: (Matrix) -> Double, difference differenceAt: (Double) throws -> Matrix?
   ) throws -> FiniteDifferenceEstimate {
     let (shrink, tableauSize, safety) = (1.4, 16, 2.0)

@@ -149,6 +149,29 @@ import Testing
     #expect(check.maxRelError < 1e-7)
   }
 
+  /// A right derivative of a strongly curved composition passes: `tanh(X*X)` at an n×n X moves
+  /// every entry of X·X by n entries of X, so the first Ridders tableau (steps 0.05‖X‖ … /155)
+  /// never reaches the asymptotic regime; before the restarts from smaller steps these checks
+  /// were INCONCLUSIVE (n = 40, 60, 100) or FAILED (n = 200, relative error 0.07–0.13). The
+  /// gradient is first compared with the closed form (1 − tanh²(XX))Xᵀ + Xᵀ(1 − tanh²(XX))
+  /// written here, so the verdict is about the check, not the derivative.
+  @Test(arguments: [(40, UInt64(5)), (100, UInt64(5)), (100, UInt64(6))])
+  func stronglyCurvedCompositionsPass(_ c: (Int, UInt64)) throws {
+    let n = c.0
+    let d = try derivative("sum(sum(tanh(X*X)))", ["X": Shape(n, n)], wrt: "X")
+    let x = Matrix.randomNormal(n, n, seed: c.1)
+    let s = try (x * x).map { 1 - tanh($0) * tanh($0) }
+    let closedForm = try s * x.transposed + x.transposed * s
+    let g = try d.gradient(at: ["X": x])
+    let gap = try (g - closedForm).maxAbs
+    #expect(gap <= 1e-12 * max(closedForm.maxAbs, 1), "seed \(c.1): gradient vs closed form \(gap)")
+    let check = try DerivativeCheck(d, at: ["X": x], seed: c.1)
+    #expect(
+      check.verdict == .passed,
+      "n = \(n), seed \(c.1): rel \(check.maxRelError), fd error \(check.estimatedFiniteDifferenceError)")
+    #expect(check.maxRelError < 1e-6, "n = \(n), seed \(c.1)")
+  }
+
   /// Full checks at scales 10⁻¹²…10¹²: the right derivative passes, whatever the scale.
   @Test(arguments: [1e-12, 1e-6, 1.0, 1e6, 1e12])
   func fullChecksAtScales(_ scale: Double) throws {
