@@ -43,7 +43,11 @@ private struct Namer {
   mutating func render(_ s: StructuredMatrix.Storage, latex: Bool, context: Context) -> String {
     switch s {
     case .dense(let m, let label):
-      if let label { return latex ? label.latex : label.text }
+      if let label {
+        // A label that is an operation (`u ⊙ (1 − t)`, `W x`) is parenthesized as an operand.
+        let body = latex ? label.latex : label.text
+        return context != .top && Namer.isOperation(label.text, context: context) ? paren(body, latex) : body
+      }
       denseCount += 1
       legend.append("M\(subscripted(denseCount)): \(m.rows)×\(m.cols) dense")
       return latex ? "M_{\(denseCount)}" : "M\(subscripted(denseCount))"
@@ -81,6 +85,27 @@ private struct Namer {
       let body = f.map { render($0, latex: latex, context: .factor) }.joined(separator: latex ? " " : "·")
       return context == .top || context == .sumTerm ? body : paren(body, latex)
     }
+  }
+
+  /// Whether a label's text has an operator outside parentheses: a space (every binary sign
+  /// and a product's juxtaposition are printed with spaces) for a factor or Kronecker operand;
+  /// `+` or `−` for a term of a sum.
+  static func isOperation(_ text: String, context: Context) -> Bool {
+    var depth = 0
+    var previous: Character = " "
+    for c in text {
+      switch c {
+      case "(", "[": depth += 1
+      case ")", "]": depth -= 1
+      case " " where depth == 0:
+        if context != .sumTerm { return true }
+      case "+", "−":
+        if depth == 0 && previous == " " { return true }
+      default: break
+      }
+      previous = c
+    }
+    return false
   }
 
   func paren(_ s: String, _ latex: Bool) -> String { latex ? "\\left(\(s)\\right)" : "(\(s))" }

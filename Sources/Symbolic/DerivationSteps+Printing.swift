@@ -32,8 +32,11 @@ extension DerivationSteps {
   public func latex(_ e: Expression) -> String { latexReplacing(e.latex) }
 
   /// A printed expression with markers and dX replaced, as the content of a `<math>` element.
-  public func mathML(_ e: Expression) -> String {
-    var out = e.mathML
+  public func mathML(_ e: Expression) -> String { mathMLReplacing(e.mathML) }
+
+  /// MathML with markers and dX replaced.
+  private func mathMLReplacing(_ text: String) -> String {
+    var out = text
     let d = "<mi mathvariant=\"normal\">d</mi>"
     let dX = "<mrow>\(d)\(MathML.name(variable))</mrow>"
     let vec = MathML.functionName("vec") + MathML.op("\u{2061}")
@@ -161,15 +164,21 @@ extension DerivationSteps {
   /// The derivation as `<math>` elements, one per equation, and the rules as text.
   public var mathMLParts: [(equation: String, rules: [String])] {
     var parts: [(String, [String])] = []
+    // Long equations are <mtable> rows broken as the LaTeX rows are.
+    func equation(_ lhs: String, _ e: Expression, lhsWidth: Int) -> String {
+      mathMLReplacing(
+        Expression.mathMLEquation(
+          lhs: lhs, rhs: e, width: SymbolicDerivative.lineWidth, extraWidth: markerWidths, lhsWidth: lhsWidth))
+    }
     for s in steps {
-      let lhs = differentialOf(s.node).mathML
-      parts.append((MathML.math("<mrow>\(lhs)\(MathML.op("="))\(mathML(s.differentialForm))</mrow>"), []))
+      let (text, _, lhs) = differentialOf(s.node)
+      parts.append((equation(lhs, s.differentialForm, lhsWidth: text.count), []))
       let vecLHS = "<mrow>\(MathML.functionName("vec"))\(MathML.op("\u{2061}"))\(lhs)</mrow>"
-      parts.append((MathML.math("<mrow>\(vecLHS)\(MathML.op("="))\(mathML(s.vecForm))</mrow>"), s.rules.map(\.text)))
+      parts.append((equation(vecLHS, s.vecForm, lhsWidth: text.count + 4), s.rules.map(\.text)))
     }
     let f = isScalar ? "f" : "F"
     let dF = "<mrow><mi mathvariant=\"normal\">d</mi><mi>\(f)</mi></mrow>"
-    parts.append((MathML.math("<mrow>\(dF)\(MathML.op("="))\(mathML(differential))</mrow>"), []))
+    parts.append((equation(dF, differential, lhsWidth: 2), []))
     return parts
   }
 }

@@ -273,7 +273,15 @@ extension Expression {
   /// `lhs = rhs` as one `<math display="block">`, in `<mtable>` rows when it is long (broken
   /// as `latexRows`).
   public static func mathMLEquation(lhs: String, rhs: Expression, width: Int = 50) -> String {
-    let lines = rhs.printLines(width: width, firstLineWidth: max(8, width - 12))
+    mathMLEquation(lhs: lhs, rhs: rhs, width: width, extraWidth: [:], lhsWidth: 12)
+  }
+
+  /// - Parameters: as `latexRows`.
+  static func mathMLEquation(lhs: String, rhs: Expression, width: Int, extraWidth: [String: Int], lhsWidth: Int)
+    -> String
+  {
+    let lines = rhs.printLines(
+      width: max(12, width - max(0, lhsWidth - 12)), firstLineWidth: max(8, width - lhsWidth), extraWidth: extraWidth)
     if lines.count <= 1 {
       return MathML.math("<mrow>\(lhs)\(MathML.op("="))\(rhs.mathML)</mrow>")
     }

@@ -281,5 +281,12 @@ private func close(_ a: Matrix, _ b: Matrix, _ tol: Double = 1e-12) -> Bool {
     let unlabeled = StructuredMatrix.kronecker(.identity(2), .dense(x)) + .kronecker(.dense(x), .identity(2))
     #expect(unlabeled.structure.text == "(I₂ ⊗ M₁) + (M₂ ⊗ I₂)")
     #expect(unlabeled.structure.legend == ["M₁: 3×2 dense", "M₂: 3×2 dense"])
+    // A label that is an operation is parenthesized as an operand (not `I₂ ⊗ u ⊙ (1 − t)`),
+    // a name or a parenthesized form is not.
+    let g = Matrix.randomNormal(3, 1, seed: 2)
+    let hadamard = StructuredMatrix.dense(g, label: "u ⊙ (1 − t)", latex: "u \\odot (1 - t)")
+    #expect(StructuredMatrix.kronecker(.identity(2), hadamard).structure.text == "I₂ ⊗ (u ⊙ (1 − t))")
+    #expect(StructuredMatrix.kronecker(.identity(2), .dense(g, label: "(u − v)ᵀ")).structure.text == "I₂ ⊗ (u − v)ᵀ")
+    #expect(StructuredMatrix.kronecker(.identity(2), hadamard).structure.latex == "I_{2} \\otimes \\left(u \\odot (1 - t)\\right)")
   }
 }
