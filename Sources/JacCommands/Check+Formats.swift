@@ -52,7 +52,9 @@ struct CheckReport {
   /// how many were left out.
   static func shown(_ diagnoses: [Diagnosis], hideAnswer: Bool, fragments: [String]) -> ([Diagnosis], Int) {
     guard hideAnswer else { return (diagnoses, 0) }
-    let shown = diagnoses.filter { d in !fragments.contains { d.text.contains($0) || d.latex.contains($0) } }
+    let shown = diagnoses.filter { d in
+      !d.quotesDerivativeTerm && !fragments.contains { d.text.contains($0) || d.latex.contains($0) }
+    }
     return (shown, diagnoses.count - shown.count)
   }
 

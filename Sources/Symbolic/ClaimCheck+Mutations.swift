@@ -130,7 +130,8 @@ struct SlipCatalogue {
           diagnosis: Diagnosis(
             kind: "dropped-term", where: node.plainText,
             [.words("the claim misses the term ")] + shownTerm + [.words("of the derivative of "), .math(node)] + through
-              + [.words(": each path adds its term (the += of backpropagation), and the claim equals the truth without it")]),
+              + [.words(": each path adds its term (the += of backpropagation), and the claim equals the truth without it")],
+            quotesDerivativeTerm: !shownTerm.isEmpty),
           priority: 5))
     }
     // Flip its sign.
@@ -147,7 +148,10 @@ struct SlipCatalogue {
     slips.append(
       DerivationSlip(
         site: site, node: node, transform: replacing { t, _, _ in Term(negative: !t.negative, expression: t.expression) },
-        diagnosis: Diagnosis(kind: "sign", where: node.plainText, signParts), priority: nodeName != nil ? 6 : 7))
+        diagnosis: Diagnosis(
+          kind: "sign", where: node.plainText, signParts,
+          quotesDerivativeTerm: terms.count != 1 && !shownTerm.isEmpty),
+        priority: nodeName != nil ? 6 : 7))
 
     guard let l = local, let c = child, let jc = childJacobian, let ls = shape(l) else { return }
     let lShown = display(l)

@@ -16,22 +16,28 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
   /// The pieces the sentence was made of, so that it can be said again at other sizes
   /// (`resized`); empty for a sentence given as text.
   let parts: [Part]
+  /// Whether the sentence quotes a term of the true derivative ("the claim misses the term xᵀA
+  /// of the derivative of …"): such a sentence gives part of the answer away, and an exercise
+  /// (`jac check --hide-answer`) withholds it.
+  public let quotesDerivativeTerm: Bool
 
-  public init(kind: String, where location: String, text: String, latex: String) {
+  public init(kind: String, where location: String, text: String, latex: String, quotesDerivativeTerm: Bool = false) {
     self.kind = kind
     self.where = location
     self.text = text
     self.latex = latex
     parts = []
+    self.quotesDerivativeTerm = quotesDerivativeTerm
   }
 
   /// A sentence from words and mathematics, printed with the sizes as `SizeSymbols` says them now.
-  init(kind: String, where location: String, _ parts: [Diagnosis.Part]) {
+  init(kind: String, where location: String, _ parts: [Diagnosis.Part], quotesDerivativeTerm: Bool = false) {
     self.kind = kind
     self.where = location
     text = parts.map(\.text).joined()
     latex = parts.map(\.latex).joined()
     self.parts = parts
+    self.quotesDerivativeTerm = quotesDerivativeTerm
   }
 
   public static func == (a: Diagnosis, b: Diagnosis) -> Bool {
@@ -55,7 +61,7 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
   /// given as text is returned as it is.
   public func resized(_ size: (Int) -> Int) -> Diagnosis {
     guard !parts.isEmpty else { return self }
-    return Diagnosis(kind: kind, where: self.where, parts.map { $0.resized(size) })
+    return Diagnosis(kind: kind, where: self.where, parts.map { $0.resized(size) }, quotesDerivativeTerm: quotesDerivativeTerm)
   }
 
   /// Two diagnoses that hold together.
@@ -65,10 +71,12 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
       return Diagnosis(
         kind: kind + "+" + other.kind, where: location,
         text: "two slips: " + text + "; and " + other.text,
-        latex: "two slips: " + latex + "; and " + other.latex)
+        latex: "two slips: " + latex + "; and " + other.latex,
+        quotesDerivativeTerm: quotesDerivativeTerm || other.quotesDerivativeTerm)
     }
     return Diagnosis(
-      kind: kind + "+" + other.kind, where: location, [.words("two slips: ")] + parts + [.words("; and ")] + other.parts)
+      kind: kind + "+" + other.kind, where: location, [.words("two slips: ")] + parts + [.words("; and ")] + other.parts,
+      quotesDerivativeTerm: quotesDerivativeTerm || other.quotesDerivativeTerm)
   }
 
   /// A piece of a diagnosis sentence.

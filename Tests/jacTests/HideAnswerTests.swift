@@ -31,6 +31,22 @@ import Testing
     }
   }
 
+  /// A diagnosis that quotes a term of the true derivative which does not appear in its
+  /// simplified form (x'*A*x: the truth prints as xᵀ(A + Aᵀ), the forgotten path's term is xᵀA)
+  /// is withheld too, in every format; without the flag it is shown.
+  @Test func diagnosesQuotingADerivativeTermAreWithheld() throws {
+    for format in ["text", "latex", "mathml", "json"] {
+      let args = ["check", "x'*A*x", "--wrt", "x", "--dims", "x=3x1,A=3x3", "--claim", "x'*A", "--format", format]
+      let shown = try JacRunner.run(args)
+      let hidden = try JacRunner.run(args + ["--hide-answer"])
+      #expect(shown.status == 1 && hidden.status == 1, "\(format): \(hidden.stderr)")
+      #expect(shown.stdout.contains("misses the term"), "\(format): the forgotten path is diagnosed:\n\(shown.stdout)")
+      #expect(!hidden.stdout.contains("misses the term"), "\(format): the term is quoted:\n\(hidden.stdout)")
+      let counted = format == "json" ? "\"diagnosesWithheld\":1" : "withheld"
+      #expect(hidden.stdout.contains(counted), "\(format): the withheld diagnosis is counted:\n\(hidden.stdout)")
+    }
+  }
+
   @Test func symbolicSizesHideTheTruthInEveryFormat() throws {
     let dims = "X=mxn"
     let truth = try JacRunner.run(["derive", "X'*X", "--wrt", "X", "--dims", dims, "--format", "json"])
