@@ -81,10 +81,6 @@ struct CheckReport {
     "the claim is \(result.claimShape) but the derivative in this layout is \(result.expectedShape)"
   }
 
-  private var withheldSentence: String {
-    "a diagnosis that quotes part of the true derivative is withheld (--hide-answer)"
-  }
-
   // MARK: Text
 
   var text: String {
@@ -96,17 +92,14 @@ struct CheckReport {
         lines.append(
           "largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
             + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):")
-        for w in c.worst {
-          lines.append(
-            "  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
-        }
+        lines += CheckReport.worstEntryLines(c.worst, variable: v)
       } else {
         lines.append(shapeSentence)
       }
       let (shown, withheld) = shownDiagnoses
       if result.diagnoses.isEmpty { lines.append("diagnosis: " + noneMatchedSentence) }
       for s in shown { lines.append("diagnosis: \(s.text)") }
-      if withheld > 0 { lines.append("diagnosis: " + withheldSentence) }
+      if withheld > 0 { lines.append("diagnosis: " + CheckReport.withheldSentence) }
     }
     if !hideAnswer {
       lines.append("truth (numerator layout, \(d.outputShape.count)×\(d.inputShape.count)): \(d.jacobian.unicodeText)")
@@ -137,15 +130,7 @@ struct CheckReport {
             "Largest absolute error $\(Markup.latexNumber(sci(c.maxAbsError)))$, relative "
               + "$\(Markup.latexNumber(sci(c.maxRelError)))$; worst entries above the tolerance "
               + "$\(Markup.latexNumber(sci(c.tolerance.bound(scale: c.scale))))$:"))
-        var table = ["\\begin{tabular}{lrr}", "entry & expected & claimed \\\\ \\hline"]
-        let x = Expression.variable(v).latex
-        for w in c.worst {
-          table.append(
-            "$\\partial F_{\(w.p),\(w.q)} / \\partial {\(x)}_{\(w.i),\(w.j)}$ & "
-              + "$\(Markup.latexNumber(Check.number(w.expected)))$ & $\(Markup.latexNumber(Check.number(w.actual)))$ \\\\")
-        }
-        table.append("\\end{tabular}")
-        out.append(table.joined(separator: "\n") + "\n")
+        out.append(CheckReport.worstEntriesLaTeX(c.worst, variable: v))
       } else {
         out.append(Markup.latexParagraph(Markup.latexText(shapeSentence.prefix(1).uppercased() + shapeSentence.dropFirst()) + "."))
       }
@@ -153,7 +138,7 @@ struct CheckReport {
       // Diagnoses with their mathematics in `$…$` (Diagnosis.latex), made ASCII.
       var items = shown.map { Markup.latexASCII($0.latex) }
       if result.diagnoses.isEmpty { items.append(Markup.latexText(noneMatchedSentence)) }
-      if withheld > 0 { items.append(Markup.latexText(withheldSentence)) }
+      if withheld > 0 { items.append(Markup.latexText(CheckReport.withheldSentence)) }
       out.append(Markup.latexParagraph("\\textbf{Diagnosis:}"))
       out.append((["\\begin{itemize}"] + items.map { "\\item \($0)" } + ["\\end{itemize}"]).joined(separator: "\n") + "\n")
     }
@@ -183,24 +168,14 @@ struct CheckReport {
           Markup.paragraph(
             "Largest absolute error \(sci(c.maxAbsError)), relative \(sci(c.maxRelError)); worst entries above the "
               + "tolerance \(sci(c.tolerance.bound(scale: c.scale))):"))
-        let x = MathML.name(v)
-        let rows: [[String]] = c.worst.map { w in
-          let entry =
-            "<mfrac><mrow>\(MathML.op("∂"))<msub><mi>F</mi><mrow><mn>\(w.p)</mn>\(MathML.op(","))<mn>\(w.q)</mn></mrow></msub></mrow>"
-            + "<mrow>\(MathML.op("∂"))<msub>\(x)<mrow><mn>\(w.i)</mn>\(MathML.op(","))<mn>\(w.j)</mn></mrow></msub></mrow></mfrac>"
-          return [
-            MathML.math(entry, display: false), Markup.mathMLNumber(Check.number(w.expected)),
-            Markup.mathMLNumber(Check.number(w.actual)),
-          ]
-        }
-        parts.append(Markup.table(header: ["entry", "expected", "claimed"], rows: rows))
+        parts.append(CheckReport.worstEntriesMathML(c.worst, variable: v))
       } else {
         parts.append(Markup.paragraph(shapeSentence))
       }
       let (shown, withheld) = shownDiagnoses
       var sentences = shown.map(\.text)
       if result.diagnoses.isEmpty { sentences.append(noneMatchedSentence) }
-      if withheld > 0 { sentences.append(withheldSentence) }
+      if withheld > 0 { sentences.append(CheckReport.withheldSentence) }
       for s in sentences { parts.append(Markup.paragraph(markup: "<strong>Diagnosis:</strong> " + MathML.escape(s) + ".")) }
     }
     if !hideAnswer {

@@ -131,7 +131,6 @@ struct SymbolicCheckReport {
     return "\(run.pointDescription(run.instantiations[i])): " + (r.holds ? "holds" : "WRONG") + error
   }
 
-  private var withheldSentence: String { "a diagnosis that quotes part of the true derivative is withheld (--hide-answer)" }
 
   /// The shapes at the failing instantiation `f`, said with the symbols.
   private func shapeSentence(_ f: Int) -> String {
@@ -152,15 +151,13 @@ struct SymbolicCheckReport {
       let r = results[f]
       if let c = r.comparison {
         lines.append("worst entries at \(at[f]):")
-        for w in c.worst {
-          lines.append("  ∂F[\(w.p),\(w.q)]/∂\(v)[\(w.i),\(w.j)]: expected \(Check.number(w.expected)), claimed \(Check.number(w.actual))")
-        }
+        lines += CheckReport.worstEntryLines(c.worst, variable: v)
       } else {
         lines.append(shapeSentence(f))
       }
       let (shown, withheld) = shownDiagnoses
       lines += shown.map { "diagnosis: \($0.text)" }
-      if withheld > 0 { lines.append("diagnosis: " + withheldSentence) }
+      if withheld > 0 { lines.append("diagnosis: " + CheckReport.withheldSentence) }
     }
     if !hideAnswer {
       run.named {
@@ -199,21 +196,13 @@ struct SymbolicCheckReport {
       let r = results[f]
       if let c = r.comparison {
         out.append(Markup.latexParagraph("Worst entries at " + Markup.latexText(at[f]) + ":"))
-        var rows = ["\\begin{tabular}{lrr}", "entry & expected & claimed \\\\ \\hline"]
-        let x = MatrixExpression.variable(v).latex
-        for w in c.worst {
-          rows.append(
-            "$\\partial F_{\(w.p),\(w.q)} / \\partial {\(x)}_{\(w.i),\(w.j)}$ & "
-              + "$\(Markup.latexNumber(Check.number(w.expected)))$ & $\(Markup.latexNumber(Check.number(w.actual)))$ \\\\")
-        }
-        rows.append("\\end{tabular}")
-        out.append(rows.joined(separator: "\n") + "\n")
+        out.append(CheckReport.worstEntriesLaTeX(c.worst, variable: v))
       } else {
         out.append(Markup.latexParagraph(Markup.latexText(shapeSentence(f)) + "."))
       }
       let (shown, withheld) = shownDiagnoses
       var items = shown.map { Markup.latexASCII($0.latex) }
-      if withheld > 0 { items.append(Markup.latexText(withheldSentence)) }
+      if withheld > 0 { items.append(Markup.latexText(CheckReport.withheldSentence)) }
       if !items.isEmpty {
         out.append(Markup.latexParagraph("\\textbf{Diagnosis:}"))
         out.append((["\\begin{itemize}"] + items.map { "\\item \($0)" } + ["\\end{itemize}"]).joined(separator: "\n") + "\n")
@@ -254,23 +243,13 @@ struct SymbolicCheckReport {
       let r = results[f]
       if let c = r.comparison {
         parts.append(Markup.paragraph("Worst entries at \(at[f]):"))
-        let x = MathML.name(v)
-        let rows: [[String]] = c.worst.map { w in
-          let entry =
-            "<mfrac><mrow>\(MathML.op("∂"))<msub><mi>F</mi><mrow><mn>\(w.p)</mn>\(MathML.op(","))<mn>\(w.q)</mn></mrow></msub></mrow>"
-            + "<mrow>\(MathML.op("∂"))<msub>\(x)<mrow><mn>\(w.i)</mn>\(MathML.op(","))<mn>\(w.j)</mn></mrow></msub></mrow></mfrac>"
-          return [
-            MathML.math(entry, display: false), Markup.mathMLNumber(Check.number(w.expected)),
-            Markup.mathMLNumber(Check.number(w.actual)),
-          ]
-        }
-        parts.append(Markup.table(header: ["entry", "expected", "claimed"], rows: rows))
+        parts.append(CheckReport.worstEntriesMathML(c.worst, variable: v))
       } else {
         parts.append(Markup.paragraph(shapeSentence(f)))
       }
       let (shown, withheld) = shownDiagnoses
       var sentences = shown.map(\.text)
-      if withheld > 0 { sentences.append(withheldSentence) }
+      if withheld > 0 { sentences.append(CheckReport.withheldSentence) }
       for s in sentences { parts.append(Markup.paragraph(markup: "<strong>Diagnosis:</strong> " + MathML.escape(s) + ".")) }
     }
     if !hideAnswer {
