@@ -65,13 +65,16 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case text, latex, mathml, json
 }
 
-/// `m,n` (or `mxn`) into a shape, with a one-sentence error naming the flag.
-func parseShape(_ text: String, flag: String) throws -> Shape {
-  let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" || $0 == "×" }).map {
+/// `m,n` (or `mxn`) into a shape, with a one-sentence error naming the flag. With `column`, a
+/// single size `n` is the column n×1 (as `--dims x=n` is with a size symbol).
+func parseShape(_ text: String, flag: String, column: Bool = false) throws -> Shape {
+  let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "," || $0 == "x" || $0 == "×" }).map {
     Int($0.trimmingCharacters(in: .whitespaces))
   }
-  guard parts.count == 2, let r = parts[0], let c = parts[1], r > 0, c > 0, r <= 1 << 24, c <= 1 << 24 else {
-    throw CLIError("\(flag) '\(text)' is not a shape like 3,2 (two positive integers)")
+  let sizes = column && parts.count == 1 ? parts + [1] : parts
+  guard sizes.count == 2, let r = sizes[0], let c = sizes[1], r > 0, c > 0, r <= 1 << 24, c <= 1 << 24 else {
+    let form = column ? "3x2 or 3 (a column, 3×1)" : "3,2"
+    throw CLIError("\(flag) '\(text)' is not a shape like \(form) (positive integers)")
   }
   return Shape(r, c)
 }

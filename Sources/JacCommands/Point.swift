@@ -33,7 +33,7 @@ struct PointOptions: ParsableArguments {
     let assumptions = try assumptions()
     var shapes: [String: Shape] = [:]
     for (name, text) in try parseAssignments(dims, flag: "--dims") {
-      shapes[name] = try parseShape(text, flag: "--dims \(name)")
+      shapes[name] = try parseShape(text, flag: "--dims \(name)", column: true)
     }
     var point: [String: Matrix] = [:]
     for (name, m, source) in try loadValues() {

@@ -46,7 +46,7 @@ struct SymbolicSizes {
     var hasSymbols = false
     var invalid: (name: String, value: String)? = nil
     for (name, value) in try parseAssignments(text, flag: "--dims") {
-      let parts = value.split(whereSeparator: { $0 == "x" || $0 == "×" || $0 == "," }).map {
+      let parts = value.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "×" || $0 == "," }).map {
         $0.trimmingCharacters(in: .whitespaces)
       }
       func size(_ s: String) -> SizeTerm? {

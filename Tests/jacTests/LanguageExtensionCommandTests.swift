@@ -30,6 +30,32 @@ import Testing
     #expect(wrong.stdout.contains("WRONG"))
   }
 
+  /// `--dims z=3` is the column z 3×1, as `z=n` is n×1 with a size symbol: the Jacobian of
+  /// sum(1 − tanh(z).^2) is −2·(tanh z ⊙ (1 − tanh² z))ᵀ, compared with NumPy's closed form at the
+  /// values given; a trailing or leading separator (`3x`, `x3`, `nx`) is still not a shape.
+  @Test func singleSizeIsAColumn() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try JacRunner.run([
+      "derive", "sum(1 - tanh(z).^2)", "--wrt", "z", "--dims", "z=3", "--values", "z=[0.3;-1.2;2]",
+      "--jacobian-out", "\(dir)/j.npy",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("z 3×1"), "\(r.stdout)")
+    let verdict = try JacRunner.python("""
+      import numpy as np
+      z = np.array([0.3, -1.2, 2.0]); t = np.tanh(z)
+      j = np.load('\(dir)/j.npy')
+      print(j.shape == (1, 3) and np.allclose(j, (-2 * t * (1 - t**2))[None, :], rtol=1e-12, atol=0))
+      """)
+    #expect(verdict == "True")
+    for bad in ["z=3x", "z=x3", "z=nx", "z=0"] {
+      let refused = try JacRunner.run(["derive", "sum(z)", "--wrt", "z", "--dims", bad])
+      #expect(refused.status == 2, "\(bad): \(refused.stdout)")
+      #expect(refused.stderr.contains("is not a shape"), "\(bad): \(refused.stderr)")
+    }
+  }
+
   /// A missing option value is still reported (the next option is not swallowed as a value),
   /// and a misspelt option is an unknown option, not an expression.
   @Test func leadingMinusKeepsOptionErrors() throws {
