@@ -177,6 +177,27 @@ struct SlipCatalogue {
           diagnosis: Diagnosis(kind: kind, where: node.plainText, parts),
           priority: kind == "missing-factor" ? 8 : (kind == "missing-derivative" ? 1 : 2)))
     }
+    // A wrong derivative of an elementwise function: f itself, f′ said in terms of the output
+    // but evaluated at the input (1 − a² for tanh, where the textbook's 1 − y² means y = tanh a),
+    // or a part of f′ missing (1 − tanh a, σ(a) without 1 − σ(a)).
+    if case .elementwise(let f, let a) = node, let sa = shape(a) {
+      let right = display(ForwardDifferentiator.derivative(of: f, at: a, shape: sa))
+      for wrong in SlipCatalogue.wrongDerivatives(of: f, at: a) {
+        let wrongLocal: Expression = sa.isScalar ? wrong.value : .diag(.vec(wrong.value))
+        guard shape(wrongLocal) == ls else { continue }
+        slips.append(
+          DerivationSlip(
+            site: site, node: node,
+            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(wrongLocal, $0)) } },
+            diagnosis: Diagnosis(
+              kind: "wrong-derivative", where: node.plainText,
+              [
+                .words("the derivative of \(f.name) at "), .math(a), .words(" is taken as "), .math(display(wrong.value)),
+                .words(wrong.reason + "; it is "), .math(right),
+              ]),
+            priority: 1))
+      }
+    }
     // The chain rule stopped early: L without the derivative of the child (possible when L alone
     // has the term's shape).
     if let js = shape(jc), js.isSquare, !ls.isScalar || js.isScalar {
@@ -284,6 +305,31 @@ struct SlipCatalogue {
     case .power(let a, let p) where p.scalarConstant != nil: return ("^\(p.plainText)", a)
     default: return nil
     }
+  }
+
+  /// The wrong derivatives of f at a that students write, each with the reason in words: f itself
+  /// (for every f whose derivative is not f); the derivative written through the output y = f(a)
+  /// (tanh′ = 1 − y², σ′ = y(1 − y), exp′ = y) but with a put for y; and a part left out (the
+  /// square of 1 − tanh², the factor 1 − σ of σ(1 − σ), which for σ is "f itself").
+  static func wrongDerivatives(of f: ElementwiseFunction, at a: Expression) -> [(value: Expression, reason: String)] {
+    let one: Expression = 1
+    var wrong: [(value: Expression, reason: String)] = []
+    switch f {
+    case .exp, .heaviside, .sign: break
+    case .sigmoid: wrong.append((.sigmoid(a), ", without its factor 1 − sigmoid(…)"))
+    default: wrong.append((.elementwise(f, a), ", \(f.name) itself"))
+    }
+    switch f {
+    case .tanh:
+      wrong.append((one - .elementwisePower(a, 2), ", the rule 1 − y² applied to the argument instead of to y = tanh(…)"))
+      wrong.append((one - .tanh(a), ", without the square"))
+    case .sigmoid:
+      wrong.append((.hadamard(a, one - a), ", the rule y(1 − y) applied to the argument instead of to y = sigmoid(…)"))
+    case .exp:
+      wrong.append((a, ", the rule exp′ = y applied to the argument instead of to y = exp(…)"))
+    default: break
+    }
+    return wrong
   }
 
   static func commutations(in e: Expression) -> [(Int, Int)] {

@@ -109,7 +109,7 @@ let diagnosisSlips: [TableClaim] = [
   TableClaim(expression: net, wrt: "W3", dims: netDims, claim: "2*\(r)*\(h2)'", layout: .shape, kind: "scaled"),
   // CS231n's neuron.
   TableClaim(expression: neuron, wrt: "w", dims: neuronDims, claim: "x", layout: .shape, kind: "missing-derivative"),
-  TableClaim(expression: neuron, wrt: "w", dims: neuronDims, claim: "\(sig)*x", layout: .shape, kind: "proportional"),
+  TableClaim(expression: neuron, wrt: "w", dims: neuronDims, claim: "\(sig)*x", layout: .shape, kind: "wrong-derivative"),
   TableClaim(
     expression: neuron, wrt: "x", dims: neuronDims, claim: "\(sig)*(1-\(sig))*w'", layout: .shape, kind: "gradient-transpose"),
   TableClaim(expression: neuron, wrt: "b", dims: neuronDims, claim: "-\(sig)*(1-\(sig))", layout: .shape, kind: "sign"),
@@ -148,6 +148,24 @@ let diagnosisSlips: [TableClaim] = [
   TableClaim(expression: window, wrt: "W", dims: windowDims, claim: "(u.*\(dtanh))*x'", kind: "shape"),
   TableClaim(expression: "u'*relu(W*x+b)", wrt: "W", dims: windowDims, claim: "u*x'", layout: .shape, kind: "missing-derivative"),
   TableClaim(expression: "u'*relu(W*x+b)", wrt: "x", dims: windowDims, claim: "W'*u", layout: .shape, kind: "missing-derivative"),
+  // A wrong derivative of an elementwise function: tanh′ as 1 − tanh (no square), as tanh itself,
+  // or as 1 − a² with the pre-activation a put for y = tanh(a); σ′ as σ alone or a(1 − a).
+  TableClaim(
+    expression: window, wrt: "W", dims: windowDims, claim: "(u.*(1-tanh(W*x+b)))*x'", layout: .shape, kind: "wrong-derivative"),
+  TableClaim(
+    expression: window, wrt: "x", dims: windowDims, claim: "W'*(u.*tanh(W*x+b))", layout: .shape, kind: "wrong-derivative"),
+  TableClaim(
+    expression: window, wrt: "b", dims: windowDims, claim: "u.*(1-(W*x+b).^2)", layout: .shape, kind: "wrong-derivative"),
+  TableClaim(
+    expression: net, wrt: "W2", dims: netDims, claim: "((W3'*\(r)).*(ones(3,1)-tanh(W2*\(h1))))*\(h1)'", layout: .shape,
+    kind: "wrong-derivative"),
+  TableClaim(
+    expression: "sum(sigmoid(W*x))", wrt: "W", dims: "W=3x2,x=2x1", claim: "sigmoid(W*x)*x'", layout: .shape,
+    kind: "wrong-derivative"),
+  TableClaim(
+    expression: "sum(sigmoid(W*x))", wrt: "W", dims: "W=3x2,x=2x1", claim: "((W*x).*(1-W*x))*x'", layout: .shape,
+    kind: "wrong-derivative"),
+  TableClaim(expression: "sum(exp(A*x))", wrt: "x", dims: "A=3x2,x=2x1", claim: "A'*(A*x)", layout: .shape, kind: "wrong-derivative"),
   // Softmax cross-entropy.
   TableClaim(expression: xent, wrt: "z", dims: "z=5x1,y=5x1", claim: "softmax(z)-y", layout: .shape, kind: "assumption"),
   TableClaim(
@@ -275,6 +293,23 @@ let diagnosisRightAnswers: [TableClaim] = [
     #expect(d.text.hasPrefix("the derivative of tanh at W x + b is missing: the claim equals the truth without diag("))
     #expect(d.where == "tanh(W*x+b)")
     #expect(d.latex.contains("$\\operatorname{diag}"), "\(d.latex)")
+  }
+
+  /// A wrong local derivative is said as such, first, with what was written and what belongs:
+  /// tanh′ without its square, and the sigmoid neuron's σ without 1 − σ (a claim also proportional
+  /// to the truth, but the slip is the more specific explanation).
+  @Test func wrongActivationDerivativeIsNamedFirst() throws {
+    let tanhSlip = TableClaim(
+      expression: window, wrt: "W", dims: windowDims, claim: "(u.*(1-tanh(W*x+b)))*x'", layout: .shape)
+    let t = try #require(try tanhSlip.check().0.diagnoses.first)
+    #expect(t.kind == "wrong-derivative")
+    #expect(
+      t.text == "the derivative of tanh at W x + b is taken as 1 − tanh(W x + b), without the square; it is 1 − tanh²(W x + b)",
+      "\(t.text)")
+    let sigmoidSlip = TableClaim(expression: neuron, wrt: "w", dims: neuronDims, claim: "\(sig)*x", layout: .shape)
+    let s = try #require(try sigmoidSlip.check().0.diagnoses.first)
+    #expect(s.kind == "wrong-derivative", "\(s.text)")
+    #expect(s.text.contains("without its factor 1 − sigmoid(…)"), "\(s.text)")
   }
 
   /// A 1×1 function's wrong claim is no longer "a factor is off": a number that is no slip gets
