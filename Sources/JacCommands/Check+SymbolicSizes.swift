@@ -7,6 +7,23 @@ extension Check {
   /// `jac check` with size symbols in `--dims`: each claim (which may write sizes with the
   /// symbols, `kron(I(n),R')`) is read and compared at each small instantiation
   /// (`SymbolicSizes.instantiations`); it holds only if it holds at every one. Printed in every format by `SymbolicCheckReport`, the verdict first.
+  /// A claim whose products or sums do not fit at the sizes of the symbols: one sentence in the
+  /// symbols (`2*A is n×m and A*x-b is m×1`), with the transposes that mend it at the first
+  /// instantiation (`transposeHint`).
+  private func requireConformingClaim(_ text: String, variable v: String, run: SymbolicRun) throws {
+    let generic = try SizeSymbols.$values.withValue(run.generic.values) { try parseExpression(text, role: "claim") }
+    do {
+      _ = try generic.shape(in: run.sizes.dims(run.generic.values), maximumEntries: .max)
+    } catch {
+      if case .unknownVariable = error { return }
+      guard let inst = run.instantiations.first else { return }
+      let (di, values) = try run.numeric(v, at: inst)
+      let c = try SizeSymbols.$values.withValue(inst) { try parseExpression(text, role: "claim") }
+      throw CLIError(
+        "the claim does not conform: " + run.named { error.description } + transposeHint(c, di, values, layout: layout.layout))
+    }
+  }
+
   /// Prints the report, or returns the JSON output; and whether every claim holds.
   func runSymbolic(_ sizes: SymbolicSizes) throws -> (json: CheckOutput?, holds: Bool) {
     if !claimFile.isEmpty {
@@ -29,6 +46,7 @@ extension Check {
     defer { if wrapMathML { print("</div>") } }
     for (k, v) in run.variables.enumerated() {
       let d = try run.genericDerivative(v)
+      try requireConformingClaim(claim[k], variable: v, run: run)
       var results: [ClaimCheck] = []
       var instantiated: [SymbolicDerivative] = []
       for inst in run.instantiations {

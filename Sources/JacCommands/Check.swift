@@ -128,6 +128,30 @@ struct Check: ParsableCommand {
     return (.checks(ChecksRecord(expression: expression, wrt: names, holds: allHold, checks: records)), allHold)
   }
 
+  /// For a claim whose products or sums do not conform: the single transposes that make it
+  /// conform and hold at the point ("; with A' in place of the first A it conforms and holds"),
+  /// or "" when none does. With `--hide-answer` the place is not named.
+  func transposeHint(
+    _ claim: MatrixExpression, _ d: SymbolicDerivative, _ values: [String: Matrix], layout: JacobianLayout
+  ) -> String {
+    let dims = values.mapValues(\.shape)
+    // The smallest sub-expression first: "A' in place of A" before "(2*A)' in place of 2*A".
+    let repairs = claim.transposeRepairs(dims: dims).enumerated().sorted {
+      ($0.element.changed.nodeCount, $0.offset) < ($1.element.changed.nodeCount, $1.offset)
+    }.map(\.element)
+    let holding = repairs.prefix(8).filter { repair in
+      guard let value = try? repair.result.evaluate(values),
+        let check = try? ClaimCheck(
+          claim: value, layout: layout, derivative: d, values: values, tolerance: tolerance,
+          claimExpression: repair.result, seed: point.seed, diagnose: false)
+      else { return false }
+      return check.holds
+    }
+    guard let first = holding.first else { return "" }
+    if hideAnswer { return "; one transpose in it would make it conform and hold" }
+    return "; with \(first.sentence) it conforms and holds: a transpose is missing"
+  }
+
   /// Checks the claim for one variable: prints the report, or returns the JSON record; and
   /// whether the claim holds.
   private func checkOne(
@@ -143,6 +167,13 @@ struct Check: ParsableCommand {
     var claimed: Matrix
     var claimMagnitude = 0.0
     if let c = claimExpression {
+      do {
+        _ = try c.shape(in: values.mapValues(\.shape), maximumEntries: .max)
+      } catch {
+        if case .unknownVariable = error {} else {
+          throw CLIError("the claim does not conform: \(error)" + transposeHint(c, d, values, layout: readLayout))
+        }
+      }
       claimed = try c.evaluate(values)
       claimMagnitude = try c.termMagnitude(at: values)
     } else {

@@ -48,11 +48,13 @@ public struct ClaimCheck: Sendable {
   ///     are then confirmed at a second random point drawn from `seed`, and assumption hints are
   ///     tried; without it (a claim read from a file) they rest on the one point.
   ///   - seed: the seed of that second point.
+  ///   - diagnose: false to give the verdict only (no search for what a wrong claim is).
   /// - Throws: when the claim or the truth has a NaN or infinite entry. A claim of the wrong
   ///   shape does not hold (its diagnosis names the shapes that fit each layout).
   public init(
     claim: Matrix, layout: JacobianLayout, derivative: SymbolicDerivative, values: [String: Matrix],
-    tolerance: Double = 1e-8, claimMagnitude: Double = 0, claimExpression: Expression? = nil, seed: UInt64 = 1
+    tolerance: Double = 1e-8, claimMagnitude: Double = 0, claimExpression: Expression? = nil, seed: UInt64 = 1,
+    diagnose: Bool = true
   ) throws {
     guard tolerance.isFinite, tolerance >= 0 else {
       throw DerivativeError("the tolerance must be a finite non-negative number, not \(tolerance)")
@@ -117,7 +119,7 @@ public struct ClaimCheck: Sendable {
       holds = false
       comparison = nil
     }
-    guard !holds else {
+    guard !holds, diagnose else {
       diagnoses = []
       mutationCount = 0
       return
