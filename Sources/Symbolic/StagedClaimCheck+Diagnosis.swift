@@ -36,7 +36,7 @@ extension StagedClaimCheck {
     value x: Matrix, expected e: Matrix, adjoint: String, shape: Shape, meant: ProgramBackward.Contribution?,
     matchedBefore: [(c: ProgramBackward.Contribution, value: Matrix)],
     all: [String: [(c: ProgramBackward.Contribution, value: Matrix)]], values: [String: Matrix],
-    close: (Matrix, Matrix) -> Bool, swapped: () -> String? = { nil }
+    close: (Matrix, Matrix) -> Bool, wrongDerivative: () -> String? = { nil }, swapped: () -> String? = { nil }
   ) -> [String] {
     var found: [String] = []
     let name = String(adjoint.dropFirst())
@@ -100,8 +100,31 @@ extension StagedClaimCheck {
       }
     }
     if found.isEmpty, let swap = swapped() { found.append(swap) }
+    if found.isEmpty, let wrong = wrongDerivative() { found.append(wrong) }
     if found.isEmpty, let factor { found.append(factor) }
     return found
+  }
+
+  /// A wrong local derivative of an elementwise statement `v = f(u)` in the line for du: the line
+  /// equals dv ⊙ g(u) for one of the wrong derivatives g students write (`SlipCatalogue`: f itself,
+  /// tanh′ without its square, the output rule 1 − y² applied to u).
+  static func wrongLocalDerivative(
+    value x: Matrix, adjoint: String, meant: ProgramBackward.Contribution?, program: Program, values: [String: Matrix],
+    close: (Matrix, Matrix) -> Bool
+  ) -> String? {
+    guard let meant, let statement = program.statement(named: meant.from),
+      case .elementwise(let f, let a) = statement.expression, a == .variable(String(adjoint.dropFirst())),
+      let upstream = values["d" + meant.from], let u = values[String(adjoint.dropFirst())]
+    else { return nil }
+    for wrong in SlipCatalogue.wrongDerivatives(of: f, at: a) {
+      guard let g = try? evaluate(wrong.value, values, line: statement.line), g.shape == upstream.shape,
+        let product = try? upstream.hadamard(g), close(x, product)
+      else { continue }
+      let right = ForwardDifferentiator.derivative(of: f, at: a, shape: u.shape)
+      return "the local derivative of \(meant.from) = \(statement.expression.plainText) (program line \(statement.line)) is "
+        + "taken as \(wrong.value.plainText)\(wrong.reason); it is \(right.plainText)"
+    }
+    return nil
   }
 
   /// A forward name read in place of another of the same shape (`1 - h.^2` for `1 - z.^2`): the

@@ -217,6 +217,11 @@ public struct StagedClaimCheck: Sendable {
           value: value, expected: expectedValue, adjoint: name, shape: shape, meant: meant.map { candidates[$0].c },
           matchedBefore: (allContributions[name] ?? []).filter { a in !candidates.contains { $0.c.line == a.c.line && $0.c.from == a.c.from } },
           all: allContributions, values: values.merging(local) { _, new in new }, close: close,
+          wrongDerivative: {
+            StagedClaimCheck.wrongLocalDerivative(
+              value: value, adjoint: name, meant: meant.map { candidates[$0].c }, program: program,
+              values: forward.merging(claimed) { _, adjoint in adjoint }, close: close)
+          },
           swapped: {
             StagedClaimCheck.swappedName(
               statement.expression, local: local, forward: forward, program: program, expected: expectedValue, close: close)
