@@ -14,6 +14,29 @@ enum SizeResolution {
   /// Size symbols.
   case symbolic(SymbolicSizes)
 
+  /// `; AX is one name: write A*X for the product` when a variable's name is other names written
+  /// together (`XᵀAX` for `Xᵀ*A*X`): names are letters and digits, so `AX` is one name.
+  static func runTogetherHint(_ variables: [String], known: Set<String>) -> String {
+    for v in variables where !known.contains(v) {
+      // The shortest split of v into known names, by dynamic programming over its prefixes.
+      let chars = Array(v)
+      var best: [[String]?] = Array(repeating: nil, count: chars.count + 1)
+      best[0] = []
+      for end in 1...chars.count {
+        for start in 0..<end {
+          guard let head = best[start] else { continue }
+          let part = String(chars[start..<end])
+          guard known.contains(part), best[end] == nil || best[end]!.count > head.count + 1 else { continue }
+          best[end] = head + [part]
+        }
+      }
+      if let parts = best[chars.count], parts.count >= 2 {
+        return "; \(v) is one name: write \(parts.joined(separator: "*")) for the product"
+      }
+    }
+    return ""
+  }
+
   /// The sizes of `expression`'s variables under `point`'s `--dims`, `--values`, `--assume`.
   static func resolve(_ expression: MatrixExpression, point: PointOptions) throws -> SizeResolution {
     let parsed = try SymbolicSizes.parseDims(point.dims)
@@ -26,7 +49,8 @@ enum SizeResolution {
     if let stray = parsed.shapes.keys.sorted().first(where: { !expression.variables.contains($0) }) {
       throw CLIError(
         "--dims gives \(stray) a shape, but \(stray) is not a variable of the expression (its variables: "
-          + expression.variables.joined(separator: ", ") + ")")
+          + expression.variables.joined(separator: ", ") + ")"
+          + SizeResolution.runTogetherHint(expression.variables, known: Set(parsed.shapes.keys)))
     }
     let assumptions = try point.assumptions()
     let square = Set(

@@ -3,7 +3,8 @@ import MatrixCore
 /// Splits an expression into tokens.
 ///
 /// ASCII is the language; the Unicode forms that `unicodeText` prints are accepted as aliases:
-/// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
+/// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` (and `∘`) for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
+/// `‖A‖` for `norm(A)`, `σ(…)` for `sigmoid(…)`,
 /// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`; with size symbols
 /// `Iₙ`, `Kₘ,ₙ`, `1ₘₓₙ`, `Iₙ₊₁`, `I_{n²}`, `1_{q×n}`, read with `SizeSymbols.values`).
 ///
@@ -73,7 +74,17 @@ struct Lexer {
     case "[": return single(.leftBracket)
     case "]": return single(.rightBracket)
     case ";": return single(.semicolon)
-    case "⊙": return single(.dotStar)
+    case "⊙", "∘": return single(.dotStar)
+    case "‖": return single(.normBar)
+    case "σ":
+      // σ(…) is the sigmoid, as in the lecture notes; σ alone is no name of the language.
+      var k = index + 1
+      while k < characters.count, characters[k].isWhitespace { k += 1 }
+      guard k < characters.count, characters[k] == "(" else {
+        throw error("unexpected character 'σ'", "σ(…) is the sigmoid function; variable names are ASCII letters", at: start)
+      }
+      index += 1
+      return Token(kind: .identifier("sigmoid"), offset: start, text: "σ")
     case "⊘": return single(.dotSlash)
     case "⊗": return single(.kron)
     case ".":

@@ -43,6 +43,9 @@ struct Parser {
   private var nesting = 0
   /// Whether the innermost bracket or parenthesis being read is a `[ ]` (no implicit products).
   private var insideBrackets = false
+  /// Whether the innermost bracket being read is the `‖ ‖` of a norm: then a `‖` after an
+  /// operand closes it; elsewhere it starts an implicit product (`lambda‖x‖²`).
+  private var insideNorm = false
 
   init(_ source: String) throws(ParseError) {
     self.source = source
@@ -171,6 +174,8 @@ struct Parser {
       case .kron:
         _ = advance()
         lhs = .kronecker(lhs, try parseUnary())
+      case .normBar where !insideNorm:
+        lhs = .product(lhs, try parseUnary())
       default:
         guard current.beginsImplicitFactor else { return lhs }
         if insideBrackets, let before = previous, before.offset + before.text.count < current.offset {
@@ -277,14 +282,31 @@ struct Parser {
       return try parseIdentifier(name)
     case .leftParen:
       let open = advance()
-      let saved = insideBrackets
-      insideBrackets = false
+      let (saved, savedNorm) = (insideBrackets, insideNorm)
+      (insideBrackets, insideNorm) = (false, false)
       let inner = try parseSum()
-      insideBrackets = saved
+      (insideBrackets, insideNorm) = (saved, savedNorm)
       try expectClosing(open, of: nil)
       return inner
     case .leftBracket:
       return try parseBlockMatrix()
+    case .normBar:
+      // ‖A‖ is norm(A): the bars open and close like parentheses (they do not nest).
+      let open = advance()
+      try enter(open)
+      defer { leave() }
+      let (saved, savedNorm) = (insideBrackets, insideNorm)
+      (insideBrackets, insideNorm) = (false, true)
+      let inner = try parseSum()
+      (insideBrackets, insideNorm) = (saved, savedNorm)
+      guard case .normBar = current.kind else {
+        if case .end = current.kind {
+          throw error("missing '‖'", "the '‖' at position \(open.offset + 1) is never closed", at: current.offset)
+        }
+        throw unexpected(current, "expected '‖' to close the norm opened at position \(open.offset + 1)")
+      }
+      _ = advance()
+      return .norm(inner)
     default:
       throw unexpected(token, missingOperandHint())
     }
@@ -295,9 +317,9 @@ struct Parser {
     let open = advance()
     try enter(open)
     defer { leave() }
-    let saved = insideBrackets
-    insideBrackets = true
-    defer { insideBrackets = saved }
+    let (saved, savedNorm) = (insideBrackets, insideNorm)
+    (insideBrackets, insideNorm) = (true, false)
+    defer { (insideBrackets, insideNorm) = (saved, savedNorm) }
     if current.kind == .rightBracket {
       throw error("the block matrix is empty", "write blocks such as [x; 1] or [A, B]", at: open.offset)
     }
@@ -402,9 +424,9 @@ struct Parser {
     -> Expression
   {
     let open = advance()
-    let saved = insideBrackets
-    insideBrackets = false
-    defer { insideBrackets = saved }
+    let (saved, savedNorm) = (insideBrackets, insideNorm)
+    (insideBrackets, insideNorm) = (false, false)
+    defer { (insideBrackets, insideNorm) = (saved, savedNorm) }
     var arguments: [Expression] = []
     var sizes: [Int] = []
     if current.kind != .rightParen {

@@ -36,6 +36,11 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
   /// rows of blocks with different column counts.
   case blocksDoNotFit(expression: String, first: String, firstShape: Shape, second: String, secondShape: Shape, side: String)
 
+  /// `x^T` written for the transpose, as on paper: the way to write it here.
+  static func caretTHint(_ expression: String, _ operand: String) -> String {
+    expression.hasSuffix("^T") ? "; for the transpose write \(operand)' or \(operand)ᵀ" : ""
+  }
+
   public var description: String {
     switch self {
     case .unknownVariable(let name):
@@ -50,7 +55,7 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
       return
         "in \(expression), \(lhs) is \(lhsShape) and \(rhs) is \(rhsShape): \(article) \(operation) needs \(rule)"
     case let .notSquare(expression, operand, shape):
-      return "\(expression) needs a square matrix, but \(operand) is \(shape)"
+      return "\(expression) needs a square matrix, but \(operand) is \(shape)" + ShapeError.caretTHint(expression, operand)
     case let .notScalar(expression, operand, shape, role):
       let advice = role == "divisor" ? "; use ./ to divide entrywise" : ""
       return "in \(expression), the \(role) \(operand) must be 1×1, but it is \(shape)\(advice)"
@@ -61,6 +66,7 @@ public enum ShapeError: Error, Equatable, Sendable, CustomStringConvertible {
       let advice = shape.rows == 1 ? "; transpose the row first" : ""
       return "\(expression) needs a column vector (n×1), but \(operand) is \(shape)\(advice)"
     case let .nonIntegerMatrixPower(expression, base, baseShape, exponent):
+      if exponent == "T" { return "in \(expression), T is read as an exponent" + ShapeError.caretTHint(expression, base) }
       return "in \(expression), the exponent \(exponent) must be an integer constant because \(base) is "
         + "\(baseShape), not 1×1; use .^ for an entrywise power"
     case let .invalidSize(expression, rows, cols):

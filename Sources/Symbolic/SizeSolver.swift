@@ -203,7 +203,9 @@ struct SizeSolver {
   mutating func requireSquare(_ e: Expression, in node: Expression) throws(ShapeInferenceError) -> (Term, Term) {
     let s = try shape(of: e)
     guard unify(s.0, s.1) else {
-      throw ShapeInferenceError("\(node.plainText) needs a square matrix, but \(e.plainText) is \(text(s))")
+      throw ShapeInferenceError(
+        "\(node.plainText) needs a square matrix, but \(e.plainText) is \(text(s))"
+          + ShapeError.caretTHint(node.plainText, e.plainText))
     }
     return s
   }

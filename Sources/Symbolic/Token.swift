@@ -36,6 +36,8 @@ struct Token: Equatable, Sendable {
     case leftBracket
     case rightBracket
     case semicolon
+    /// `‖`: the bars of a norm, `‖A x − b‖` for `norm(A*x-b)`.
+    case normBar
     case end
   }
 

@@ -108,6 +108,18 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
     ParseCase("2 exp(x)", .product(2, .exp(x))),
     ParseCase("-A B", .product(.negate(A), B)),
     ParseCase("A B.*C", .hadamard(.product(A, B), C)),
+    // The notation of papers and lecture notes: ∘ for the entrywise product, ‖·‖, σ(·).
+    ParseCase("A ∘ B", .hadamard(A, B)),
+    ParseCase("‖A x − b‖²", .power(.norm(.subtract(.product(A, x), b)), 2)),
+    ParseCase("‖A‖*‖B‖", .product(.norm(A), .norm(B))),
+    ParseCase("‖ ‖a‖ x ‖", .norm(.product(.norm(a), x))),
+    ParseCase("σ(W x)", .sigmoid(.product(.variable("W"), x))),
+    ParseCase("σ (a)", .sigmoid(a)),
+    // Outside a norm a bar after an operand starts an implicit product; inside one it closes it.
+    ParseCase("a‖x‖²", .product(a, .power(.norm(x), 2))),
+    ParseCase("‖a x‖ ‖b‖", .product(.norm(.product(a, x)), .norm(b))),
+    ParseCase("‖(a ‖x‖)‖", .norm(.product(a, .norm(x)))),
+    ParseCase("‖[x; ‖a‖]‖", .norm(.concatenation([[x], [.norm(a)]]))),
   ]
 
   @Test(arguments: unicodeCases)
@@ -267,6 +279,11 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     ParseFailure(
       "A’", "unexpected ’ at position 2: a transpose is written A' (with an ASCII apostrophe) or Aᵀ",
       offset: 1),
+    ParseFailure("‖x", "missing '‖' at position 3: the '‖' at position 1 is never closed", offset: 2),
+    ParseFailure("‖x)", "unexpected ')' at position 3: expected '‖' to close the norm opened at position 1", offset: 2),
+    ParseFailure(
+      "σ*x", "unexpected character 'σ' at position 1: σ(…) is the sigmoid function; variable names are ASCII letters",
+      offset: 0),
   ]
 
   @Test func aVariableBeforeParenthesesIsNotTakenForAMisspeltFunction() throws {

@@ -56,6 +56,24 @@ import Testing
     }
   }
 
+  /// The notation of papers: ‖·‖, σ(·) and ∘ read as norm, sigmoid and .*; the derivative of
+  /// ‖A x − b‖² + σ(c)∘σ(c) summed, compared with NumPy's closed form 2Aᵀ(Ax − b).
+  @Test func paperNotationDerives() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try JacRunner.run([
+      "derive", "‖A x − b‖² + sum(σ(c) ∘ σ(c))", "--wrt", "x", "--values", "A=[1 2; 3 4; 5 -6],b=[1;0;2],x=[0.5;-1],c=[0.2;0.3]",
+      "--jacobian-out", "\(dir)/j.npy",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let verdict = try JacRunner.python("""
+      import numpy as np
+      A = np.array([[1, 2], [3, 4], [5, -6.0]]); b = np.array([1, 0, 2.0]); x = np.array([0.5, -1.0])
+      print(np.allclose(np.load('\(dir)/j.npy'), (2 * A.T @ (A @ x - b))[None, :], rtol=1e-13, atol=0))
+      """)
+    #expect(verdict == "True")
+  }
+
   /// A missing option value is still reported (the next option is not swallowed as a value),
   /// and a misspelt option is an unknown option, not an expression.
   @Test func leadingMinusKeepsOptionErrors() throws {
@@ -186,6 +204,13 @@ import Testing
       ["derive", "A*x", "--wrt", "x", "--dims", "x=2x1", "--values", "A=[1 2],x=[1;2;3]"],
       "--values gives x the shape 3×1 from the literal [1;2;3], but --dims says 2×1"
     ),
+    // Paper notation that is not the language's, answered with how to write it.
+    (
+      ["derive", "tr(XᵀAX)", "--wrt", "X", "--dims", "X=3x3,A=3x3"],
+      "A is not a variable of the expression (its variables: AX, X); AX is one name: write A*X for the product"
+    ),
+    (["derive", "x^T*x", "--wrt", "x", "--dims", "x=3"], "x^T needs a square matrix, but x is 3×1; for the transpose write x' or xᵀ"),
+    (["derive", "A^T", "--wrt", "A", "--dims", "A=3x3,T=1x1"], "in A^T, T is read as an exponent; for the transpose write A' or Aᵀ"),
   ])
   func badInputExitsTwoInOneSentence(_ arguments: [String], _ message: String) throws {
     let r = try JacRunner.run(arguments)
