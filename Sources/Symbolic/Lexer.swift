@@ -4,7 +4,8 @@ import MatrixCore
 ///
 /// ASCII is the language; the Unicode forms that `unicodeText` prints are accepted as aliases:
 /// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` (and `∘`) for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
-/// `‖A‖` for `norm(A)`, `σ(…)` for `sigmoid(…)`,
+/// `‖A‖` for `norm(A)`, `σ(…)` for `sigmoid(…)`, and from Python/NumPy `**` (entrywise power,
+/// `.^`), `@` (`*`) and `.T` (`'`),
 /// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`; with size symbols
 /// `Iₙ`, `Kₘ,ₙ`, `1ₘₓₙ`, `Iₙ₊₁`, `I_{n²}`, `1_{q×n}`, read with `SizeSymbols.values`).
 ///
@@ -64,7 +65,10 @@ struct Lexer {
     switch c {
     case "+": return single(.plus)
     case "-", "−": return single(.minus)
-    case "*", "·", "⋅": return single(.star)
+    case "*" where peek(1) == "*":
+      // Python's and NumPy's `**` is the entrywise power (on 1×1 the same as `^`).
+      return single(.dotCaret, length: 2)
+    case "*", "·", "⋅", "@": return single(.star)
     case "/": return single(.slash)
     case "^": return single(.caret)
     case "'", "ᵀ": return single(.transpose)
@@ -92,8 +96,11 @@ struct Lexer {
       case "*": return single(.dotStar, length: 2)
       case "/": return single(.dotSlash, length: 2)
       case "^": return single(.dotCaret, length: 2)
+      case "T" where !(peek(2)?.isIdentifierBody ?? false):
+        // NumPy's `x.T`.
+        return single(.transpose, length: 2)
       default:
-        throw error("unexpected '.'", "write .* ./ or .^ for an entrywise operation", at: start)
+        throw error("unexpected '.'", "write .* ./ or .^ for an entrywise operation (or .T for the transpose)", at: start)
       }
     default:
       break

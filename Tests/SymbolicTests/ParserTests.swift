@@ -120,6 +120,13 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
     ParseCase("‖a x‖ ‖b‖", .product(.norm(.product(a, x)), .norm(b))),
     ParseCase("‖(a ‖x‖)‖", .norm(.product(a, .norm(x)))),
     ParseCase("‖[x; ‖a‖]‖", .norm(.concatenation([[x], [.norm(a)]]))),
+    // Python and NumPy: ** is the entrywise power, @ the product, .T the transpose.
+    ParseCase("a**2", .elementwisePower(a, 2)),
+    ParseCase("x**-1", .elementwisePower(x, .negate(1))),
+    ParseCase("A @ B", .product(A, B)),
+    ParseCase("A.T @ x", .product(.transpose(A), x)),
+    ParseCase("(A + B).T", .transpose(.add(A, B))),
+    ParseCase("A.T.T", .transpose(.transpose(A))),
   ]
 
   @Test(arguments: unicodeCases)
@@ -263,7 +270,12 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
       offset: 0),
     ParseFailure("A $ B", "unexpected character '$' at position 3", offset: 2),
     ParseFailure(
-      "A.B", "unexpected '.' at position 2: write .* ./ or .^ for an entrywise operation", offset: 1),
+      "A.B", "unexpected '.' at position 2: write .* ./ or .^ for an entrywise operation (or .T for the transpose)",
+      offset: 1),
+    ParseFailure(
+      "A.Tx", "unexpected '.' at position 2: write .* ./ or .^ for an entrywise operation (or .T for the transpose)",
+      offset: 1),
+    ParseFailure("a***b", "unexpected '*' at position 4: an operand is missing after '**'", offset: 3),
     ParseFailure(
       "x₁", "unexpected subscript after 'x' at position 2: subscripts only give sizes, as in I₃ and K₃,₂",
       offset: 1),

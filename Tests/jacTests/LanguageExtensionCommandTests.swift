@@ -74,6 +74,24 @@ import Testing
     #expect(verdict == "True")
   }
 
+  /// NumPy's spelling: the gradient of `x.T @ A @ x + sum(x**3)` is (A + Aᵀ)x + 3x.^2, compared
+  /// with NumPy at the values given.
+  @Test func numpyNotationDerives() throws {
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = try JacRunner.run([
+      "derive", "x.T @ A @ x + sum(x**3)", "--wrt", "x", "--values", "A=[1 2; -3 4],x=[0.5;-2]", "--jacobian-out",
+      "\(dir)/j.npy",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let verdict = try JacRunner.python("""
+      import numpy as np
+      A = np.array([[1, 2], [-3, 4.0]]); x = np.array([0.5, -2.0])
+      print(np.allclose(np.load('\(dir)/j.npy'), ((A + A.T) @ x + 3 * x**2)[None, :], rtol=1e-13, atol=0))
+      """)
+    #expect(verdict == "True")
+  }
+
   /// A missing option value is still reported (the next option is not swallowed as a value),
   /// and a misspelt option is an unknown option, not an expression.
   @Test func leadingMinusKeepsOptionErrors() throws {
