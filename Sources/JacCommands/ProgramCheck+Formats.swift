@@ -76,10 +76,14 @@ struct StagedCheckReport {
   var text: String {
     var lines = ["verdict: \(verdictSentence)", prepared.summary, headerSentence + ":"]
     let width = min(48, claim.statements.map(\.text.count).max() ?? 0)
-    for f in result.findings {
+    // Labels padded to one width, so that the texts and verdicts line up past line 9.
+    let labels = result.findings.map { "\($0.afterLine ? "after line" : "line") \($0.line):" }
+    let labelWidth = labels.map(\.count).max() ?? 0
+    for (f, label) in zip(result.findings, labels) {
       let text = f.afterLine ? "\(f.adjoint) is incomplete" : f.text
       let pad = String(repeating: " ", count: max(1, width + 2 - text.count))
-      lines.append("  \(f.afterLine ? "after line" : "line") \(f.line): \(text)\(pad)\(f.verdict == .holds ? "holds" : "WRONG")")
+      let labelPad = String(repeating: " ", count: labelWidth - label.count)
+      lines.append("  \(label)\(labelPad) \(text)\(pad)\(f.verdict == .holds ? "holds" : "WRONG")")
     }
     if let wrong = result.firstWrong {
       lines.append(wrong.afterLine ? "after line \(wrong.line): \(wrong.adjoint) is incomplete" : "line \(wrong.line): \(wrong.text)")
