@@ -1,5 +1,6 @@
 import Dispatch
-import Jacobians
+import Foundation
+@_spi(Benchmarks) import Jacobians
 import MatrixCore
 
 /// Medians of several bodies timed in alternation (one run of each per round, after one warm-up
@@ -33,17 +34,29 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 
 /// `materialize`: the dense ∂vec(RᵀR)/∂(vec R)ᵀ = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n), n²×n² (2304² entries at
 /// n = 48, 4096² at n = 64), built from its structure, beside references that write as many
-/// doubles, all timed in alternation in the same run. Two lines per n:
+/// doubles, all timed in alternation in the same run. Ours and the references are each timed on
+/// one thread and on two (`materialized(threads:)`; the references split their writes the same
+/// way). Two lines per n:
 ///
-/// - `"memory":"fresh"`: `Jacobian.materialized()`, a new matrix every call (what JAX does: its
-///   jacfwd/jacrev return a new array every call). `reference`: writing n⁴ doubles into a new
-///   buffer with huge pages advised, as `LargeBuffer` allocates (the least a new dense result costs
-///   here). Also: `plainSeconds`, the same writes into a new plain `[Double]` (4 KiB pages, the
-///   reference of the last session); `twoThreadSeconds`, the huge-page writes split over two
-///   threads; `warmSeconds`, the same writes into memory already touched; and from these the
+/// - `"memory":"fresh"`: `Jacobian.materialized`, a new matrix every call (what JAX does: its
+///   jacfwd/jacrev return a new array every call). `threads`: what `materialized()` chooses
+///   without being told (`StructuredMatrix.materializationThreads`, asked when the line's timing
+///   starts: 2 on an idle machine here, 1 when the other core is busy); `seconds` is ours on that
+///   many threads and `referenceSeconds` the writing of n⁴ doubles into a new buffer with huge
+///   pages advised (as `LargeBuffer` allocates: the least a new dense result costs here) on as
+///   many, `ratio` the quotient. Beside them: `oneThreadSeconds`/`twoThreadSeconds` (ours),
+///   `oneThreadReferenceSeconds`/`twoThreadReferenceSeconds`, `oneThreadRatio`/`twoThreadRatio`,
+///   and `ratioToOneThreadReference` (ours on `threads` threads over the one-thread writes).
+///   What the parts of the method gain, each on one thread: `zeroPassSeconds` (each panel
+///   written to zero by us instead of relying on the kernel's zeroing of fresh pages) and
+///   `onePanelSeconds` (the previous method: the whole buffer zeroed first, then every entry
+///   added). Also: `plainSeconds`, the one-thread writes into a new plain `[Double]` (4 KiB pages);
+///   `warmSeconds`, the same writes into a huge-page buffer already touched; and from these the
 ///   page-fault cost per 4 KiB page and per 2 MiB page.
 /// - `"memory":"reused"`: `Jacobian.materialize(into:)` into one matrix reused every call (no
-///   allocation, no page faults). `reference`: writing n⁴ doubles into an equally warm buffer.
+///   allocation, no page faults), on `threads` threads. `reference`: writing n⁴ doubles into an
+///   equally warm buffer (huge pages) on as many threads; `oneThreadSeconds`,
+///   `twoThreadSeconds`: ours.
 ///
 /// The peer script Benchmarks/peers/materialize.py times jax.jacfwd/jax.jacrev on the same sizes.
 let materializeCase = BenchmarkCase(name: "materialize") {
@@ -51,16 +64,30 @@ let materializeCase = BenchmarkCase(name: "materialize") {
     let r = Matrix.randomNormal(n, n, seed: 7)
     let j = Jacobian.gram(r)
     let count = n * n * n * n
+    let threads = StructuredMatrix.materializationThreads(rows: n * n, cols: n * n)
     var out = Matrix.zeros(n * n, n * n)
-    var warm = [Double](repeating: 0, count: count)
-    let t = interleavedMedians(rounds: 11, [
+    var warm = LargeBuffer.zeros(count: count)
+    func fresh(_ threads: Int) -> () -> Void {
       {
-        let m = try! j.materialized()
+        let m = try! j.materialized(threads: threads)
+        precondition(m.rows == n * n && m.storage[count - 1].isFinite)
+      }
+    }
+    func reference(_ threads: Int) -> () -> Void {
+      {
+        let a = LargeBuffer.doubles(count: count) { fill($0, threads: threads) }
+        precondition(a[count - 1] == 1)
+      }
+    }
+    let t = interleavedMedians(rounds: 11, [
+      fresh(1), fresh(2), reference(1), reference(2),
+      {
+        let m = try! j.matrix.materializedByStructure(panelBytes: 256 << 10, threads: 1, kernelZeroes: false)
         precondition(m.rows == n * n && m.storage[count - 1].isFinite)
       },
       {
-        let a = LargeBuffer.doubles(count: count) { fill($0, threads: 1) }
-        precondition(a[count - 1] == 1)
+        let m = try! j.matrix.materializedByStructure(panelBytes: .max, threads: 1, kernelZeroes: false)
+        precondition(m.rows == n * n && m.storage[count - 1].isFinite)
       },
       {
         let a = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -70,33 +97,46 @@ let materializeCase = BenchmarkCase(name: "materialize") {
         precondition(a[count - 1] == 1)
       },
       {
-        let a = LargeBuffer.doubles(count: count) { fill($0, threads: 2) }
-        precondition(a[count - 1] == 1)
+        try! j.materialize(into: &out, threads: 1)
+        precondition(out.storage[count - 1].isFinite)
       },
       {
-        try! j.materialize(into: &out)
+        try! j.materialize(into: &out, threads: 2)
         precondition(out.storage[count - 1].isFinite)
       },
       {
         warm.withUnsafeMutableBufferPointer { fill($0, threads: 1) }
         precondition(warm[count - 1] == 1)
       },
+      {
+        warm.withUnsafeMutableBufferPointer { fill($0, threads: 2) }
+        precondition(warm[count - 1] == 1)
+      },
     ])
-    let (fresh, hugeRef, plainRef, twoThreads, reused, warmRef) = (t[0], t[1], t[2], t[3], t[4], t[5])
+    let (fresh1, fresh2, ref1, ref2, zeroPass, onePanel, plainRef) = (t[0], t[1], t[2], t[3], t[4], t[5], t[6])
+    let (reused1, reused2, warm1, warm2) = (t[7], t[8], t[9], t[10])
+    let (ours, ref) = threads == 1 ? (fresh1, ref1) : (fresh2, ref2)
+    let (oursReused, warmRef) = threads == 1 ? (reused1, warm1) : (reused2, warm2)
     let bytes = Double(count * 8)
     emit([
-      "case": "materialize", "n": n, "entries": count, "memory": "fresh", "seconds": fresh,
-      "reference": "writing n⁴ doubles into a new buffer, huge pages advised", "referenceSeconds": hugeRef,
-      "ratio": fresh / hugeRef, "plainSeconds": plainRef, "plainRatio": fresh / plainRef,
-      "twoThreadSeconds": twoThreads, "warmSeconds": warmRef,
-      "faultMicrosecondsPer4KiB": (plainRef - warmRef) / (bytes / 4096) * 1e6,
-      "faultMicrosecondsPer2MiB": (hugeRef - warmRef) / (bytes / 2_097_152) * 1e6,
-      "referenceGBps": bytes / hugeRef / 1e9, "plainGBps": bytes / plainRef / 1e9, "warmGBps": bytes / warmRef / 1e9,
+      "case": "materialize", "n": n, "entries": count, "memory": "fresh", "threads": min(threads, 2), "seconds": ours,
+      "reference": "writing n⁴ doubles into a new buffer, huge pages advised, on as many threads",
+      "referenceSeconds": ref, "ratio": ours / ref,
+      "oneThreadSeconds": fresh1, "twoThreadSeconds": fresh2,
+      "oneThreadReferenceSeconds": ref1, "twoThreadReferenceSeconds": ref2,
+      "oneThreadRatio": fresh1 / ref1, "twoThreadRatio": fresh2 / ref2, "ratioToOneThreadReference": ours / ref1,
+      "zeroPassSeconds": zeroPass, "onePanelSeconds": onePanel,
+      "plainSeconds": plainRef, "warmSeconds": warm1,
+      "faultMicrosecondsPer4KiB": (plainRef - warm1) / (bytes / 4096) * 1e6,
+      "faultMicrosecondsPer2MiB": (ref1 - warm1) / (bytes / 2_097_152) * 1e6,
+      "referenceGBps": bytes / ref / 1e9, "plainGBps": bytes / plainRef / 1e9, "warmGBps": bytes / warm1 / 1e9,
     ])
     emit([
-      "case": "materialize", "n": n, "entries": count, "memory": "reused", "seconds": reused,
-      "reference": "writing n⁴ doubles into a buffer already touched", "referenceSeconds": warmRef,
-      "ratio": reused / warmRef,
+      "case": "materialize", "n": n, "entries": count, "memory": "reused", "threads": min(threads, 2),
+      "seconds": oursReused,
+      "reference": "writing n⁴ doubles into a buffer already touched (huge pages), on as many threads",
+      "referenceSeconds": warmRef, "ratio": oursReused / warmRef,
+      "oneThreadSeconds": reused1, "twoThreadSeconds": reused2,
     ])
   }
 }

@@ -23,7 +23,7 @@ import sys
 
 from timing import median_seconds
 
-SIZES = [48, 64]  # keep in step with materializeCase in Benchmarks/jacbench/Structured.swift
+SIZES = [48, 64]  # keep in step with materializeCase in Benchmarks/jacbench/Materialize.swift
 
 
 def main():
@@ -42,7 +42,11 @@ def main():
             for line in f:
                 row = json.loads(line)
                 if row.get("case") == "materialize" and "peer" not in row:
-                    ours.setdefault(row["n"], {})[row.get("memory", "fresh")] = row["seconds"]
+                    memory = row.get("memory", "fresh")
+                    ours.setdefault(row["n"], {})[memory] = row["seconds"]
+                    for key, name in (("oneThreadSeconds", "one"), ("twoThreadSeconds", "two")):
+                        if memory == "fresh" and key in row:
+                            ours[row["n"]][name] = row[key]
 
     def f(r):
         return r.T @ r
@@ -60,6 +64,11 @@ def main():
             if "fresh" in ours.get(n, {}):
                 row["jacbench_seconds"] = ours[n]["fresh"]
                 row["ratio_peer_over_jacbench"] = t / ours[n]["fresh"]
+            # The fresh output on one thread and on two (jacbench times both; `seconds` is the
+            # count `materialized()` chose in that run, as JAX chooses its own threads).
+            for name, key in (("one", "one_thread"), ("two", "two_threads")):
+                if name in ours.get(n, {}):
+                    row["ratio_peer_over_jacbench_" + key] = t / ours[n][name]
             if "reused" in ours.get(n, {}):
                 row["jacbench_reused_seconds"] = ours[n]["reused"]
                 row["ratio_peer_over_jacbench_reused"] = t / ours[n]["reused"]

@@ -123,18 +123,22 @@ public struct Jacobian: Sendable {
   }
 
   /// The dense (mn)×(ab) numerator-layout matrix; refused above `limitBytes` (default 2 GiB).
-  public func materialized(limitBytes: Int = StructuredMatrix.defaultMaterializationLimit) throws -> Matrix {
-    try matrix.materialized(limitBytes: limitBytes)
+  /// `threads`: as `StructuredMatrix.materialized(limitBytes:threads:)`.
+  public func materialized(
+    limitBytes: Int = StructuredMatrix.defaultMaterializationLimit, threads: Int? = nil
+  ) throws -> Matrix {
+    try matrix.materialized(limitBytes: limitBytes, threads: threads)
   }
 
   /// Writes the dense (mn)×(ab) numerator-layout matrix into `out`, which the caller keeps and
   /// reuses between calls (NumPy's `out=`): no allocation and, once `out` has been written
   /// before, no page faults. Every entry of `out` is overwritten.
+  /// `threads`: as `StructuredMatrix.materialized(limitBytes:threads:)`.
   /// - Throws: `JacobianError.shapeMismatch` when `out` is not (mn)×(ab).
   public func materialize(
-    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit
+    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit, threads: Int? = nil
   ) throws {
-    try matrix.materialize(into: &out, limitBytes: limitBytes)
+    try matrix.materialize(into: &out, limitBytes: limitBytes, threads: threads)
   }
 
   // MARK: Algebra

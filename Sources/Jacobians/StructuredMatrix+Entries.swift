@@ -70,11 +70,20 @@ extension StructuredMatrix {
     return applyTransposed(vector: e)
   }
 
-  /// The dense matrix, the one named entry point that densifies.
+  /// The dense matrix, the one named entry point that densifies (layout: the operator's rows
+  /// and columns, column-major storage).
+  ///
+  /// Sums, Kronecker products, scaled operators and products with a commutation at either end
+  /// are written from their structure, column panel by column panel (see
+  /// `StructuredMatrix+Materialize.swift`); `threads` is how many threads write the panels (nil:
+  /// one below 4 MiB of output, else the active processors, at most 8). The result does not
+  /// depend on it.
   /// - Throws: `JacobianError.tooLargeToMaterialize` when it or an intermediate would exceed
   ///   `limitBytes` (default 2 GiB).
-  public func materialized(limitBytes: Int = StructuredMatrix.defaultMaterializationLimit) throws -> Matrix {
-    try storage.materialized(limitBytes: limitBytes)
+  public func materialized(
+    limitBytes: Int = StructuredMatrix.defaultMaterializationLimit, threads: Int? = nil
+  ) throws -> Matrix {
+    try storage.materialized(limitBytes: limitBytes, threads: threads)
   }
 }
 
@@ -105,7 +114,7 @@ extension StructuredMatrix.Storage {
     }
   }
 
-  func materialized(limitBytes: Int) throws -> Matrix {
+  func materialized(limitBytes: Int, threads: Int? = nil) throws -> Matrix {
     try Self.checkSize(rows, cols, limitBytes)
     switch self {
     case .dense(let m, _): return m
@@ -117,10 +126,10 @@ extension StructuredMatrix.Storage {
       return Matrix.kronecker(a, b)
     case .scaled, .sum, .kronecker:
       // One zeroed buffer and each term's stored entries added (StructuredMatrix+Materialize).
-      return try materializedByStructure(limitBytes: limitBytes)
+      return try materializedByStructure(limitBytes: limitBytes, threads: threads)
     case .product(let f):
-      if case .commutation = f[0] { return try materializedByStructure(limitBytes: limitBytes) }
-      if case .commutation = f[f.count - 1] { return try materializedByStructure(limitBytes: limitBytes) }
+      if case .commutation = f[0] { return try materializedByStructure(limitBytes: limitBytes, threads: threads) }
+      if case .commutation = f[f.count - 1] { return try materializedByStructure(limitBytes: limitBytes, threads: threads) }
       // Rightmost factor dense, then the others applied to it; every intermediate is checked.
       var m = try f[f.count - 1].materialized(limitBytes: limitBytes)
       for g in f.dropLast().reversed() {

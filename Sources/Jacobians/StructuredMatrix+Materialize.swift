@@ -1,10 +1,18 @@
+import Dispatch
+import Foundation
 import MatrixCore
 
-// Dense materialisation that follows the structure: one zeroed column-major buffer, then every
-// stored entry of every term added in place. A Kronecker product writes the products of its
-// factors' entries, a permutation (commutation) moves entries instead of multiplying by a
-// permutation matrix, so ∂(RᵀR)/∂R = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n) costs one pass of zeros and 2n³
-// additions, not n⁵ multiply-adds.
+// Dense materialisation that follows the structure, panel by panel: the output's columns are cut
+// into panels of about `panelBytes`, and each panel is zeroed and then receives every stored entry
+// of every term that falls in its columns (`EntryGenerator` enumerates entries for a range of
+// columns without sorting anything), so a panel is faulted in, zeroed and filled while it is in
+// cache instead of the whole buffer being zeroed first and then hit by scattered additions. A
+// Kronecker product writes the products of its factors' entries, a commutation moves entries
+// instead of multiplying by a permutation matrix, so ∂(RᵀR)/∂R = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n) costs
+// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Large outputs are filled by several
+// threads, each taking the next run of panels as it finishes one (the first touch of fresh
+// memory, the kernel's zeroing of the page, is most of the time, and it runs in parallel on
+// separate pages).
 
 extension StructuredMatrix.Storage {
   /// The dense matrix, built from the structure (layout: the operator's own rows and columns,
@@ -13,76 +21,115 @@ extension StructuredMatrix.Storage {
   ///   is allocated), for the whole and for any product that has to be formed densely.
   /// - Complexity: O(rows·cols) writes of zeros, plus one addition per stored entry of each term
   ///   (nnz of a Kronecker product = product of its factors' nnz).
-  func materializedByStructure(limitBytes: Int) throws -> Matrix {
+  func materializedByStructure(limitBytes: Int, threads: Int? = nil) throws -> Matrix {
     try Self.checkSize(rows, cols, limitBytes)
     if case .dense(let m, _) = self { return m }
-    let out = try LargeBuffer.doubles(count: rows * cols) { p in
-      try addEntries(into: p, limitBytes: limitBytes)
+    let generator = try EntryGenerator(self, limitBytes: limitBytes)
+    let out = LargeBuffer.zeroed(count: rows * cols) { p in
+      Self.write(generator, rows: rows, cols: cols, into: p, threads: threads, alreadyZero: true)
     }
     return Matrix(rows: rows, cols: cols, columnMajor: out)
   }
 
-  /// Writes the dense matrix into `p` (rows·cols entries, column-major): zeros, then every
-  /// stored entry added (what `materializedByStructure` does into a new buffer).
-  func addEntries(into p: UnsafeMutableBufferPointer<Double>, limitBytes: Int) throws {
+  /// Writes the dense matrix into `p` (rows·cols entries, column-major), every entry
+  /// overwritten (what `materializedByStructure` does into a new buffer).
+  func addEntries(into p: UnsafeMutableBufferPointer<Double>, limitBytes: Int, threads: Int? = nil) throws {
     precondition(p.count == rows * cols, "materialise: \(p.count) places for a \(rows)×\(cols) operator")
     if case .dense(let m, _) = self {
       m.storage.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) }
       return
     }
-    p.update(repeating: 0)
-    let r = rows
-    try forEachEntry(limitBytes: limitBytes) { i, j, v in p[i + j * r] += v }
+    Self.write(try EntryGenerator(self, limitBytes: limitBytes), rows: rows, cols: cols, into: p, threads: threads)
   }
 
-  /// Calls `body(row, column, value)` for every stored entry (zeros of dense blocks skipped); a
-  /// position may come more than once (terms of a sum): the entry is the sum of its values.
-  func forEachEntry(limitBytes: Int, _ body: (Int, Int, Double) throws -> Void) throws {
-    switch self {
-    case .dense(let m, _):
-      let rows = m.rows
-      try m.storage.withUnsafeBufferPointer { p in
-        for j in 0..<m.cols {
-          for i in 0..<rows where p[i + j * rows] != 0 { try body(i, j, p[i + j * rows]) }
-        }
+  /// Bytes of output per panel: a panel is zeroed and filled before the next is touched, so it
+  /// should stay in the per-core cache while it is filled.
+  static let panelBytes = 256 << 10
+
+  /// Outputs below this many bytes are written by one thread (starting threads costs more).
+  static let threadedBytes = LargeBuffer.hugePageThresholdBytes
+
+  /// The number of threads for a rows×cols output: `requested` when given, else
+  /// `StructuredMatrix.materializationThreads`; never more than the panels.
+  static func threadCount(rows: Int, cols: Int, panelColumns: Int, requested: Int?) -> Int {
+    let panels = cols == 0 ? 0 : (cols + panelColumns - 1) / panelColumns
+    let wanted = requested ?? StructuredMatrix.materializationThreads(rows: rows, cols: cols)
+    return max(1, min(wanted, panels))
+  }
+
+  /// The columns per panel for `rows` rows (at least one).
+  static func panelColumns(rows: Int, panelBytes: Int = panelBytes) -> Int {
+    max(1, panelBytes / max(1, rows * 8))
+  }
+
+  /// Zeroes (unless `alreadyZero`) and fills `p` (rows×cols, column-major) panel by panel from
+  /// `generator`, on `threads` threads (nil: `threadCount`'s choice), each taking the next run
+  /// of panels when it has finished one.
+  static func write(
+    _ generator: EntryGenerator, rows: Int, cols: Int, into p: UnsafeMutableBufferPointer<Double>,
+    threads: Int?, panelBytes: Int = panelBytes, alreadyZero: Bool = false
+  ) {
+    let width = panelColumns(rows: rows, panelBytes: panelBytes)
+    let panels = cols == 0 ? 0 : (cols + width - 1) / width
+    let t = threadCount(rows: rows, cols: cols, panelColumns: width, requested: threads)
+    let base = Int(bitPattern: p.baseAddress)  // an address is Sendable, a pointer is not
+    let fill: @Sendable (Int, Int) -> Void = { firstPanel, endPanel in
+      guard let out = UnsafeMutablePointer<Double>(bitPattern: base) else { return }
+      for panel in firstPanel..<endPanel {
+        let (c0, c1) = (panel * width, min(cols, (panel + 1) * width))
+        if !alreadyZero { (out + c0 * rows).update(repeating: 0, count: (c1 - c0) * rows) }
+        generator.forEach(inColumns: c0..<c1) { i, j, v in out[i + j * rows] += v }
       }
-    case .diagonal(let d):
-      for (i, v) in d.enumerated() where v != 0 { try body(i, i, v) }
-    case .identity(let n, let s):
-      if s != 0 { for i in 0..<n { try body(i, i, s) } }
-    case .zero:
-      break
-    case .commutation(let k):
-      for c in 0..<k.size { try body(k.destination(ofColumn: c), c, 1) }
-    case .scaled(let s, let a):
-      try a.forEachEntry(limitBytes: limitBytes) { i, j, v in try body(i, j, s * v) }
-    case .sum(let terms):
-      for t in terms { try t.forEachEntry(limitBytes: limitBytes, body) }
-    case .kronecker(let a, let b):
-      let (br, bc) = (b.rows, b.cols)
-      try a.forEachEntry(limitBytes: limitBytes) { i, j, v in
-        try b.forEachEntry(limitBytes: limitBytes) { k, l, w in try body(i * br + k, j * bc + l, v * w) }
-      }
-    case .product(let factors):
-      // A commutation at either end moves entries: (K·B)[dest(r), c] = B[r, c] and
-      // (A·K)[r, c] = A[r, dest(c)], i.e. A's column t becomes column source(t).
-      let rest = { (f: ArraySlice<Self>) -> Self in f.count == 1 ? f.first! : .product(Array(f)) }
-      if case .commutation(let k) = factors[0] {
-        try rest(factors.dropFirst()).forEachEntry(limitBytes: limitBytes) { i, j, v in
-          try body(k.destination(ofColumn: i), j, v)
-        }
-      } else if case .commutation(let k) = factors[factors.count - 1] {
-        try rest(factors.dropLast()).forEachEntry(limitBytes: limitBytes) { i, j, v in
-          try body(i, k.source(ofRow: j), v)
-        }
-      } else {
-        try Self.dense(try materialized(limitBytes: limitBytes), label: nil).forEachEntry(limitBytes: limitBytes, body)
-      }
+    }
+    if t == 1 {
+      fill(0, panels)
+      return
+    }
+    // Runs of panels covering about one huge page each are handed out in order to whichever
+    // thread asks next, so a thread that starts late (another process holds the core) takes
+    // fewer, and two threads rarely fault the same huge page at once.
+    let run = max(1, (2 << 20) / max(1, width * rows * 8))
+    let runs = PanelRuns(count: (panels + run - 1) / run)
+    DispatchQueue.concurrentPerform(iterations: t) { _ in
+      while let k = runs.next() { fill(k * run, min(panels, (k + 1) * run)) }
     }
   }
 }
 
+/// Hands out the numbers 0..<count once each, to any thread.
+private final class PanelRuns: @unchecked Sendable {
+  private let lock = NSLock()
+  private var taken = 0
+  private let count: Int
+  init(count: Int) { self.count = count }
+
+  /// The next number not yet handed out, or nil when all have been.
+  func next() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard taken < count else { return nil }
+    taken += 1
+    return taken - 1
+  }
+}
+
 extension StructuredMatrix {
+  /// How many threads `materialized` and `materialize(into:)` use for a rows×cols output when
+  /// not told: one below 4 MiB of output (starting threads costs more than it saves), else the
+  /// processors that are not busy, i.e. the active processors minus the 1-minute load average
+  /// rounded down (this process counted as not busy), at least one and at most 8. On a machine
+  /// whose other processors are taken, a second thread is only a wait for a core (its share of
+  /// the panels is finished when it is next scheduled), so it is not started.
+  public static func materializationThreads(rows: Int, cols: Int) -> Int {
+    let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+    if overflow || count * 8 < Storage.threadedBytes { return 1 }
+    let processors = ProcessInfo.processInfo.activeProcessorCount
+    var load = [0.0]
+    guard getloadavg(&load, 1) == 1 else { return max(1, min(8, processors)) }
+    let busy = max(0, Int(load[0].rounded(.down)) - 1)
+    return max(1, min(8, processors - busy))
+  }
+
   /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
   /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written
   /// before. Layout: the operator's own rows and columns, column-major storage; every entry of
@@ -90,14 +137,35 @@ extension StructuredMatrix {
   /// - Throws: `JacobianError.shapeMismatch` naming both sizes when `out` is not rows×cols;
   ///   `JacobianError.tooLargeToMaterialize` when a product inside has to be formed densely
   ///   above `limitBytes` (the output itself is the caller's and is not checked).
+  /// `threads` is how many threads write (nil: as `materialized` chooses).
   /// - Complexity: as `materialized`, without the allocation.
   public func materialize(
-    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit
+    into out: inout Matrix, limitBytes: Int = StructuredMatrix.defaultMaterializationLimit, threads: Int? = nil
   ) throws {
     guard out.rows == rows, out.cols == cols else {
       throw JacobianError.shapeMismatch(
         "cannot materialise a \(rows)×\(cols) operator into a \(out.rows)×\(out.cols) matrix: the sizes differ")
     }
-    try out.withUnsafeMutableEntries { p in try storage.addEntries(into: p, limitBytes: limitBytes) }
+    try out.withUnsafeMutableEntries { p in try storage.addEntries(into: p, limitBytes: limitBytes, threads: threads) }
+  }
+
+  /// `materialized` from the structure with panels of `panelBytes` bytes of output (`Int.max`:
+  /// one panel, i.e. the whole output zeroed first and then every entry added), for
+  /// `jacbench materialize` to measure what the panels gain. Not for general use.
+  @_spi(Benchmarks)
+  public func materializedByStructure(panelBytes: Int, threads: Int?, kernelZeroes: Bool = true) throws -> Matrix {
+    let limit = StructuredMatrix.defaultMaterializationLimit
+    try Storage.checkSize(rows, cols, limit)
+    let generator = try EntryGenerator(storage, limitBytes: limit)
+    let (r, c) = (rows, cols)
+    let out =
+      kernelZeroes
+      ? LargeBuffer.zeroed(count: r * c) { p in
+        Storage.write(generator, rows: r, cols: c, into: p, threads: threads, panelBytes: panelBytes, alreadyZero: true)
+      }
+      : LargeBuffer.doubles(count: r * c) { p in
+        Storage.write(generator, rows: r, cols: c, into: p, threads: threads, panelBytes: panelBytes)
+      }
+    return Matrix(rows: r, cols: c, columnMajor: out)
   }
 }

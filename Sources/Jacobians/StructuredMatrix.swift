@@ -10,7 +10,7 @@ import MatrixCore
 /// `switch` per operation that ends in a lazy fallback, so structure is never lost silently and a
 /// product of operators whose outer sizes agree never fails. The same rules plan chains.
 ///
-/// Nothing here materialises a dense matrix except `materialized(limitBytes:)` and a product
+/// Nothing here materialises a dense matrix except `materialized(limitBytes:threads:)` and a product
 /// with an operand that is already dense (whose result is dense by nature, computed by applying
 /// the structured side to it).
 public struct StructuredMatrix: Sendable {

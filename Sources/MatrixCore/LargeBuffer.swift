@@ -36,9 +36,61 @@ public enum LargeBuffer {
     }
   }
 
-  /// `count` zeros (huge pages advised when large).
+  /// An array of `count` doubles that are all zero when `initialize` is called (which may then
+  /// change any of them), huge pages advised when large.
+  ///
+  /// A large buffer is not written to zero: on Linux the whole pages inside it are handed back to
+  /// the kernel first (`MADV_DONTNEED`), after which they read as zero and are zeroed by the
+  /// kernel at their first touch, the zeroing every fresh page gets anyway; only the partial
+  /// pages at either end are written. So zeros that `initialize` leaves alone cost no pass of
+  /// writes, and pages it never touches are never faulted in by this call. This holds whatever
+  /// memory the allocator hands out (new or reused), because the allocator's memory is private
+  /// and anonymous. Elsewhere, and below `hugePageThresholdBytes`, the buffer is written to zero.
+  /// - Precondition: `count >= 0`.
+  @inlinable
+  public static func zeroed(
+    count: Int, _ initialize: (UnsafeMutableBufferPointer<Double>) throws -> Void
+  ) rethrows -> [Double] {
+    try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+      let p = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+      zeroCheaply(p)
+      try initialize(p)
+      initialized = count
+    }
+  }
+
+  /// `count` zeros (huge pages advised when large; large buffers zeroed by the kernel at first
+  /// touch, see `zeroed`).
   public static func zeros(count: Int) -> [Double] {
-    doubles(count: count) { $0.update(repeating: 0) }
+    zeroed(count: count) { _ in }
+  }
+
+  /// Makes every element of `p` zero: the whole pages inside a buffer of at least
+  /// `hugePageThresholdBytes` by `MADV_DONTNEED` (they read as zero afterwards, for private
+  /// anonymous memory, which is what the allocator hands out), the rest by writing.
+  @usableFromInline
+  static func zeroCheaply(_ p: UnsafeMutableBufferPointer<Double>) {
+    guard let base = p.baseAddress, p.count > 0 else { return }
+    #if os(Linux)
+      let bytes = p.count * MemoryLayout<Double>.stride
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      if bytes >= hugePageThresholdBytes, page > 0, page % MemoryLayout<Double>.stride == 0 {
+        let address = Int(bitPattern: base)
+        let start = (address + page - 1) & ~(page - 1)
+        let end = (address + bytes) & ~(page - 1)
+        if end > start, let first = UnsafeMutableRawPointer(bitPattern: start),
+          madvise(first, end - start, Int32(MADV_DONTNEED)) == 0
+        {
+          let head = (start - address) / MemoryLayout<Double>.stride
+          let tail = (end - address) / MemoryLayout<Double>.stride
+          base.update(repeating: 0, count: head)
+          (base + tail).update(repeating: 0, count: p.count - tail)
+          return
+        }
+      }
+    #endif
+    p.update(repeating: 0)
   }
 
   /// `count` copies of `value` (huge pages advised when large).

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MatrixCore
@@ -18,6 +19,50 @@ import Testing
       #expect(r.count == n && r.allSatisfy { $0 == -2.5 }, "repeating(\(n))")
       let d = LargeBuffer.doubles(count: n) { p in for k in 0..<p.count { p[k] = Double(k) } }
       #expect(d.count == n && d.enumerated().allSatisfy { $0.element == Double($0.offset) }, "doubles(\(n))")
+    }
+  }
+
+  /// `zeroed` hands `initialize` zeros even when the allocator reuses memory that held other
+  /// values (a freed buffer of the same size, first filled with NaN: from the second round on the
+  /// allocator hands that memory out again), on both sides of the threshold and at sizes whose
+  /// ends are not page-aligned; what `initialize` writes stays.
+  @Test func zeroedIsZeroInReusedMemory() {
+    let threshold = (4 << 20) / 8
+    for n in [0, 1, 1000, threshold - 1, threshold, threshold + 3, (6 << 20) / 8 + 5, (40 << 20) / 8 + 1] {
+      for round in 0..<3 {
+        do {
+          let dirty = LargeBuffer.repeating(.nan, count: n)
+          #expect(dirty.count == n)
+        }
+        var sawOnlyZeros = true
+        let z = LargeBuffer.zeroed(count: n) { p in
+          sawOnlyZeros = allZero(UnsafeBufferPointer(p))
+          if n > 0 { p[n / 2] = 7 }
+        }
+        #expect(sawOnlyZeros, "zeroed(\(n)), round \(round): initialize saw a non-zero")
+        #expect(z.count == n, "zeroed(\(n)), round \(round)")
+        z.withUnsafeBufferPointer { p in
+          #expect(n == 0 || (p[n / 2] == 7 && allZero(UnsafeBufferPointer(rebasing: p[..<(n / 2)]))
+            && allZero(UnsafeBufferPointer(rebasing: p[(n / 2 + 1)...]))), "zeroed(\(n)), round \(round)")
+        }
+        let zeros = LargeBuffer.zeros(count: n)
+        #expect(zeros.withUnsafeBufferPointer { allZero($0) }, "zeros(\(n)), round \(round)")
+      }
+    }
+  }
+
+  /// Whether every byte is 0 (memcmp against a zero block: fast in a debug build).
+  private func allZero(_ p: UnsafeBufferPointer<Double>) -> Bool {
+    let block = [UInt8](repeating: 0, count: 1 << 16)
+    let raw = UnsafeRawBufferPointer(p)
+    var offset = 0
+    return block.withUnsafeBytes { zero in
+      while offset < raw.count {
+        let k = min(zero.count, raw.count - offset)
+        if memcmp(raw.baseAddress! + offset, zero.baseAddress!, k) != 0 { return false }
+        offset += k
+      }
+      return true
     }
   }
 
