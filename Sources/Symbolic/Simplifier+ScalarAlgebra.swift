@@ -108,6 +108,42 @@ extension Simplifier {
       parts.removeAll { $0.exponent == 0 }
       i = 0
     }
+    writeSigmoidDerivativeAsInTextbooks(&parts)
+  }
+
+  /// σ′ as the lecture notes write it, σ(u)(1 − σ(u)): `σ(u)·exp(−u)` is `1 − σ(u)` (the quotient
+  /// rule on 1/(1 + e⁻ᵘ) gives σ(u)²exp(−u)), and `σ(−u)` beside `σ(u)` is `1 − σ(u)` (σ(−u) alone,
+  /// as in the logistic loss, stays). Integer powers only.
+  func writeSigmoidDerivativeAsInTextbooks(_ parts: inout [(base: Expression, exponent: Double)]) {
+    func isInteger(_ x: Double) -> Bool { x == x.rounded() }
+    let one: Expression = 1
+    var changed = false
+    for i in parts.indices {
+      guard case .elementwise(.sigmoid, let u) = parts[i].base, parts[i].exponent > 0, isInteger(parts[i].exponent)
+      else { continue }
+      let complement = one - .sigmoid(u)
+      if let j = parts.firstIndex(where: { $0.base == .elementwise(.exp, .negate(u)) && $0.exponent > 0 }),
+        isInteger(parts[j].exponent)
+      {
+        let k = min(parts[i].exponent, parts[j].exponent)
+        parts[i].exponent -= k
+        parts[j].exponent -= k
+        parts.append((complement, k))
+        changed = true
+      } else if let j = parts.firstIndex(where: { $0.base == .elementwise(.sigmoid, .negate(u)) && $0.exponent > 0 }) {
+        // After σ(u), as written: σ(u) ⊙ (1 − σ(u)).
+        parts.append((complement, parts[j].exponent))
+        parts[j].exponent = 0
+        changed = true
+      }
+    }
+    guard changed else { return }
+    // Equal bases merged again ((1 − σ)·(1 − σ) = (1 − σ)²), zero powers dropped.
+    var merged: [(base: Expression, exponent: Double)] = []
+    for p in parts where p.exponent != 0 {
+      if let k = merged.firstIndex(where: { $0.base == p.base }) { merged[k].exponent += p.exponent } else { merged.append(p) }
+    }
+    parts = merged
   }
 
   /// 1×1 factors in the order people write them: names and their powers first (`2x`), then

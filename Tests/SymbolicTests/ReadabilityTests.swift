@@ -98,6 +98,10 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("tanh(x)", "x", "x=3x1", "diag(1-tanh(x).^2)"),
     ReadabilityCase("sigmoid(x)", "x", "x=3x1", "diag(sigmoid(x).*(1-sigmoid(x)))"),
     ReadabilityCase("u'*tanh(W*x+b)", "b", "u=5x1,W=5x3,x=3x1,b=5x1", "u.*(1-tanh(W*x+b).^2)"),
+    // σ written out, as in CS231n: 1/(1 + e⁻ˣ) differentiates to σ(x)(1 − σ(x)).
+    ReadabilityCase("1/(1+exp(-x))", "x", "x=1x1", "sigmoid(x)*(1-sigmoid(x))"),
+    ReadabilityCase("sum(1 ./ (1+exp(-x)))", "x", "x=3x1", "sigmoid(x).*(1-sigmoid(x))"),
+    ReadabilityCase("1/(1+exp(-(w'*x)))", "w", "w=3x1,x=3x1", "sigmoid(w'*x)*(1-sigmoid(w'*x))*x"),
     ReadabilityCase("x/norm(x)", "x", "x=3x1", "(I(3)-x*x'/(x'*x))/norm(x)", budget: 1.5,
       why: "jac writes I/‖x‖ − xxᵀ/‖x‖³ with the norm cubed rather than a projector over ‖x‖"),
   ]
@@ -163,6 +167,18 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
       "ReadabilityTests: \(ratios.count) cases, length/textbook median \(sorted[sorted.count / 2]), "
         + "max \(sorted.last!), \(within) within 1.25")
     #expect(within >= ratios.count - 3)
+  }
+
+  /// The sigmoid written out differentiates to the lecture notes' (1 − σ)σ form, word for word;
+  /// σ(−z) alone (the logistic loss) stays as it is.
+  @Test func sigmoidWrittenOutGivesTheNotesForm() throws {
+    func gradient(_ e: String, _ dims: String) throws -> String {
+      let d = try SymbolicDerivative(of: Expression(e), wrt: "x", dims: MatrixIdentity.parseDims(dims))
+      return try #require(d.gradient).unicodeText
+    }
+    #expect(try gradient("1/(1+exp(-x))", "x=1x1") == "sigmoid(x)(1 − sigmoid(x))")
+    #expect(try gradient("sum(1 ./ (1+exp(-x)))", "x=3x1") == "sigmoid(x) ⊙ (1 − sigmoid(x))")
+    #expect(try gradient("-log(1+exp(-x))", "x=1x1") == "sigmoid(−x)")
   }
 
   @Test func suiteIsLargeEnough() {

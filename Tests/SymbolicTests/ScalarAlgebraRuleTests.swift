@@ -48,7 +48,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("sigmoid from exp(t)/(1+exp(t))", "exp(t)/(1+exp(t))", "t=1x1", "sigmoid(t)"),
     RuleCase("sigmoid from 1/(1+exp(-t))", "1/(1+exp(-t))", "t=1x1", "sigmoid(t)"),
     RuleCase("sigmoid entrywise", "exp(v)./(ones(3,1)+exp(v))", "v=3x1", "sigmoid(v)"),
-    RuleCase("sigmoid times its complement", "exp(-t)/(1+exp(-t))^2", "t=1x1", "sigmoid(-t)*sigmoid(t)"),
+    RuleCase("sigmoid times its complement", "exp(-t)/(1+exp(-t))^2", "t=1x1", "sigmoid(t)*(1-sigmoid(t))"),
     RuleCase("entrywise reciprocal cancels", "s.*(p./s)", "s=3x1,p=3x1", "p"),
     RuleCase("entrywise powers merge", "v.*v.*w", "v=3x1,w=3x1", "v.^2.*w"),
     RuleCase("entrywise reciprocal as a quotient", "0.5*sqrt(v).^-1", "v=3x1", "1./(2*sqrt(v))"),
