@@ -156,7 +156,7 @@ extension Program {
       shapes[ProgramBackward.adjointName(name, layout: layout)] = adjointShape
     }
     var simplifier = Simplifier(dims: shapes)
-    var namer = ForwardNamer(program: self)
+    var namer = ForwardNamer(program: self, simplifier: &simplifier)
     var contributions: [String: [ProgramBackward.Contribution]] = [:]
     var stages: [ProgramBackward.Stage] = []
     for s in active.reversed() {
@@ -284,6 +284,19 @@ struct ForwardNamer {
   init(program: Program) {
     for s in program.statements where !s.expression.children.isEmpty && names[s.expression] == nil {
       names[s.expression] = s.name
+    }
+  }
+
+  /// Also names a right-hand side in its simplified form, as it appears in simplified
+  /// derivatives: `sigx = 1.0/(1 + exp(-x))` names `sigmoid(x)`, so that its derivative reads
+  /// `sigx(1 − sigx)`.
+  init(program: Program, simplifier: inout Simplifier) {
+    self.init(program: program)
+    for s in program.statements where !s.expression.children.isEmpty {
+      guard let simple = try? simplifier.simplify(s.expression), !simple.children.isEmpty, names[simple] == nil else {
+        continue
+      }
+      names[simple] = s.name
     }
   }
 

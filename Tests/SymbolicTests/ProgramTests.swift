@@ -268,6 +268,25 @@ func randomProgram(seed: UInt64, scalar: Bool = true) -> (source: String, dims: 
     #expect(text["(∂F/∂W1)ᵀ"] == "(x ⊗ I₅)(∂F/∂h1)ᵀ")
   }
 
+  /// CS231n's code writes σ out (`sigx = 1.0 / (1 + exp(-x))`, Python's `**`): the gradient reads
+  /// in the program's names as the notes' `dx += ((1 - sigx) * sigx) * dsigx` does, and its values
+  /// are the notes' numbers.
+  @Test func sigmoidWrittenOutIsNamed() throws {
+    let source = """
+      sigy = 1.0 / (1 + exp(-y)); num = x + sigy; sigx = 1.0 / (1 + exp(-x)); xpy = x + y
+      xpysqr = xpy**2; den = sigx + xpysqr; invden = 1.0 / den; f = num * invden
+      """
+    let p = try Program(source)
+    let dims: [String: Shape] = ["x": Shape(1, 1), "y": Shape(1, 1)]
+    let b = try p.backward(wrt: ["x", "y"], dims: dims)
+    #expect(b.gradients[0].expression.unicodeText.contains("dsigx sigx·(1 − sigx)"), "\(b.gradients[0].expression.unicodeText)")
+    #expect(b.gradients[1].expression.unicodeText.contains("dsigy sigy·(1 − sigy)"), "\(b.gradients[1].expression.unicodeText)")
+    let point = ["x": Matrix(rows: 1, cols: 1, columnMajor: [3]), "y": Matrix(rows: 1, cols: 1, columnMajor: [-4])]
+    let adjoints = try b.values(forward: try p.evaluate(point))
+    #expect(abs(adjoints["dx"]!.storage[0] - 2.0595697955721652) < 1e-14)
+    #expect(abs(adjoints["dy"]!.storage[0] - 1.5922327514838093) < 1e-14)
+  }
+
   @Test func cs231nBranchesSum() throws {
     let p = try Program(cs231nProgram)
     let dims: [String: Shape] = ["x": Shape(1, 1), "y": Shape(1, 1)]
