@@ -73,7 +73,12 @@ struct CheckReport {
   }
 
   private var noneMatchedSentence: String {
-    "it matches no slip tried (\(result.mutationCount) mutants of the derivation: missing factors, "
+    if result.diagnosisBudgetExhausted {
+      let mutants = result.mutationCount == 1 ? "1 mutant" : "\(result.mutationCount) mutants"
+      return "no diagnosis was found within the work budget of the search (\(mutants) of the derivation tried "
+        + "before it ran out; raise --diagnosis-budget to try the other slips): the claim is wrong all the same"
+    }
+    return "it matches no slip tried (\(result.mutationCount) mutants of the derivation: missing factors, "
       + "forgotten paths, signs, transposes, row-major flattening, factors, and pairs of these)"
   }
 
@@ -199,7 +204,8 @@ struct CheckReport {
       truth: hideAnswer ? nil : d.jacobian.unicodeText,
       // Under --hide-answer a `where` or `latex` that quotes the truth is left out.
       diagnoses: shown.map { CheckReport.diagnosisRecord($0, hideAnswer: hideAnswer, fragments: fragments) },
-      mutations: result.mutationCount, assumptions: Dictionary(assumptions, uniquingKeysWith: { a, _ in a }),
+      mutations: result.mutationCount, diagnosisBudgetExhausted: result.diagnosisBudgetExhausted ? true : nil,
+      assumptions: Dictionary(assumptions, uniquingKeysWith: { a, _ in a }),
       claimShape: .init(result.claimShape), expectedShape: .init(result.expectedShape),
       maxAbsError: c?.maxAbsError, maxRelError: c?.maxRelError,
       tolerance: c.map {

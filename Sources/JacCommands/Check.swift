@@ -47,6 +47,12 @@ struct Check: ParsableCommand {
     name: .customLong("hide-answer"),
     help: "For exercises: print only the verdict, the worst entries and the diagnoses, no part of the true derivative.")
   var hideAnswer = false
+  @Option(
+    name: .customLong("diagnosis-budget"),
+    help: ArgumentHelp(
+      "The most expression nodes the diagnosis of a wrong claim may differentiate and evaluate.",
+      discussion: "The verdict never waits for it; past it the report says that no diagnosis was found within the budget."))
+  var diagnosisBudget: Int = ClaimCheck.defaultDiagnosisBudget
 
   func run() throws {
     let (output, holds) = try execute()
@@ -189,9 +195,12 @@ struct Check: ParsableCommand {
     }
     if readLayout == .tensor || readLayout == .sympy { readLayout = .numeratorRowMajor }
     guard tolerance > 0, tolerance < 1 else { throw CLIError("--tolerance must be between 0 and 1, not \(tolerance)") }
+    guard diagnosisBudget >= 0 else {
+      throw CLIError("--diagnosis-budget must be a number of expression nodes, 0 or more, not \(diagnosisBudget)")
+    }
     let result = try ClaimCheck(
       claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance,
-      claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed)
+      claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed, diagnosisBudget: diagnosisBudget)
     let report = CheckReport(
       expressionText: expression, derivative: d, result: result, claimExpression: claimExpression,
       claimText: claim ?? claimFile ?? "", claimRows: claimed.rows, claimCols: claimed.cols, layout: layout.layout,

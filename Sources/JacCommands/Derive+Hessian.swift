@@ -22,6 +22,26 @@ extension Derive {
     return true
   }
 
+  /// Why `--order 2` cannot run at these sizes: every variable whose size is a symbol, with its
+  /// shape, and a `--dims` in numbers that fits (the symbols in order 3, 4, 5, …, those fixed by
+  /// `--values` at their values).
+  func hessianNeedsNumericSizes(_ sizes: SymbolicSizes) -> String {
+    var example = sizes.fixed
+    for symbol in sizes.symbols where example[symbol] == nil { example[symbol] = 3 + example.count }
+    let unvalued = sizes.shapes.keys.sorted().filter { v in
+      let s = sizes.shapes[v]!
+      return !(s.rows.symbols.isEmpty && s.cols.symbols.isEmpty) && sizes.values[v] == nil
+    }
+    let symbolic = unvalued.isEmpty ? sizes.shapes.keys.sorted() : unvalued
+    let dims = sizes.shapes.keys.sorted().filter { sizes.values[$0] == nil }.map { v in
+      "\(v)=\(sizes.shapes[v]!.rows.value(example))x\(sizes.shapes[v]!.cols.value(example))"
+    }
+    let names = symbolic.count == 1 ? symbolic[0] : symbolic.dropLast().joined(separator: ", ") + " and " + symbolic.last!
+    return "--order 2 needs every size in numbers, but \(names) \(symbolic.count == 1 ? "has" : "have") none (known only "
+      + "as \(sizes.describeShapes(symbolic)); size symbols are for first derivatives): give "
+      + (symbolic.count == 1 ? "it" : "them") + " with --dims, e.g. --dims \(dims.joined(separator: ","))"
+  }
+
   /// The point, the parsed expression and the variables of a Hessian run, after the checks
   /// that every `--order 2` run shares.
   func prepareHessian() throws -> (

@@ -76,7 +76,16 @@ struct Derive: ParsableCommand {
       return (record.map(DeriveOutput.program), passed)
     }
     if hessian {
-      return try runHessian()
+      // Sizes inferred as numbers complete --dims, as for first derivatives; a Hessian needs
+      // numbers, so sizes that stay symbols are refused with each variable's inferred shape.
+      switch try SizeResolution.resolve(parseExpression(expression, role: "expression"), point: point) {
+      case .symbolic(let sizes): throw CLIError(hessianNeedsNumericSizes(sizes))
+      case .completed(let dims, let inferred):
+        var completed = self
+        completed.point = point.completing(dims: dims)
+        return try InferredSizesNote.$shapes.withValue(inferred) { try completed.runHessian() }
+      case .concrete: return try runHessian()
+      }
     }
     switch try SizeResolution.resolve(parseExpression(expression, role: "expression"), point: point) {
     case .symbolic(let sizes): return try runSymbolic(sizes)

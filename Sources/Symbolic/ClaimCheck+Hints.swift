@@ -26,12 +26,18 @@ struct DiagnosisContext {
     return search.inLayout(j)
   }
 
-  /// The diagnoses of a claim that does not hold, and the number of mutants evaluated.
-  func diagnose(claim: Matrix, truth numerator: Matrix, values: [String: Matrix]) throws -> ([Diagnosis], Int) {
+  /// The diagnoses of a claim that does not hold, the number of mutants evaluated, and whether
+  /// the search stopped at its work budget (`DiagnosisSearch.budget`, shared with the assumption
+  /// hints) with slips left untried.
+  func diagnose(
+    claim: Matrix, truth numerator: Matrix, values: [String: Matrix], budget: Int = DiagnosisSearch.defaultBudget
+  ) throws -> (diagnoses: [Diagnosis], mutations: Int, exhausted: Bool, work: Int) {
     let expected = DiagnosisSearch(derivative: derivative, layout: layout, tolerance: tolerance, claims: [], points: [])
       .inLayout(numerator).shape
     var diagnoses: [Diagnosis] = []
     var count = 0
+    var work = 0
+    var exhausted = false
     if claim.shape == expected || claim.shape == expected.transposed {
       var claims = [claim]
       var points = [values]
@@ -49,15 +55,18 @@ struct DiagnosisContext {
         }
       }
       var search = DiagnosisSearch(
-        derivative: derivative, layout: layout, tolerance: tolerance, claims: claims, points: points)
+        derivative: derivative, layout: layout, tolerance: tolerance, claims: claims, points: points, budget: budget)
       diagnoses = try search.run(truth: truths)
       count = search.mutationCount
+      work = search.work
+      exhausted = search.exhausted
     }
     if claim.shape != expected && diagnoses.isEmpty {
       diagnoses.append(shapeHint(claim: claim, values: values))
     }
-    diagnoses += assumptionHints()
-    return (diagnoses, count)
+    let hints = assumptionHints(budget: budget - work)
+    diagnoses += hints.diagnoses
+    return (diagnoses, count, exhausted || hints.exhausted, work + hints.work)
   }
 
   // MARK: Shape hints
@@ -102,11 +111,17 @@ struct DiagnosisContext {
 
   /// "the claim holds when A is symmetric": assumptions that fit each variable (symmetric and
   /// spd for square matrices, probability and one-hot for vectors, the weaker first), tried at
-  /// two random points that satisfy them.
-  func assumptionHints() -> [Diagnosis] {
+  /// two random points that satisfy them. Each try evaluates the truth and the claim twice,
+  /// counted as their nodes against `budget`; `exhausted` when variables were left untried.
+  func assumptionHints(budget: Int) -> (diagnoses: [Diagnosis], exhausted: Bool, work: Int) {
     guard let c = claimExpression, !c.variables.isEmpty,
       derivative.outputShape.count * derivative.inputShape.count <= DiagnosisSearch.entryLimit
-    else { return [] }
+    else { return ([], false, 0) }
+    let table = ExpressionTable(dims: derivative.dims)
+    _ = table.id(derivative.jacobian)
+    _ = table.id(c)
+    let cost = 2 * table.count
+    var work = 0
     var hints: [Diagnosis] = []
     for name in derivative.dims.keys.sorted() where derivative.assumptions[name] == nil {
       let s = derivative.dims[name]!
@@ -114,6 +129,8 @@ struct DiagnosisContext {
       if s.isSquare && s.rows > 1 { candidates = [.symmetric, .spd] }
       if (s.rows == 1 || s.cols == 1) && s.count > 1 { candidates = [.probability, .onehot] }
       for assumption in candidates {
+        guard work + cost <= budget else { return (hints, true, work) }
+        work += cost
         let assumed = derivative.assumptions.adding(assumption, for: name)
         let holds = (0..<2).allSatisfy { k in
           let point = RandomPoint.point(
@@ -134,6 +151,6 @@ struct DiagnosisContext {
         }
       }
     }
-    return hints
+    return (hints, false, work)
   }
 }

@@ -9,9 +9,23 @@ struct DerivationSlip {
   /// The node's Jacobian with the slip, from the right one (whose children may carry other
   /// slips) and the Jacobians derived so far.
   let transform: (Expression, JacobianMemo) -> Expression?
-  let diagnosis: Diagnosis
+  /// The diagnosis, rendered when asked: it prints `node`, which for the sums of a long sum is
+  /// long, and only the few slips that match or are paired are ever printed.
+  let makeDiagnosis: () -> Diagnosis
+  var diagnosis: Diagnosis { makeDiagnosis() }
   /// Lower is the more specific explanation, reported first when several match.
   let priority: Int
+
+  init(
+    site: Int, node: Expression, transform: @escaping (Expression, JacobianMemo) -> Expression?,
+    diagnosis: @escaping @autoclosure () -> Diagnosis, priority: Int
+  ) {
+    self.site = site
+    self.node = node
+    self.transform = transform
+    self.makeDiagnosis = diagnosis
+    self.priority = priority
+  }
 }
 
 /// The slips of a derivation, generated from its rule applications.
@@ -92,6 +106,30 @@ struct SlipCatalogue {
 
   private mutating func display(_ e: Expression) -> Expression { (try? simplifier.simplify(e)) ?? e }
 
+  /// The simplified form of e when it prints in at most 60 characters, for quoting in a
+  /// sentence; nil without simplifying when e has more than `SlipCatalogue.quotedNodeLimit`
+  /// nodes (the Jacobian of a long partial sum: simplifying and printing each such term would
+  /// make the catalogue of an n-term sum cost O(n²) simplifications of long sums).
+  private mutating func quotable(_ e: Expression) -> Expression? {
+    guard SlipCatalogue.nodeCount(of: e, atMost: SlipCatalogue.quotedNodeLimit) else { return nil }
+    let shown = display(e)
+    return shown.unicodeText.count <= 60 ? shown : nil
+  }
+
+  static let quotedNodeLimit = 200
+
+  /// Whether e has at most `limit` nodes (counted as a tree, stopping at the limit).
+  static func nodeCount(of e: Expression, atMost limit: Int) -> Bool {
+    var count = 0
+    var stack = [e]
+    while let x = stack.popLast() {
+      count += 1
+      if count > limit { return false }
+      stack += x.children
+    }
+    return true
+  }
+
   private func shape(_ e: Expression) -> Shape? { try? e.shape(in: derivative.dims, maximumEntries: .max) }
 
   private mutating func addSlips(
@@ -118,8 +156,7 @@ struct SlipCatalogue {
       { r, memo in SlipCatalogue.rewrite(r, node: node, index: index, count: count, memo: memo, edit) }
     }
     let nodeName = SlipCatalogue.functionName(node)
-    let shown = display(term.signed)
-    let shownTerm: [Diagnosis.Part] = shown.unicodeText.count <= 60 ? [.math(shown), .words(" ")] : []
+    let shownTerm: [Diagnosis.Part] = quotable(term.signed).map { [.math($0), .words(" ")] } ?? []
 
     // Leave the term out: a forgotten path.
     if terms.count >= 2 {
@@ -185,6 +222,7 @@ struct SlipCatalogue {
       for wrong in SlipCatalogue.wrongDerivatives(of: f, at: a) {
         let wrongLocal: Expression = sa.isScalar ? wrong.value : .diag(.vec(wrong.value))
         guard shape(wrongLocal) == ls else { continue }
+        let shownWrong = display(wrong.value)
         slips.append(
           DerivationSlip(
             site: site, node: node,
@@ -192,7 +230,7 @@ struct SlipCatalogue {
             diagnosis: Diagnosis(
               kind: "wrong-derivative", where: node.plainText,
               [
-                .words("the derivative of \(f.name) at "), .math(a), .words(" is taken as "), .math(display(wrong.value)),
+                .words("the derivative of \(f.name) at "), .math(a), .words(" is taken as "), .math(shownWrong),
                 .words(wrong.reason + "; it is "), .math(right),
               ]),
             priority: 1))
@@ -201,8 +239,7 @@ struct SlipCatalogue {
     // The chain rule stopped early: L without the derivative of the child (possible when L alone
     // has the term's shape).
     if let js = shape(jc), js.isSquare, !ls.isScalar || js.isScalar {
-      let inner = display(jc)
-      let named: [Diagnosis.Part] = inner.unicodeText.count <= 60 ? [.words(", "), .math(inner)] : []
+      let named: [Diagnosis.Part] = quotable(jc).map { [.words(", "), .math($0)] } ?? []
       slips.append(
         DerivationSlip(
           site: site, node: node, transform: replacing { t, l, _ in l.map { Term(negative: t.negative, expression: $0) } },
@@ -235,6 +272,7 @@ struct SlipCatalogue {
         let toggled = SlipCatalogue.toggledTranspose(factor)
         let mutated: Expression = isLeft ? .kronecker(toggled, q) : .kronecker(p, toggled)
         let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
+        let shownToggled = display(toggled)
         slips.append(
           DerivationSlip(
             site: site, node: node,
@@ -243,7 +281,7 @@ struct SlipCatalogue {
               kind: "transposed-factor", where: node.plainText,
               [
                 .words("the factor "), .math(shownFactor), .words(" in the derivative of "), .math(node),
-                .words(" is transposed: the claim has "), .math(display(toggled)), .words(" in its place"),
+                .words(" is transposed: the claim has "), .math(shownToggled), .words(" in its place"),
               ]),
             priority: 3))
       }

@@ -6,6 +6,11 @@ import MatrixCore
 /// flattening, with a factor 2 on or off the diagonal of X, or scaled; matches at the first point
 /// are confirmed at a second one. Pairs of slips are tried only when no single one explains the
 /// claim, among the singles that come closest to it, so the number of mutants is bounded.
+///
+/// The work is bounded too: `work` counts the expression nodes differentiated for the mutants
+/// (the whole F for each, or one term of a sum, `TermwiseDerivation`), and the search stops
+/// when it reaches `budget`, with `exhausted` set: the verdict stands, and the report says that no
+/// diagnosis was found within the budget rather than naming a slip it did not try.
 struct DiagnosisSearch {
   let derivative: SymbolicDerivative
   let layout: JacobianLayout
@@ -16,6 +21,20 @@ struct DiagnosisSearch {
   private var evaluators: [StructuredEvaluator]
   /// Mutants evaluated (single slips, pairs and whole-result forms).
   private(set) var mutationCount = 0
+  /// Expression nodes differentiated so far, and the most the search may differentiate.
+  private(set) var work = 0
+  let budget: Int
+  /// Whether the search stopped at `budget` with slips left untried.
+  private(set) var exhausted = false
+  /// F as a sum of terms, and the terms' Jacobians at each point (built by `run`).
+  private var termwise: TermwiseDerivation?
+  private var termValues: [Int: TermwiseDerivation.Values?] = [:]
+  /// The distinct nodes of F: the work of one whole derivation.
+  private var wholeSize = 0
+
+  /// The default `budget`: about 10 s of a debug build, 1–2 s of a release build, and far more
+  /// than any expression of a few hundred nodes needs (every test of `DiagnosisTableTests`).
+  static let defaultBudget = 600_000
 
   /// Singles tried in pairs: the closest `pairPool` and up to `specificPool` more of the most
   /// specific kinds; pairs therefore number at most 22·21/2 = 231.
@@ -26,8 +45,9 @@ struct DiagnosisSearch {
 
   init(
     derivative: SymbolicDerivative, layout: JacobianLayout, tolerance: Double, claims: [Matrix],
-    points: [[String: Matrix]]
+    points: [[String: Matrix]], budget: Int = DiagnosisSearch.defaultBudget
   ) {
+    self.budget = budget
     self.derivative = derivative
     self.layout = layout
     self.tolerance = tolerance
@@ -138,8 +158,25 @@ struct DiagnosisSearch {
 
   // MARK: Mutants
 
+  /// Whether another mutant may be evaluated; sets `exhausted` when not.
+  mutating func withinBudget() -> Bool {
+    if work >= budget { exhausted = true }
+    return !exhausted
+  }
+
   /// The numerator Jacobian with `slips` at point `k` (nil when it cannot be evaluated).
   mutating func mutant(_ slips: [DerivationSlip], at k: Int) -> Matrix? {
+    if let termwise {
+      if termValues[k] == nil {
+        termValues[k] = .some((try? termwise.values(&evaluators[k], work: &work)) ?? nil)
+      }
+      if case .some(.some(let values)) = termValues[k],
+        case .mutant(let m) = termwise.mutant(slips, values: values, evaluator: &evaluators[k], work: &work)
+      {
+        return m
+      }
+    }
+    work += wholeSize
     do {
       var forward = try ForwardDifferentiator(variable: derivative.variable, dims: derivative.dims)
       forward.slips = slips.map { ($0.node, $0.transform) }
@@ -163,6 +200,11 @@ struct DiagnosisSearch {
   /// The diagnoses, most specific first (at most `limit`).
   mutating func run(truth: [Matrix], limit: Int = 3) throws -> [Diagnosis] {
     guard truth[0].count <= DiagnosisSearch.entryLimit else { return [] }
+    let table = ExpressionTable(dims: derivative.dims)
+    _ = table.id(derivative.expression)
+    wholeSize = table.count
+    termwise = (try? TermwiseDerivation(derivative)) ?? nil
+    work += wholeSize
     let claim = claims[0]
     var matches: [Match] = []
     // Forms that change nothing here (the transpose of a 1×1 Jacobian) are left out.
@@ -186,6 +228,7 @@ struct DiagnosisSearch {
     var distances: [(Double, DerivationSlip)] = []
     for slip in catalogue.slips {
       try Cancellation.checkpoint()
+      guard withinBudget() else { break }
       guard let j = mutant([slip], at: 0), !close(j, truth[0]) else { continue }
       for w in forms {
         mutationCount += 1
@@ -209,9 +252,10 @@ struct DiagnosisSearch {
       where !pool.contains(where: { $0.site == slip.site && $0.diagnosis == slip.diagnosis }) {
         pool.append(slip)
       }
-      for i in pool.indices {
+      pairs: for i in pool.indices {
         for k in pool.indices where k > i && pool[k].site != pool[i].site {
           try Cancellation.checkpoint()
+          guard withinBudget() else { break pairs }
           mutationCount += 1
           guard let j = mutant([pool[i], pool[k]], at: 0), close(claim, inLayout(j)) else { continue }
           matches.append(

@@ -29,6 +29,13 @@ public struct ClaimCheck: Sendable {
   public let diagnoses: [Diagnosis]
   /// The number of mutants of the truth the diagnosis evaluated.
   public let mutationCount: Int
+  /// Whether the diagnosis stopped at its work budget (`DiagnosisSearch.defaultBudget` nodes
+  /// differentiated) with slips or assumption hints left untried. The verdict does not depend
+  /// on it; with no diagnosis, the report says that none was found within the budget.
+  public let diagnosisBudgetExhausted: Bool
+  /// The expression nodes the diagnosis differentiated and evaluated (its counted work, at most
+  /// about `diagnosisBudget`).
+  public let diagnosisWork: Int
   /// The claim's shape and the shape expected in `layout`.
   public let claimShape: Shape
   public let expectedShape: Shape
@@ -49,12 +56,14 @@ public struct ClaimCheck: Sendable {
   ///     tried; without it (a claim read from a file) they rest on the one point.
   ///   - seed: the seed of that second point.
   ///   - diagnose: false to give the verdict only (no search for what a wrong claim is).
+  ///   - diagnosisBudget: the most expression nodes the diagnosis may differentiate and evaluate
+  ///     (`DiagnosisSearch.defaultBudget`); the verdict is computed first and does not depend on it.
   /// - Throws: when the claim or the truth has a NaN or infinite entry. A claim of the wrong
   ///   shape does not hold (its diagnosis names the shapes that fit each layout).
   public init(
     claim: Matrix, layout: JacobianLayout, derivative: SymbolicDerivative, values: [String: Matrix],
     tolerance: Double = 1e-8, claimMagnitude: Double = 0, claimExpression: Expression? = nil, seed: UInt64 = 1,
-    diagnose: Bool = true
+    diagnose: Bool = true, diagnosisBudget: Int = ClaimCheck.defaultDiagnosisBudget
   ) throws {
     guard tolerance.isFinite, tolerance >= 0 else {
       throw DerivativeError("the tolerance must be a finite non-negative number, not \(tolerance)")
@@ -122,12 +131,20 @@ public struct ClaimCheck: Sendable {
     guard !holds, diagnose else {
       diagnoses = []
       mutationCount = 0
+      diagnosisBudgetExhausted = false
+      diagnosisWork = 0
       return
     }
     let context = DiagnosisContext(
       derivative: derivative, layout: layout, tolerance: tolerance, claimExpression: claimExpression, seed: seed)
-    (diagnoses, mutationCount) = try context.diagnose(claim: claim, truth: truthNumerator, values: values)
+    (diagnoses, mutationCount, diagnosisBudgetExhausted, diagnosisWork) = try context.diagnose(
+      claim: claim, truth: truthNumerator, values: values, budget: diagnosisBudget)
   }
+
+  /// The default work budget of the diagnosis, in expression nodes differentiated and
+  /// evaluated: about 10 s of a debug build and 1–2 s of a release build at worst, and far more
+  /// than any expression of a few hundred nodes needs.
+  public static let defaultDiagnosisBudget = DiagnosisSearch.defaultBudget
 
   static func format(_ x: Double) -> String {
     x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : "\(x)"

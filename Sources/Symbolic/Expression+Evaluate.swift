@@ -32,14 +32,18 @@ extension Expression {
   /// shapes fit. (`SymbolicHessian` uses it alone for an F that `isDefinedEverywhere`.)
   func requireValidPoint(_ values: [String: Matrix]) throws(EvaluationError) {
     let names = variables
+    // The shapes of this expression's own variables only: a point with many variables
+    // (a long sum of terms) costs nothing per sub-expression evaluated.
+    var dims: [String: Shape] = [:]
     for name in names {
       guard let value = values[name] else { throw .missingValue(name) }
       if let bad = value.firstNonFinite {
         throw .nonFiniteValue(variable: name, row: bad.row, col: bad.col, value: bad.value)
       }
+      dims[name] = value.shape
     }
     do {
-      _ = try shape(in: values.mapValues(\.shape))
+      _ = try shape(in: dims)
     } catch {
       throw .shape(error)
     }

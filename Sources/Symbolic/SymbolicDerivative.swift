@@ -151,15 +151,15 @@ struct StructuredEvaluator {
     case .commutation(let m, let n): return .commutation(m, n)
     case .zeros(let m, let n): return .zero(m, n)
     case .kronecker(let a, let b): return .kronecker(try structured(a), try structured(b))
-    case .add(let a, let b) where try !broadcasts(a, b): return try structured(a) + structured(b)
-    case .subtract(let a, let b) where try !broadcasts(a, b): return try structured(a) - structured(b)
+    case .add, .subtract:
+      return try sum(e)
     case .negate(let a): return -(try structured(a))
     case .transpose(let a) where isStructural(a): return try structured(a).transposed
     case .product(let a, let b):
-      let (sa, sb) = (try a.shape(in: dims, maximumEntries: .max), try b.shape(in: dims, maximumEntries: .max))
-      if sa.isScalar && !sb.isScalar { return try scalar(a) * structured(b) }
-      if sb.isScalar && !sa.isScalar { return try scalar(b) * structured(a) }
-      return try structured(a) * structured(b)
+      let (x, y) = (try structured(a), try structured(b))
+      if x.shape.isScalar && !y.shape.isScalar { return try x.materialized().storage[0] * y }
+      if y.shape.isScalar && !x.shape.isScalar { return try y.materialized().storage[0] * x }
+      return x * y
     case .divide(let a, let s):
       let divisor = try scalar(s)
       guard divisor != 0, (1 / divisor).isFinite else {
@@ -189,10 +189,38 @@ struct StructuredEvaluator {
 
   private mutating func scalar(_ e: Expression) throws -> Double { try value(e).storage[0] }
 
-  /// Whether a sum broadcasts an operand (docs/language.md): then it is evaluated as one dense
-  /// factor, since structured operators add only at equal sizes.
-  private func broadcasts(_ a: Expression, _ b: Expression) throws -> Bool {
-    try a.shape(in: dims, maximumEntries: .max) != b.shape(in: dims, maximumEntries: .max)
+  /// A chain of sums and differences, added pairwise (a structured sum keeps its terms in a
+  /// list, so adding them one by one would copy O(n²) terms for an n-term sum; pairwise copies
+  /// O(n log n)). The operands' shapes are read off their values, in O(1) each. A sum that
+  /// broadcasts an operand (docs/language.md) is evaluated as one dense factor: structured
+  /// operators add only at equal sizes.
+  private mutating func sum(_ e: Expression) throws -> StructuredMatrix {
+    var operands: [(negative: Bool, expression: Expression)] = []
+    func collect(_ x: Expression, _ negative: Bool) {
+      switch x {
+      case .add(let a, let b):
+        collect(a, negative)
+        collect(b, negative)
+      case .subtract(let a, let b):
+        collect(a, negative)
+        collect(b, !negative)
+      default:
+        operands.append((negative, x))
+      }
+    }
+    collect(e, false)
+    var terms: [StructuredMatrix] = []
+    for (negative, x) in operands {
+      let t = try structured(x)
+      terms.append(negative ? -t : t)
+    }
+    guard terms.allSatisfy({ $0.shape == terms[0].shape }) else {
+      return .dense(try value(e), label: e.unicodeText, latex: e.latex)
+    }
+    while terms.count > 1 {
+      terms = stride(from: 0, to: terms.count, by: 2).map { i in i + 1 < terms.count ? terms[i] + terms[i + 1] : terms[i] }
+    }
+    return terms[0]
   }
 }
 

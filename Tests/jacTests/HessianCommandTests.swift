@@ -165,6 +165,24 @@ import Testing
     }
   }
 
+  /// Sizes missing from --dims: inferred as numbers they complete it (checked against central
+  /// differences of the gradient); left as symbols, the sentence names each variable, its
+  /// inferred shape and a --dims that fits, exit 2.
+  @Test func missingSizesAreInferredOrNamed() throws {
+    let r = try JacRunner.run(["derive", "x'*A*x", "--wrt", "x", "--dims", "x=3x1", "--order", "2", "--check", "--format", "json"])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    let object = try #require(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let h = try #require(object["hessian"] as? [String: Any])
+    #expect(h["rows"] as? Int == 3 && h["cols"] as? Int == 3)
+    #expect((object["check"] as? [String: Any])?["passed"] as? Bool == true, "\(r.stdout)")
+    try expectBad(
+      ["derive", "x'*x", "--wrt", "x", "--order", "2"],
+      "--order 2 needs every size in numbers, but x has none (known only as x n×1; size symbols are for first derivatives): "
+        + "give it with --dims, e.g. --dims x=3x1")
+    try expectBad(["derive", "x'*A*x", "--wrt", "x", "--order", "2"], "but A and x have none (known only as A n×n, x n×1;")
+    try expectBad(["derive", "x'*W*y", "--wrt", "x,y", "--order", "2"], "e.g. --dims W=3x4,x=3x1,y=4x1")
+  }
+
   private func expectBad(_ arguments: [String], _ message: String) throws {
     let dir = try JacRunner.temporaryDirectory()
     defer { JacRunner.removeTemporaryDirectory(dir) }

@@ -29,6 +29,8 @@ public struct CheckRecord: Codable, Sendable, Equatable {
   public var truth: String?
   public var diagnoses: [DiagnosisRecord]
   public var mutations: Int
+  /// Present (true) when the diagnosis stopped at its work budget with slips left untried.
+  public var diagnosisBudgetExhausted: Bool?
   public var assumptions: [String: String]
   public var claimShape: [Int]
   public var expectedShape: [Int]
