@@ -52,7 +52,7 @@ extension Check: NamesFiles {
   }
   static let fileArguments = PointOptions.fileArguments.union(["claim-file", "program", "claim-program-file"])
   static let otherArguments = PointOptions.otherArguments.union([
-    "expression", "wrt", "claim", "layout", "tolerance", "format", "output", "claim-program",
+    "expression", "wrt", "claim", "layout", "tolerance", "format", "output", "claim-program", "diagnosis-budget",
   ])
 }
 
