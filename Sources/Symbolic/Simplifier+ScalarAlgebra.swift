@@ -52,11 +52,28 @@ extension Simplifier {
     var parts: [(base: Expression, exponent: Double)] = []
     for f in scalars {
       let (b, k) = powerParts(f)
-      if let i = parts.firstIndex(where: { $0.base == b }) { parts[i].exponent += k } else { parts.append((b, k)) }
+      // A 1×1 product equals its transpose: uᵀv and vᵀu are one base (softmax(z)ᵀy / yᵀsoftmax(z) = 1).
+      let flipped = Simplifier.transposedScalarProduct(b)
+      if let i = parts.firstIndex(where: { $0.base == b || (flipped != nil && $0.base == flipped) }) {
+        parts[i].exponent += k
+      } else {
+        parts.append((b, k))
+      }
     }
     parts.removeAll { $0.exponent == 0 }
     recogniseSigmoid(in: &parts)
     return parts.map { Simplifier.raised($0.base, $0.exponent) }
+  }
+
+  /// `vᵀu` for the 1×1 product `uᵀv` (and `bᵀaᵀ` for `a b` in general, transposes of transposes
+  /// undone): the same number, written the other way round; nil for anything but a product.
+  static func transposedScalarProduct(_ e: Expression) -> Expression? {
+    guard case .product(let a, let b) = e else { return nil }
+    func flip(_ x: Expression) -> Expression {
+      if case .transpose(let inner) = x { return inner }
+      return .transpose(x)
+    }
+    return .product(flip(b), flip(a))
   }
 
   /// `1 + exp(t)` (or `exp(t) + 1`, with a scalar 1 or a matrix of ones): t.

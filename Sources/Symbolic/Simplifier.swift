@@ -301,8 +301,9 @@ public struct Simplifier {
     case .identity(1), .ones(1, 1):
       break
     case .divide(let a, let d):
-      // A/s = A·s⁻¹: the reciprocal of s joins the 1×1 factors.
-      try collect(a, into: &form)
+      // A/s = A·s⁻¹: the reciprocal of s joins the 1×1 factors; a 1×1 A (`uᵀv/(uᵀv)`) is one
+      // scalar factor too, so that it meets its reciprocal.
+      try (try shape(a)).isScalar ? collectScalar(a, into: &form) : collect(a, into: &form)
       try collectReciprocal(d, into: &form)
     default:
       // −a − b = −(a + b): the sign of a sum of negative terms joins the coefficient.

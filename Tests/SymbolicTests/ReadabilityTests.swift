@@ -98,6 +98,9 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("tanh(x)", "x", "x=3x1", "diag(1-tanh(x).^2)"),
     ReadabilityCase("sigmoid(x)", "x", "x=3x1", "diag(sigmoid(x).*(1-sigmoid(x)))"),
     ReadabilityCase("u'*tanh(W*x+b)", "b", "u=5x1,W=5x3,x=3x1,b=5x1", "u.*(1-tanh(W*x+b).^2)"),
+    // A 1×1 quotient of equal products cancels: −log(softmax(z)ᵀy) (y a column of weights).
+    ReadabilityCase("-log(softmax(z)'*y)", "z", "z=4x1,y=4x1", "softmax(z)-softmax(z).*y/(softmax(z)'*y)"),
+    ReadabilityCase("-log(y'*softmax(z))", "z", "z=4x1,y=4x1", "softmax(z)-softmax(z).*y/(y'*softmax(z))"),
     // σ written out, as in CS231n: 1/(1 + e⁻ˣ) differentiates to σ(x)(1 − σ(x)).
     ReadabilityCase("1/(1+exp(-x))", "x", "x=1x1", "sigmoid(x)*(1-sigmoid(x))"),
     ReadabilityCase("sum(1 ./ (1+exp(-x)))", "x", "x=3x1", "sigmoid(x).*(1-sigmoid(x))"),
