@@ -5,7 +5,7 @@
 #   make docs   builds the DocC documentation of MatrixCore, Jacobians and Symbolic
 SWIFT ?= swift
 
-.PHONY: demo test deps build release bench bench-gemm bench-serve clean fuzz docs serve
+.PHONY: demo test deps build release bench bench-gemm bench-chains bench-serve clean fuzz docs serve
 
 deps:
 	@./scripts/ensure-deps.sh
@@ -58,6 +58,14 @@ bench: release
 # jac serve under load (docs/serve.md): 50 clients for 30 s, then 1,000 malformed requests.
 bench-serve: release
 	python3 Benchmarks/serve-load.py .build/release/jac
+
+# Chains (Benchmarks/README.md, "Chains"): chain-plan and chain-eval of this build against the
+# build before the product rules were unified (BEFORE, default: built once in .build/chain-before)
+# and NumPy's multi_dot, interleaved in ROUNDS rounds with OPENBLAS_NUM_THREADS=THREADS everywhere.
+ROUNDS ?= 5
+THREADS ?= $(shell nproc)
+bench-chains: release
+	python3 Benchmarks/chain-compare.py --rounds $(ROUNDS) --threads $(THREADS) $(if $(BEFORE),--before $(BEFORE))
 
 bench-gemm: release
 	.build/release/jacbench gemm

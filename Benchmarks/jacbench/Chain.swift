@@ -46,16 +46,16 @@ let chainPlanCase = BenchmarkCase(name: "chain-plan") {
   let kron = (0..<k).map { cycle[$0 % cycle.count] }
   for (name, factors) in [("dense", dense), ("mixed", mixed), ("kronecker", kron)] {
     var sink = 0.0
-    let t = medianSeconds(repeats: 7) {
+    let t = minMedianSeconds(repeats: 7) {
       sink += (try? ChainPlan(factors: factors, order: .optimal))?.multiplyAdds ?? .nan
     }
-    let tr = medianSeconds(repeats: 7) {
+    let tr = minMedianSeconds(repeats: 7) {
       sink += (try? ChainReport(factors: factors))?.speedUp ?? .nan
     }
     precondition(sink.isFinite, "chain-plan failed")
     emit([
-      "case": "chain-plan", "factors": k, "structure": name, "seconds": t, "reportSeconds": tr,
-      "targetSeconds": 0.05,
+      "case": "chain-plan", "factors": k, "structure": name, "seconds": t.median, "minSeconds": t.min,
+      "reportSeconds": tr.median, "reportMinSeconds": tr.min, "targetSeconds": 0.05,
     ])
   }
 }
@@ -72,25 +72,26 @@ let chainEvalCase = BenchmarkCase(name: "chain-eval") {
       let worstTree = try? Parenthesization.mostExpensive(for: chain.signatures),
       let worst = try? chain.plan(.custom(worstTree))
     else { preconditionFailure("chain-eval: the chain \(dimsText(dims)) does not plan") }
-    let tOpt = medianSeconds { precondition((try? chain.evaluate(optimal)) != nil) }
+    // Optimal order: minimum and median of up to 15 runs (the peer reports the same pair).
+    let tOpt = minMedianSeconds(repeats: 15) { precondition((try? chain.evaluate(optimal)) != nil) }
     func plain(_ node: Parenthesization.Node) -> Matrix {
       switch node {
       case .factor(let i): return mats[i - 1]
       case .product(let l, let r): return plain(l) * plain(r)
       }
     }
-    let tRef = medianSeconds { precondition(plain(optimal.parenthesization.root).storage[0].isFinite) }
+    let tRef = minMedianSeconds(repeats: 15) { precondition(plain(optimal.parenthesization.root).storage[0].isFinite) }
     emit([
       "case": "chain-eval", "chain": dimsText(dims), "factors": k, "order": "optimal",
       "parenthesization": optimal.parenthesization.description, "multiplyAdds": optimal.multiplyAdds,
-      "seconds": tOpt, "reference": "Matrix * in the same order", "referenceSeconds": tRef,
-      "ratio": tOpt / tRef,
+      "seconds": tOpt.median, "minSeconds": tOpt.min, "reference": "Matrix * in the same order",
+      "referenceSeconds": tRef.median, "referenceMinSeconds": tRef.min, "ratio": tOpt.median / tRef.median,
     ])
     let tWorst = medianSeconds(repeats: 3, maxTotal: 10) { precondition((try? chain.evaluate(worst)) != nil) }
     emit([
       "case": "chain-eval", "chain": dimsText(dims), "factors": k, "order": "worst",
       "parenthesization": worst.parenthesization.description, "multiplyAdds": worst.multiplyAdds,
-      "seconds": tWorst, "speedUp": tWorst / tOpt,
+      "seconds": tWorst, "speedUp": tWorst / tOpt.median,
       "predictedSpeedUp": worst.multiplyAdds / optimal.multiplyAdds,
     ])
   }

@@ -11,7 +11,10 @@ multiplications, i.e. multiply-adds); the "parenthesization" printed is the orde
 jacbench's syntax, read from NumPy's private _multi_dot_matrix_chain_order where available.
 The sizes are those of `chainEvalDims` in Benchmarks/jacbench/Chain.swift (keep them in step);
 the entries are standard normal from NumPy's generator (the values do not affect the timing).
-Arrays are Fortran-ordered, as jacbench's matrices are column-major.
+Arrays are Fortran-ordered, as jacbench's matrices are column-major. Each chain reports the
+minimum ("minSeconds") and the median ("seconds") of up to 15 runs, as jacbench chain-eval does,
+and "blasThreads", the thread count of NumPy's OpenBLAS (set OPENBLAS_NUM_THREADS to the same
+value for both sides; Benchmarks/chain-compare.py does).
 """
 import json
 import sys
@@ -19,7 +22,7 @@ import time
 
 import numpy as np
 
-from timing import median_seconds
+from timing import min_median_seconds
 
 CHAINS = [
     [1500, 60, 2000, 80, 1200],
@@ -53,17 +56,34 @@ def numpy_order(arrays):
     return text(0, len(arrays) - 1), float(m[0, len(arrays) - 1])
 
 
+def blas_threads():
+    """Threads of NumPy's OpenBLAS (its bundled scipy-openblas or a system one), or None."""
+    import ctypes
+    import glob
+    import os
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+    for path in libs:
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
+                     "openblas_get_num_threads"):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                return int(fn())
+    return None
+
+
 def run():
     rng = np.random.default_rng(1)
     lines = []
+    threads = blas_threads()
     for dims in CHAINS:
         k = len(dims) - 1
         arrays = [np.asfortranarray(rng.standard_normal((dims[i], dims[i + 1]))) for i in range(k)]
-        t = median_seconds(lambda: np.linalg.multi_dot(arrays))
+        t_min, t = min_median_seconds(lambda: np.linalg.multi_dot(arrays), repeats=15)
         paren, cost = numpy_order(arrays)
         line = {"case": "chain-eval", "peer": "numpy", "chain": "x".join(map(str, dims)),
                 "factors": k, "order": "multi_dot", "parenthesization": paren,
-                "multiplyAdds": cost, "seconds": t}
+                "multiplyAdds": cost, "seconds": t, "minSeconds": t_min, "blasThreads": threads}
         print(json.dumps(line), flush=True)
         lines.append(line)
     return lines
