@@ -117,10 +117,11 @@ def main():
                 runs[side] = {d["chain"]: d for d in lines}
             for c, a in runs["after"].items():
                 n = runs["numpy"][c]
-                e = evals.setdefault(c, {"numpy": [], "numpyMin": [], "before": [], "sameOrder": True})
+                e = evals.setdefault(c, {"numpy": [], "numpyMin": [], "before": [], "sameOrder": True, "sameCost": True})
                 e["numpy"].append(a["seconds"] / n["seconds"])
                 e["numpyMin"].append(a["minSeconds"] / n["minSeconds"])
                 e["sameOrder"] &= a["parenthesization"] == n["parenthesization"]
+                e["sameCost"] &= a["multiplyAdds"] == n["multiplyAdds"]
                 keep_best((c, "after"), a["minSeconds"])
                 keep_best((c, "numpy"), n["minSeconds"])
                 line = {"case": "chain-eval-ratio", "round": r + 1, "load": round(load[0], 2), "chain": c,
@@ -147,7 +148,8 @@ def main():
         if v["before"]:
             parts.append(summarize("after/before", v["before"]))
         if not v["sameOrder"]:
-            parts.append("ORDER DIFFERS from multi_dot's")
+            parts.append("another order than multi_dot's, "
+                         + ("same multiply-adds (a tie)" if v["sameCost"] else "MORE OR FEWER MULTIPLY-ADDS"))
         print("; ".join(parts))
 
 
