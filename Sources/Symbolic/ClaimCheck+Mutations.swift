@@ -236,6 +236,33 @@ struct SlipCatalogue {
             priority: 1))
       }
     }
+    // A wrong Jacobian of softmax: taken entrywise (diag(s) alone), its outer product with the
+    // wrong sign or written as the inner product sᵀs, or diag(s) left out.
+    if case .softmax(let z) = node {
+      let sm: Expression = .softmax(z)
+      let right = display(.diag(sm) - sm * .transpose(sm))
+      let outer = display(sm * .transpose(sm))
+      let wrongs: [(Expression, String)] = [
+        (.diag(sm), ", as if softmax acted entrywise: the term −" + outer.unicodeText + " is missing"),
+        (.diag(sm) + sm * .transpose(sm), ", with the wrong sign on " + outer.unicodeText),
+        (.diag(sm) - .transpose(sm) * sm, ", the number sᵀs where the outer product s sᵀ belongs"),
+        (-(sm * .transpose(sm)), ", without its term diag(s)"),
+      ]
+      for (wrongLocal, reason) in wrongs where shape(wrongLocal) == ls {
+        let shownWrong = display(wrongLocal)
+        slips.append(
+          DerivationSlip(
+            site: site, node: node,
+            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(wrongLocal, $0)) } },
+            diagnosis: Diagnosis(
+              kind: "wrong-derivative", where: node.plainText,
+              [
+                .words("the Jacobian of softmax at "), .math(z), .words(" is taken as "), .math(shownWrong),
+                .words(reason + "; it is "), .math(right), .words(" with s = softmax("), .math(z), .words(")"),
+              ]),
+            priority: 1))
+      }
+    }
     // The chain rule stopped early: L without the derivative of the child (possible when L alone
     // has the term's shape).
     if let js = shape(jc), js.isSquare, !ls.isScalar || js.isScalar {

@@ -166,6 +166,18 @@ let diagnosisSlips: [TableClaim] = [
     expression: "sum(sigmoid(W*x))", wrt: "W", dims: "W=3x2,x=2x1", claim: "((W*x).*(1-W*x))*x'", layout: .shape,
     kind: "wrong-derivative"),
   TableClaim(expression: "sum(exp(A*x))", wrt: "x", dims: "A=3x2,x=2x1", claim: "A'*(A*x)", layout: .shape, kind: "wrong-derivative"),
+  // The Jacobian of softmax, diag(s) − s sᵀ, written wrong: entrywise, the sign, sᵀs, no diag(s).
+  TableClaim(expression: "softmax(z)", wrt: "z", dims: "z=4x1", claim: "diag(softmax(z))", kind: "wrong-derivative"),
+  TableClaim(
+    expression: "softmax(z)", wrt: "z", dims: "z=4x1", claim: "diag(softmax(z)) + softmax(z)*softmax(z)'",
+    kind: "wrong-derivative"),
+  TableClaim(
+    expression: "softmax(z)", wrt: "z", dims: "z=4x1", claim: "diag(softmax(z)) - softmax(z)'*softmax(z)",
+    kind: "wrong-derivative"),
+  TableClaim(expression: "softmax(z)", wrt: "z", dims: "z=4x1", claim: "-softmax(z)*softmax(z)'", kind: "wrong-derivative"),
+  TableClaim(
+    expression: "softmax(W*x)", wrt: "W", dims: "W=3x2,x=2x1", claim: "diag(softmax(W*x))*kron(x',I(3))",
+    kind: "wrong-derivative"),
   // Softmax cross-entropy.
   TableClaim(expression: xent, wrt: "z", dims: "z=5x1,y=5x1", claim: "softmax(z)-y", layout: .shape, kind: "assumption"),
   TableClaim(
