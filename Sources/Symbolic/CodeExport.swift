@@ -234,7 +234,10 @@ struct ExportPlan {
         seeds[rename[w]!] = seeds[rename[w]!].map { $0 + .variable(tangent) } ?? .variable(tangent)
       }
       var builder = TangentBuilder(dims: shapes, seeds: seeds)
-      let total = try builder.tangent(renamed(expression))
+      // The differential as the simplifier writes it (as `jac derive` prints: no `-(−…)`,
+      // `2(X ⊙ dX)` for `dX ⊙ X + X ⊙ dX`), the same numbers.
+      var simplifier = Simplifier(dims: shapes)
+      let total = try builder.tangent(renamed(expression)).map { try simplifier.simplify($0) }
       let name = ExportPlan.safeName("dF", taken: taken)
       taken.insert(name)
       roots.append((name, total ?? .zeros(outputShape.rows, outputShape.cols)))
@@ -324,7 +327,10 @@ struct ExportPlan {
         guard let raw = try builder.tangent(s.expression) else { continue }
         let named = namer.name(raw)
         let tangentNames = Set(tangent.values)
-        let t = named.variables.allSatisfy { defined.contains($0) || tangentNames.contains($0) } ? named : raw
+        let unsimplified = named.variables.allSatisfy { defined.contains($0) || tangentNames.contains($0) } ? named : raw
+        // Simplified as for an expression, with the shapes of the names and tangents so far.
+        var simplifier = Simplifier(dims: tangentShapes)
+        let t = try simplifier.simplify(unsimplified)
         let name = ExportPlan.safeName("d" + rename[s.name]!, taken: taken)
         taken.insert(name)
         tangent[s.name] = name

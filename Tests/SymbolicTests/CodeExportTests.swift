@@ -138,14 +138,19 @@ final class CodeExportTests: XCTestCase {
     }
   }
 
-  /// JVPs are differentials in F's own terms: no reshaped `vec(dX)`, no Kronecker factor, no
-  /// swapped axes, and what F computed is reused (their values are checked by the execution tests).
+  /// JVPs are differentials in F's own terms, simplified: no reshaped `vec(dX)`, no Kronecker
+  /// factor, no swapped axes, no `-(-…)`, and what F computed is reused (their values are
+  /// checked by the execution tests).
   func testJVPsAreDifferentialsNotReshapedJacobians() throws {
     let cases: [(String, String, String, [String])] = [
       ("A*X*B", "X", "A=2x3,X=3x4,B=4x2", ["dF = ((A @ dX) @ B)"]),
       ("X'*A*X", "X", "X=3x2,A=3x3", ["_t1 = (X.T @ A)", "dF = (((dX.T @ A) @ X) + (_t1 @ dX))"]),
       ("R'*R", "R", "R=3x2", ["dF = ((dR.T @ R) + (R.T @ dR))"]),
-      ("inv(X)", "X", "X=3x3", ["_t1 = np.linalg.inv(X)", "dF = (-((_t1 @ dX) @ _t1))"]),
+      ("inv(X)", "X", "X=3x3", ["_t1 = np.linalg.inv(X)", "dF = (((-_t1) @ dX) @ _t1)"]),
+      // Simplified as `jac derive` prints: the tangents were -(-dX), (2.0 * dX) - dX and (-(-dX)) @ A.
+      ("-(A-X)", "X", "A=2x2,X=2x2", ["dF = dX"]),
+      ("2*X-X", "X", "X=2x3", ["dF = dX"]),
+      ("-(-X)*A", "X", "X=2x3,A=3x3", ["dF = (dX @ A)"]),
     ]
     for (source, wrt, dims, lines) in cases {
       let e = try CodeExport(

@@ -22,6 +22,6 @@ func export14(X: Matrix, dX: Matrix) throws -> (F: Matrix, dF: Matrix) {
   try dX.requireShape(3, 3, name: "dX")
   let _t1 = try X.inverse()
   let F = try (_t1 + X.power(2))
-  let dF = (((_t1 * dX) * _t1).scaled(by: -1) + ((dX * X) + (X * dX)))
+  let dF = (((dX * X) - ((_t1 * dX) * _t1)) + (X * dX))
   return (F: F, dF: dF)
 }

@@ -22,9 +22,9 @@ func export15(z: Matrix, dz: Matrix) throws -> (F: Matrix, dF: Matrix) {
   try dz.requireShape(4, 1, name: "dz")
   let _t1 = z.softmax()
   let _t2 = z.map(ElementwiseFunction.exp.apply)
-  let _t3 = try Matrix.broadcasting(Matrix.scalar(1.0), z.elementwisePower(2.0), +)
-  let _t4 = try _t1.hadamard(_t2).hadamardQuotient(_t3)
-  let F = _t4
-  let dF = try ((_t1.hadamard(Matrix.broadcasting(dz, (_t1.transposed * dz), -)).hadamard(_t2) + _t1.hadamard(_t2.hadamard(dz))) - _t4.hadamard(z.scaled(by: 2.0).hadamard(dz))).hadamardQuotient(_t3)
+  let _t3 = try _t1.hadamard(_t2)
+  let _t4 = try Matrix.broadcasting(Matrix.scalar(1.0), z.elementwisePower(2.0), +)
+  let F = try _t3.hadamardQuotient(_t4)
+  let dF = try ((_t1.hadamard(Matrix.broadcasting(dz, (_t1.transposed * dz), -)).hadamard(_t2) + _t3.hadamard(dz)) - _t3.hadamard(z).hadamard(dz).scaled(by: 2.0).hadamardQuotient(_t4)).hadamardQuotient(_t4)
   return (F: F, dF: dF)
 }
