@@ -15,14 +15,24 @@ func nestedNetworkExpression(layers: Int) -> (expression: Expression, dims: [Str
 
 /// `nested-derive`: the nested network differentiated with respect to W1 (`SymbolicDerivative`:
 /// the Jacobian in numerator layout and the gradient, simplified) and the printed forms, for
-/// L = 10, 30, 100, 300 layers. Lines give the median wall seconds, the thread's CPU seconds,
+/// L = 10, 30, 100, 300 and 1,000 layers (the last beyond what the parser accepts, about 998
+/// layers under `Expression.maximumDepth` = 2,000; built as a tree, like the others, and run on
+/// a large stack, as `jac` runs). Lines give the median wall seconds, the thread's CPU seconds,
 /// and the characters of the Jacobian and gradient printed inline and as `jac derive` prints
 /// them, with repeated subexpressions named once (`LetForm`, `where t1 = …`). A summary line per
 /// depth step gives the ratios and the growth exponent log(time ratio)/log(layers ratio) (1 for
 /// linear growth) of CPU time and of the printed size with names.
 let nestedDeriveCase = BenchmarkCase(name: "nested-derive") {
+  do {
+    try LargeStack.run { nestedDerive() }
+  } catch {
+    fatalError("jacbench nested-derive: \(error)")
+  }
+}
+
+private func nestedDerive() {
   var results: [(layers: Int, cpu: Double, inlined: Int, named: Int)] = []
-  for layers in [10, 30, 100, 300] {
+  for layers in [10, 30, 100, 300, 1_000] {
     let (e, dims) = nestedNetworkExpression(layers: layers)
     var derivative: SymbolicDerivative?
     var form: LetForm?

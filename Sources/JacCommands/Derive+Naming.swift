@@ -20,7 +20,7 @@ struct DeriveNaming {
   init(derivative d: SymbolicDerivative, shown: Expression, gradient: Expression?) {
     let reserved = Set(d.dims.keys).union(["F", "f", d.variable])
     let roots = [shown] + (gradient.map { [$0] } ?? [])
-    let long = roots.contains { $0.unicodeText.count > DeriveNaming.inlineWidth }
+    let long = roots.contains { $0.unicodeTextIsLonger(than: DeriveNaming.inlineWidth) }
     form = LetForm(sharing: roots, minimumNodes: long ? 4 : .max, reserved: reserved)
     self.shown = form.bodies[0]
     self.gradient = gradient == nil ? nil : form.bodies[1]

@@ -48,7 +48,7 @@ final class ExpressionTable {
   /// The bits of an expression's representation when it is one pointer to a box (how Swift
   /// stores an `indirect enum` whose cases all have payloads), else nil.
   @inline(__always)
-  private static func boxBits(_ e: Expression) -> UInt? {
+  static func boxBits(_ e: Expression) -> UInt? {
     guard MemoryLayout<Expression>.size == MemoryLayout<UInt>.size else { return nil }
     return withUnsafeBytes(of: e) { $0.load(as: UInt.self) }
   }

@@ -25,8 +25,9 @@
 /// - Printed size: every distinct subtree is written out at most once, so the let-form of a
 ///   tree with n distinct subtrees prints O(n) symbols, however often they repeat (the gradient
 ///   of an L-layer nested network grows linearly with L instead of with L²).
-/// - Cost: one pass over the tree with a hash table keyed by a node and its children's indices
-///   (hashing is O(1) per node, not O(subtree)); no recursion, so deep trees need no large stack.
+/// - Cost: one pass over the distinct boxes of the tree (a subtree shared in memory is visited
+///   once) with a hash table keyed by a node and its children's indices (hashing is O(1) per
+///   node, not O(subtree)); no recursion, so deep trees need no large stack.
 /// - Names: `prefix` followed by 1, 2, 3, … in binding order, skipping every variable of the
 ///   bodies and every name in `reserved` (`t1` is taken when F uses a t1; the next free number is
 ///   used).
@@ -80,7 +81,7 @@ public struct LetForm: Sendable, Hashable {
     }
     // Names, in id order (children before parents), skipping taken names.
     var taken = reserved
-    for e in expressions { taken.formUnion(e.variables) }
+    for node in dag.nodes { if case .variable(let name) = node { taken.insert(name) } }
     var counter = 0
     var names: [Int: String] = [:]
     var bindings: [Binding] = []
@@ -130,6 +131,8 @@ struct HashConsedDAG {
   var treeSizes: [Int] = []
   /// The id of each expression given.
   var roots: [Int] = []
+  /// Nodes taken off the walk's stack (the work, counted by tests).
+  private(set) var visits = 0
 
   var count: Int { nodes.count }
 
@@ -137,10 +140,21 @@ struct HashConsedDAG {
     // A node's key is the node with its children replaced by `.identity(childID)`: equal keys
     // mean structurally equal subtrees, and hashing a key costs O(children), not O(subtree).
     var table: [Expression: Int] = [:]
+    // A subtree shared in memory (the same box) is visited once and then found by the box's
+    // address, so the walk costs O(distinct boxes), not O(nodes of the tree written out) (the
+    // gradient of an L-layer nested network: O(L) boxes, O(L²) nodes written out). The
+    // expressions keep every box alive while this runs, so no address is reused meanwhile.
+    var byBox: [UInt: Int] = [:]
     for root in expressions {
       var work: [(Expression, expanded: Bool)] = [(root, false)]
       var done: [Int] = []
       while let (node, expanded) = work.popLast() {
+        visits += 1
+        let bits = ExpressionTable.boxBits(node)
+        if !expanded, let bits, let id = byBox[bits] {
+          done.append(id)
+          continue
+        }
         let children = node.children
         if !expanded && !children.isEmpty {
           work.append((node, true))
@@ -151,11 +165,13 @@ struct HashConsedDAG {
         done.removeLast(children.count)
         let key = children.isEmpty ? node : node.replacingChildren(ids.map { .identity($0) })
         if let id = table[key] {
+          if let bits { byBox[bits] = id }
           done.append(id)
           continue
         }
         let id = nodes.count
         table[key] = id
+        if let bits { byBox[bits] = id }
         nodes.append(node)
         childIDs.append(ids)
         treeSizes.append(ids.reduce(1) { min(Int.max / 2, $0 + treeSizes[$1]) })

@@ -61,6 +61,7 @@ extension Simplifier {
       }
     }
     parts.removeAll { $0.exponent == 0 }
+    if parts.contains(where: { $0.exponent < 0 && onePlusExp($0.base) != nil }) { chainEvents += 1 }
     recogniseSigmoid(in: &parts)
     return parts.map { Simplifier.raised($0.base, $0.exponent) }
   }

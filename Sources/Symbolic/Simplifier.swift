@@ -21,6 +21,16 @@ public struct Simplifier {
   var memo: [Int: Expression] = [:]
   /// `present`'s results by id.
   var presented: [Int: Expression] = [:]
+  /// Rules that joined or replaced factors of a product (pairwise chain rules, the
+  /// Kronecker search, cancelled divisions, a recognised sigmoid): `pass` compares the count
+  /// before and after normalizing a chain at its top.
+  var chainEvents = 0
+  /// Product levels that `passOperand` left to the top of their chain.
+  var skippedLevels = 0
+  /// `containsCommutation`'s results by id.
+  var commutationFlags: [Int: Bool] = [:]
+  /// `plainLength`'s results by id.
+  var plainLengths: [Int: Int] = [:]
   /// Nodes rewritten by `pass` (each distinct subtree once per pass): the work, counted by tests.
   private(set) var rewrites = 0
 
@@ -46,12 +56,60 @@ public struct Simplifier {
     let key = table.id(e)
     if let m = memo[key] { return m }
     try Cancellation.checkpoint()
-    let children = try e.children.map { try pass($0) }
-    let rebuilt = e.replacingChildren(children)
-    rewrites += 1
-    let result = try rewrite(rebuilt)
+    var result: Expression
+    if case .product(let a, let b) = e {
+      // The chain normalized once, at its top (see `passOperand`). That gives the result of
+      // normalizing level by level whenever no rule joins factors (then each level's chain is
+      // its factors as they are, in order). When a rule did fire (`chainEvents`) and a level
+      // was skipped, the levels are normalized one by one as before, so that the rules apply
+      // in the same order and print the same forms.
+      let (events, skippedBefore) = (chainEvents, skippedLevels)
+      let flat: Expression = .product(try passOperand(a), try passOperand(b))
+      rewrites += 1
+      result = try rewrite(flat)
+      if skippedLevels != skippedBefore, try chainEvents != events || hasUnitSubchain(flat) {
+        rewrites += 1
+        result = try rewrite(.product(try pass(a), try pass(b)))
+      }
+    } else {
+      let rebuilt = e.replacingChildren(try e.children.map { try pass($0) })
+      rewrites += 1
+      result = try rewrite(rebuilt)
+    }
     memo[key] = result
     return result
+  }
+
+  /// An operand of a product, simplified. A matrix product inside a product (it and both its
+  /// operands more than 1×1: `collect` flattens exactly those into the enclosing chain) is not
+  /// normalized on its own: only its operands are, and the chain is normalized once, at its top
+  /// node. Normalizing every level of a right-nested chain `D_L(W_L(D_{L−1}(…)))` rewrote the
+  /// whole chain below it at each level (O(L²) new nodes for L levels); this way the chain
+  /// costs O(L). A 1×1 product (`uᵀv`) is one scalar factor of its parent, so it is simplified
+  /// on its own, as before.
+  mutating func passOperand(_ e: Expression) throws -> Expression {
+    guard case .product(let a, let b) = e, try !shape(e).isScalar, try !shape(a).isScalar, try !shape(b).isScalar
+    else {
+      return try pass(e)
+    }
+    if let done = memo[table.id(e)] { return done }
+    skippedLevels += 1
+    return .product(try passOperand(a), try passOperand(b))
+  }
+
+  /// Whether the chain of e has consecutive factors whose product is 1×1 (a factor with one row
+  /// before one with one column): normalized level by level, such a run can become a 1×1
+  /// factor of a scaling (`(uᵀv)·wᵀ`), which the rules treat differently from a chain.
+  mutating func hasUnitSubchain(_ e: Expression) throws -> Bool {
+    var form = ProductForm()
+    try collect(e, into: &form)
+    var oneRow = false
+    for f in form.chain {
+      let s = try shape(f)
+      if oneRow && s.cols == 1 { return true }
+      if s.rows == 1 { oneRow = true }
+    }
+    return false
   }
 
   func isZero(_ e: Expression) -> Bool {
@@ -374,18 +432,23 @@ public struct Simplifier {
           try shape(b) == Shape(p, q)
         {
           chain.replaceSubrange(i...(i + 2), with: [.kronecker(b, a)])
+          chainEvents += 1
           changed = true
           continue
         }
         if let merged = try mergePair(chain[i], chain[i + 1]) {
           chain.replaceSubrange(i...(i + 1), with: merged)
+          chainEvents += 1
           changed = true
           continue
         }
         i += 1
       }
     }
-    if needsKroneckerSearch(chain) { chain = try shortestKroneckerChain(chain) }
+    if needsKroneckerSearch(chain) {
+      chainEvents += 1
+      chain = try shortestKroneckerChain(chain)
+    }
     var factors: [Expression] = []
     if form.coefficient != 1 && form.coefficient != -1 { factors.append(.constant(form.coefficient)) }
     factors += form.scalars
@@ -409,7 +472,7 @@ public struct Simplifier {
 
   /// `s·(A/s) = A`: a 1×1 factor cancels a division by the same value elsewhere in the product
   /// (`2 norm(X)(X / norm(X))` is `2X`).
-  func cancelDivisions(_ form: inout ProductForm) throws {
+  mutating func cancelDivisions(_ form: inout ProductForm) throws {
     func dividend(_ e: Expression, by s: Expression) -> Expression? {
       if case .divide(let a, let d) = e, d == s { return a }
       return nil
@@ -422,6 +485,7 @@ public struct Simplifier {
       {
         form.chain[c] = a
         form.scalars.remove(at: k)
+        chainEvents += 1
         continue
       }
       if let c = form.scalars.indices.first(where: { $0 != k && dividend(form.scalars[$0], by: s) != nil }),
@@ -429,6 +493,7 @@ public struct Simplifier {
       {
         form.scalars[c] = a
         form.scalars.remove(at: k)
+        chainEvents += 1
         continue
       }
       k += 1
@@ -559,15 +624,20 @@ public struct Simplifier {
     }
     // Terms in order of appearance, except that terms with a commutation matrix come last, as
     // the textbooks write (I ⊗ Xᵀ) + (Xᵀ ⊗ I)K.
-    var ordered = terms.enumerated().sorted { l, r in
-      let (cl, cr) = (l.element.1.containsCommutation, r.element.1.containsCommutation)
+    var withCommutation: [Bool] = []
+    for (_, t) in terms { withCommutation.append(containsCommutation(t)) }
+    let sorted = terms.indices.sorted { l, r in
+      let (cl, cr) = (withCommutation[l], withCommutation[r])
       if cl != cr { return !cl }
-      let (tl, tr) = (l.element.1.isTranspose, r.element.1.isTranspose)
-      return tl != tr ? !tl : l.offset < r.offset
-    }.map(\.element)
+      let (tl, tr) = (terms[l].1.isTranspose, terms[r].1.isTranspose)
+      return tl != tr ? !tl : l < r
+    }
+    var ordered = sorted.map { terms[$0] }
     // a − b rather than −b + a: a positive term of the same kind goes first.
     if ordered[0].0 < 0,
-      let k = ordered.firstIndex(where: { $0.0 > 0 && $0.1.containsCommutation == ordered[0].1.containsCommutation })
+      let k = sorted.indices.first(where: {
+        ordered[$0].0 > 0 && withCommutation[sorted[$0]] == withCommutation[sorted[0]]
+      })
     {
       ordered.insert(ordered.remove(at: k), at: 0)
     }
@@ -581,7 +651,7 @@ public struct Simplifier {
     for (c, t) in ordered.dropFirst() {
       result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
     }
-    if let factored = try factorCommonScalars(terms), factored.plainText.count <= result.plainText.count {
+    if let factored = try factorCommonScalars(terms), plainLength(factored) <= plainLength(result) {
       result = factored
     }
     // With broadcasting, the terms left after cancelling may be smaller than the sum
@@ -664,6 +734,21 @@ extension Simplifier {
     }
   }
 
+  /// Whether a commutation matrix `K(m,n)` occurs in e, once per distinct subtree (the tree
+  /// written out can be quadratic in the depth of a nested expression).
+  mutating func containsCommutation(_ e: Expression) -> Bool {
+    if case .commutation = e { return true }
+    let key = table.id(e)
+    if let known = commutationFlags[key] { return known }
+    var found = false
+    for c in e.children where containsCommutation(c) {
+      found = true
+      break
+    }
+    commutationFlags[key] = found
+    return found
+  }
+
   /// The factors of a chain of true matrix products, left to right.
   mutating func chainFactors(_ e: Expression) -> [Expression] {
     if case .product(let a, let b) = e, let sa = try? shape(a), let sb = try? shape(b), !sa.isScalar,
@@ -682,15 +767,10 @@ extension Simplifier {
 }
 
 extension Expression {
-  /// Whether a commutation matrix `K(m,n)` occurs in the expression.
+  /// Whether the expression is a transpose `Aᵀ`.
   var isTranspose: Bool {
     if case .transpose = self { return true }
     return false
-  }
-
-  var containsCommutation: Bool {
-    if case .commutation = self { return true }
-    return children.contains { $0.containsCommutation }
   }
 }
 

@@ -61,13 +61,13 @@ public struct SymbolicDerivative: Sendable {
       // (`uᵀdiag(f′(z))`, `(xᵀ ⊗ I)`) stays, as the vec calculus teaches it, unless the other
       // form is less than 3/4 of its length (the softmax cross-entropy: `(sum(p)softmax(z) − p)ᵀ`).
       if inputShape.isScalar {
-        if gradient.plainText.count < jacobian.plainText.count { jacobian = gradient } else { gradient = jacobian }
+        if simplifier.plainLength(gradient) < simplifier.plainLength(jacobian) { jacobian = gradient } else { gradient = jacobian }
       } else {
         let fromGradient = try simplified(.transpose(.vec(gradient)))
-        if 4 * fromGradient.plainText.count < 3 * jacobian.plainText.count { jacobian = fromGradient }
+        if 4 * simplifier.plainLength(fromGradient) < 3 * simplifier.plainLength(jacobian) { jacobian = fromGradient }
         if inputShape.cols == 1 {
           let fromJacobian = try simplified(.transpose(jacobian))
-          if 4 * fromJacobian.plainText.count < 3 * gradient.plainText.count { gradient = fromJacobian }
+          if 4 * simplifier.plainLength(fromJacobian) < 3 * simplifier.plainLength(gradient) { gradient = fromJacobian }
         }
       }
       self.gradient = gradient
@@ -122,26 +122,77 @@ public struct SymbolicDerivative: Sendable {
 
 /// Evaluates a Jacobian expression into a `StructuredMatrix`, keeping the structure the
 /// expression spells out.
+///
+/// Values are cached by subtree id (`ExpressionTable`): the Jacobian of a deep nested network
+/// is a chain of 2L factors over a DAG whose tree written out is quadratic in L, and hashing
+/// each factor or evaluating it written out cost O(L²) or more.
 struct StructuredEvaluator {
   let values: [String: Matrix]
   let dims: [String: Shape]
-  private var numeric: [Expression: Matrix] = [:]
+  private let table: ExpressionTable
+  private var numeric: [Int: Matrix] = [:]
 
   init(values: [String: Matrix], dims: [String: Shape]) {
     self.values = values
     self.dims = dims
+    table = ExpressionTable(dims: dims)
   }
 
   mutating func value(_ e: Expression) throws -> Matrix {
-    if let v = numeric[e] { return v }
+    let key = table.id(e)
+    if let v = numeric[key] { return v }
     // `X⁻¹` and `X⁻ᵀ` side by side (a Hessian of logdet) share one inverse.
     if case .transpose(let inner) = e, case .inverse = inner {
       let v = try value(inner).transposed
-      numeric[e] = v
+      numeric[key] = v
       return v
     }
-    let v = try e.evaluate(values)
-    numeric[e] = v
+    let v: Matrix
+    do {
+      v = try nodeValue(e)
+    } catch {
+      // The message names the real subexpressions, as evaluating e written out reports them.
+      _ = try e.evaluate(values)
+      throw error
+    }
+    return v
+  }
+
+  /// e's value with every distinct subtree evaluated once (a dense factor `diag(1 − tanh²(W₂₀₀ t))`
+  /// of a deep network's Jacobian contains the whole network below it, and the L factors share
+  /// it): a node is evaluated with each child that is not a leaf replaced by a placeholder
+  /// variable holding the child's value (a transposed child keeps its transpose, so that a
+  /// product passes BLAS the transpose flag as `evaluate` does, and a power keeps its exponent).
+  private mutating func nodeValue(_ e: Expression) throws -> Matrix {
+    let key = table.id(e)
+    if let v = numeric[key] { return v }
+    try Cancellation.checkpoint()
+    var local: [String: Matrix] = [:]
+    func placeholder(_ c: Expression) throws -> Expression {
+      if c.children.isEmpty {
+        if case .variable(let name) = c, let v = values[name] { local[name] = v }
+        return c
+      }
+      let id = table.id(c)
+      let name = "\u{1}\(id)"
+      local[name] = try nodeValue(c)
+      return .variable(name)
+    }
+    let v: Matrix
+    if e.children.isEmpty {
+      v = try e.evaluate(values)
+    } else if case .power(let a, let k) = e {
+      // A matrix power reads its integer exponent from the tree.
+      for name in k.variables { local[name] = values[name] }
+      v = try Expression.power(try placeholder(a), k).evaluate(local)
+    } else {
+      let children = try e.children.map { c -> Expression in
+        if case .transpose(let x) = c { return .transpose(try placeholder(x)) }
+        return try placeholder(c)
+      }
+      v = try e.replacingChildren(children).evaluate(local)
+    }
+    numeric[key] = v
     return v
   }
 
