@@ -93,20 +93,11 @@ extension StructuredMatrix.Storage {
 
 extension StructuredMatrix {
   /// How many threads `materialized` and `materialize(into:)` use for a rows×cols output when
-  /// not told: one below 4 MiB of output (starting threads costs more than it saves), else the
-  /// processors that are not busy, i.e. the active processors minus the 1-minute load average
-  /// rounded down (this process counted as not busy), at least one and at most 8. On a machine
-  /// whose other processors are taken, a second thread is only a wait for a core (its share of
-  /// the panels is finished when it is next scheduled), so it is not started.
-  public static func materializationThreads(rows: Int, cols: Int) -> Int {
-    let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
-    if overflow || count * 8 < Storage.threadedBytes { return 1 }
-    let processors = ProcessInfo.processInfo.activeProcessorCount
-    var load = [0.0]
-    guard getloadavg(&load, 1) == 1 else { return max(1, min(8, processors)) }
-    let busy = max(0, Int(load[0].rounded(.down)) - 1)
-    return max(1, min(8, processors - busy))
-  }
+  /// not told: one. Two threads faulting fresh huge pages were erratic on this machine even when
+  /// idle (∂(RᵀR)/∂R at n = 48: 8.9 and 61.8 ms on two threads against 8.1 and 8.3 on one; the
+  /// two-thread write reference did the same), and a second thread on a busy machine only waits
+  /// for a core (`Benchmarks/README.md`, "Materialisation"); pass `threads:` to use more.
+  public static func materializationThreads(rows: Int, cols: Int) -> Int { 1 }
 
   /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
   /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written
