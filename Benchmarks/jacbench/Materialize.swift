@@ -41,7 +41,7 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 /// - `"memory":"fresh"`: `Jacobian.materialized`, a new matrix every call (what JAX does: its
 ///   jacfwd/jacrev return a new array every call). `threads`: what `materialized()` chooses
 ///   without being told (`StructuredMatrix.materializationThreads`, asked when the line's timing
-///   starts: 2 on an idle machine here, 1 when the other core is busy); `seconds` is ours on that
+///   starts: one thread now); `seconds` is ours on that
 ///   many threads and `referenceSeconds` the writing of n⁴ doubles into a new buffer with huge
 ///   pages advised (as `LargeBuffer` allocates: the least a new dense result costs here) on as
 ///   many, `ratio` the quotient. Beside them: `oneThreadSeconds`/`twoThreadSeconds` (ours),
