@@ -145,7 +145,13 @@ struct Check: ParsableCommand {
     let repairs = claim.transposeRepairs(dims: dims).enumerated().sorted {
       ($0.element.changed.nodeCount, $0.offset) < ($1.element.changed.nodeCount, $1.offset)
     }.map(\.element)
-    let holding = repairs.prefix(8).filter { repair in
+    // Only a repair of the shape the derivative has in this layout can hold; those are checked
+    // in order until one does (each check evaluates the true Jacobian at the point).
+    let (mn, ab) = (d.outputShape.count, d.inputShape.count)
+    let expected: Shape =
+      layout == .shape ? d.inputShape : (layout == .denominator ? Shape(ab, mn) : Shape(mn, ab))
+    let fitting = repairs.filter { (try? $0.result.shape(in: dims, maximumEntries: .max)) == expected }
+    let holding = fitting.prefix(8).first { repair in
       guard let value = try? repair.result.evaluate(values),
         let check = try? ClaimCheck(
           claim: value, layout: layout, derivative: d, values: values, tolerance: tolerance,
@@ -153,7 +159,7 @@ struct Check: ParsableCommand {
       else { return false }
       return check.holds
     }
-    guard let first = holding.first else { return "" }
+    guard let first = holding else { return "" }
     if hideAnswer { return "; one transpose in it would make it conform and hold" }
     return "; with \(first.sentence) it conforms and holds: a transpose is missing"
   }

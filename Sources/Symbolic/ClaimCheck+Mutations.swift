@@ -155,6 +155,23 @@ struct SlipCatalogue {
     ) -> (Expression, JacobianMemo) -> Expression? {
       { r, memo in SlipCatalogue.rewrite(r, node: node, index: index, count: count, memo: memo, edit) }
     }
+    /// The slip that puts `local` where the term's local factor L was (L·∂child → local·∂child).
+    func withLocal(_ local: Expression) -> (Expression, JacobianMemo) -> Expression? {
+      replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(local, $0)) } }
+    }
+    /// A wrong local derivative: `local` in place of L, said as "the derivative of … is taken as
+    /// `written`, reason; it is right".
+    func wrongDerivative(
+      _ local: Expression, written: Expression, what: [Diagnosis.Part], reason: String, right: [Diagnosis.Part]
+    ) -> DerivationSlip {
+      let shown = display(written)
+      return DerivationSlip(
+        site: site, node: node, transform: withLocal(local),
+        diagnosis: Diagnosis(
+          kind: "wrong-derivative", where: node.plainText,
+          what + [.words(" is taken as "), .math(shown), .words(reason + "; it is ")] + right),
+        priority: 1)
+    }
     let nodeName = SlipCatalogue.functionName(node)
     let shownTerm: [Diagnosis.Part] = quotable(term.signed).map { [.math($0), .words(" ")] } ?? []
 
@@ -222,18 +239,10 @@ struct SlipCatalogue {
       for wrong in SlipCatalogue.wrongDerivatives(of: f, at: a) {
         let wrongLocal: Expression = sa.isScalar ? wrong.value : .diag(.vec(wrong.value))
         guard shape(wrongLocal) == ls else { continue }
-        let shownWrong = display(wrong.value)
         slips.append(
-          DerivationSlip(
-            site: site, node: node,
-            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(wrongLocal, $0)) } },
-            diagnosis: Diagnosis(
-              kind: "wrong-derivative", where: node.plainText,
-              [
-                .words("the derivative of \(f.name) at "), .math(a), .words(" is taken as "), .math(shownWrong),
-                .words(wrong.reason + "; it is "), .math(right),
-              ]),
-            priority: 1))
+          wrongDerivative(
+            wrongLocal, written: wrong.value, what: [.words("the derivative of \(f.name) at "), .math(a)], reason: wrong.reason,
+            right: [.math(right)]))
       }
     }
     // A wrong Jacobian of softmax: taken entrywise (diag(s) alone), its outer product with the
@@ -249,18 +258,10 @@ struct SlipCatalogue {
         (-(sm * .transpose(sm)), ", without its term diag(s)"),
       ]
       for (wrongLocal, reason) in wrongs where shape(wrongLocal) == ls {
-        let shownWrong = display(wrongLocal)
         slips.append(
-          DerivationSlip(
-            site: site, node: node,
-            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(wrongLocal, $0)) } },
-            diagnosis: Diagnosis(
-              kind: "wrong-derivative", where: node.plainText,
-              [
-                .words("the Jacobian of softmax at "), .math(z), .words(" is taken as "), .math(shownWrong),
-                .words(reason + "; it is "), .math(right), .words(" with s = softmax("), .math(z), .words(")"),
-              ]),
-            priority: 1))
+          wrongDerivative(
+            wrongLocal, written: wrongLocal, what: [.words("the Jacobian of softmax at "), .math(z)], reason: reason,
+            right: [.math(right), .words(" with s = softmax("), .math(z), .words(")")]))
       }
     }
     // The chain rule stopped early: L without the derivative of the child (possible when L alone
@@ -282,7 +283,7 @@ struct SlipCatalogue {
       slips.append(
         DerivationSlip(
           site: site, node: node,
-          transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(swapped, $0)) } },
+          transform: withLocal(swapped),
           diagnosis: Diagnosis(
             kind: "swapped-commutation", where: node.plainText,
             [
@@ -303,7 +304,7 @@ struct SlipCatalogue {
         slips.append(
           DerivationSlip(
             site: site, node: node,
-            transform: replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(mutated, $0)) } },
+            transform: withLocal(mutated),
             diagnosis: Diagnosis(
               kind: "transposed-factor", where: node.plainText,
               [
