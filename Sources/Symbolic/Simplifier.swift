@@ -167,9 +167,19 @@ public struct Simplifier {
         return try rewrite(.product(x, try rewrite(.transpose(y))))
       case .product(let x, let y) where try shape(y).isScalar:
         return try rewrite(.product(y, try rewrite(.transpose(x))))
+      case .product(let x, .diag(let v)) where try s.rows == 1 && shape(v).cols == 1:
+        // (rᵀdiag(v))ᵀ = diag(v)r = v ⊙ r: the column written entrywise, as the textbooks do.
+        return try rewrite(.hadamard(v, try rewrite(.transpose(x))))
       case .product(let x, let y):
         // (XY)ᵀ = YᵀXᵀ, so that sums of products can share factors.
         return try simplifyProduct(.product(try rewrite(.transpose(y)), try rewrite(.transpose(x))))
+      case .add(let x, let y) where s.rows == 1:
+        // A column is not written as the transpose of a row: (a + b)ᵀ = aᵀ + bᵀ, each term's
+        // transpose distributed by the rules above (the gradient of xᵀAx/(xᵀx) reads
+        // (A + Aᵀ)x/(xᵀx) − …, not (xᵀ(A + Aᵀ)/(xᵀx) − …)ᵀ).
+        return try simplifySum(.add(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
+      case .subtract(let x, let y) where s.rows == 1:
+        return try simplifySum(.subtract(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
       default: return e
       }
     case .negate(let a):
@@ -623,14 +633,22 @@ public struct Simplifier {
       return r == s ? single : Expression.expanded(single, from: r, to: s)
     }
     // Terms in order of appearance, except that terms with a commutation matrix come last, as
-    // the textbooks write (I ⊗ Xᵀ) + (Xᵀ ⊗ I)K.
+    // the textbooks write (I ⊗ Xᵀ) + (Xᵀ ⊗ I)K, and transposes after the other terms; a
+    // transpose Aᵀ of another term A follows it (A + Aᵀ − B, not A − B + Aᵀ).
     var withCommutation: [Bool] = []
     for (_, t) in terms { withCommutation.append(containsCommutation(t)) }
+    let twin: [Int?] = terms.map { term in
+      guard case .transpose(let u) = term.1 else { return nil }
+      return terms.firstIndex { $0.1 == u }
+    }
     let sorted = terms.indices.sorted { l, r in
       let (cl, cr) = (withCommutation[l], withCommutation[r])
       if cl != cr { return !cl }
-      let (tl, tr) = (terms[l].1.isTranspose, terms[r].1.isTranspose)
-      return tl != tr ? !tl : l < r
+      let (tl, tr) = (terms[l].1.isTranspose && twin[l] == nil, terms[r].1.isTranspose && twin[r] == nil)
+      if tl != tr { return !tl }
+      let (al, ar) = (twin[l] ?? l, twin[r] ?? r)
+      if al != ar { return al < ar }
+      return twin[l] == nil && (twin[r] != nil || l < r)
     }
     var ordered = sorted.map { terms[$0] }
     // a − b rather than −b + a: a positive term of the same kind goes first.
@@ -722,6 +740,9 @@ extension Simplifier {
         return false
       }
       return factors.count % 2 == 0 || isSymmetric(factors[factors.count / 2])
+    case .add(let a, let b) where areTransposes(a, b):
+      // A + Aᵀ.
+      return true
     case .add(let a, let b), .subtract(let a, let b), .kronecker(let a, let b):
       return isSymmetric(a) && isSymmetric(b)
     case .hadamard(let a, let b), .hadamardQuotient(let a, let b):

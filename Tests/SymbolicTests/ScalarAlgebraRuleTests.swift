@@ -58,6 +58,17 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("(a ⊗ B)K(n,q) = B ⊗ a for a row a", "kron(a,B)*K(2,4)", "a=1x2,B=3x4", "kron(B,a)"),
     RuleCase("K(p,m)(A ⊗ B)K(n,q) = B ⊗ A", "K(3,2)*kron(A,B)*K(4,5)", "A=2x4,B=3x5", "kron(B,A)"),
     RuleCase("mixed product", "kron(A,B)*kron(C,D)", "A=2x3,B=2x2,C=3x2,D=2x3", "kron(A*C,B*D)"),
+    // A column is not written as the transpose of a row (docs/simplification.md, "Transposes").
+    RuleCase("transpose of a row sum, term by term", "(x'*A+b')'", "x=3x1,A=3x3,b=3x1", "A'*x+b"),
+    RuleCase(
+      "transpose of a row difference of quotients", "(x'*A/(x'*x)-2*b'*x*x'/(x'*x)^2)'", "x=3x1,A=3x3,b=3x1",
+      "A'*x/(x'*x)-2*b'*x*x/(x'*x)^2"),
+    RuleCase("row times diag(v), transposed, entrywise", "(u'*diag(v))'", "u=3x1,v=3x1", "v.*u"),
+    RuleCase("a transposed row sum of diag products", "(y'*diag(s)-(1-y)'*diag(t))'", "y=3x1,s=3x1,t=3x1", "s.*y-t.*(1-y)"),
+    RuleCase("the transpose of a column sum stays", "(A*x+b)'", "x=3x1,A=3x3,b=3x1", "(A*x+b)'"),
+    RuleCase("the transpose of a matrix sum stays", "(A+B)'", "A=3x2,B=3x2", "(A+B)'"),
+    RuleCase("A + Aᵀ is symmetric", "(A+A')'", "A=3x3", "A+A'"),
+    RuleCase("a transpose follows its twin", "A-B+A'", "A=3x3,B=3x3", "A+A'-B"),
   ]
 
   @Test(arguments: cases)
