@@ -73,7 +73,8 @@ enum SizeResolution {
       let note = inferred.inferred.filter { valued[$0] == nil }.map { ($0, Shape(shapes[$0]!.rows.value([:]), shapes[$0]!.cols.value([:]))) }
       return .completed(dims: dims, inferred: note)
     }
-    var sizes = SymbolicSizes(shapes: shapes, inferred: inferred.inferred)
+    var sizes = SymbolicSizes(
+      shapes: shapes, inferred: inferred.inferred, variables: parsed.order + expression.variables)
     sizes.fixed = fixed
     sizes.values = valued
     return .symbolic(sizes)

@@ -15,6 +15,11 @@ struct SymbolicSizes {
   let shapes: [String: (rows: SizeTerm, cols: SizeTerm)]
   /// The symbols, sorted.
   let symbols: [String]
+  /// The symbols in reading order: as they appear in the variables' shapes, rows before
+  /// columns, the variables in the order of `--dims` and then of first appearance in the
+  /// expression (`--dims X=nxk`: n, k). Products of sizes are written in this order (`nk`, the
+  /// length of vec X), through the primes of `generic(avoiding:)`.
+  let readingOrder: [String]
   /// The variables whose shapes were inferred from the expression (not given by `--dims`), in
   /// order of first appearance; empty when `--dims` gave every shape.
   var inferred: [String] = []
@@ -30,19 +35,44 @@ struct SymbolicSizes {
     guard parsed.hasSymbols else { return nil }
     shapes = parsed.shapes
     symbols = Set(parsed.shapes.values.flatMap { $0.rows.symbols.union($0.cols.symbols) }).sorted()
+    readingOrder = SymbolicSizes.readingOrder(parsed.shapes, variables: parsed.order)
   }
 
-  init(shapes: [String: (rows: SizeTerm, cols: SizeTerm)], inferred: [String]) {
+  /// `variables`: the order in which the variables are read (`--dims`, then the expression).
+  init(shapes: [String: (rows: SizeTerm, cols: SizeTerm)], inferred: [String], variables: [String] = []) {
     self.shapes = shapes
     self.inferred = inferred
     symbols = Set(shapes.values.flatMap { $0.rows.symbols.union($0.cols.symbols) }).sorted()
+    readingOrder = SymbolicSizes.readingOrder(shapes, variables: variables + inferred)
+  }
+
+  /// The symbols of `shapes` as they are read in the shapes of `variables` in order, rows
+  /// before columns; symbols of other variables after them, sorted.
+  static func readingOrder(_ shapes: [String: (rows: SizeTerm, cols: SizeTerm)], variables: [String]) -> [String] {
+    var order: [String] = []
+    func read(_ t: SizeTerm) {
+      switch t {
+      case .number: break
+      case .symbol(let s): if !order.contains(s) { order.append(s) }
+      case .product(let a, let b), .sum(let a, let b):
+        read(a)
+        read(b)
+      }
+    }
+    for v in variables + shapes.keys.sorted() {
+      guard let s = shapes[v] else { continue }
+      read(s.rows)
+      read(s.cols)
+    }
+    return order
   }
 
   /// `--dims` with sizes that are numbers or symbols (`x=n` is n×1); whether any is a symbol.
   static func parseDims(_ text: String) throws -> (
-    shapes: [String: (rows: SizeTerm, cols: SizeTerm)], hasSymbols: Bool, invalid: Bool
+    shapes: [String: (rows: SizeTerm, cols: SizeTerm)], hasSymbols: Bool, invalid: Bool, order: [String]
   ) {
     var shapes: [String: (rows: SizeTerm, cols: SizeTerm)] = [:]
+    var order: [String] = []
     var hasSymbols = false
     var invalid: (name: String, value: String)? = nil
     for (name, value) in try parseAssignments(text, flag: "--dims") {
@@ -67,11 +97,12 @@ struct SymbolicSizes {
       if !rows.symbols.isEmpty || !cols.symbols.isEmpty { hasSymbols = true }
       // `x=n` is a column, n×1.
       shapes[name] = (rows, cols)
+      order.append(name)
     }
     if hasSymbols, let bad = invalid {
       throw CLIError("--dims \(bad.name) '\(bad.value)' is not a shape like 3x2, mxn or n (positive sizes or size symbols)")
     }
-    return (shapes, hasSymbols, invalid != nil)
+    return (shapes, hasSymbols, invalid != nil, order)
   }
 
   /// The shapes at an instantiation of the symbols.
@@ -80,14 +111,15 @@ struct SymbolicSizes {
   }
 
   /// The generic instantiation: distinct primes that divide none of `literalSizes`, and the
-  /// table that prints them back as symbols.
+  /// table that prints them back as symbols. The primes increase in `readingOrder`, so that a
+  /// product of sizes is written in reading order (`SizeSymbols` writes its factors by prime).
   func generic(avoiding literalSizes: Set<Int>) -> (values: [String: Int], names: [Int: String]) {
     let primes = [53, 59, 61, 67, 71, 73, 79, 83, 89, 97, 101, 103, 107, 109, 113, 127, 131, 137, 139, 149]
     // A prime dividing, or within 4 of, a written size would make that size read as a symbol.
     let usable = primes.filter { p in !literalSizes.contains { $0 % p == 0 || abs($0 - p) <= 4 } }
     var values: [String: Int] = [:]
     var names: [Int: String] = [:]
-    for (symbol, p) in zip(symbols, usable) {
+    for (symbol, p) in zip(readingOrder, usable) {
       values[symbol] = p
       names[p] = symbol
     }

@@ -35,12 +35,14 @@ public enum SizeSymbols {
   }
 
   /// `n` as a product of the table's primes (`mn`, `n²`), possibly with a numeric coefficient
-  /// (`2m`), or nil when no symbol divides it; 1 is "1".
+  /// (`2m`), or nil when no symbol divides it; 1 is "1". The symbols are written in the order
+  /// of their primes: a command gives the smaller prime to the symbol read first in the
+  /// variables' shapes, so that with X n×k the length of vec X is written `nk` (docs/language.md).
   private static func product(_ n: Int, _ table: [Int: String], _ style: Style) -> String? {
     if n == 1 { return "1" }
     var rest = n
     var factors: [String] = []
-    for (p, name) in table.sorted(by: { $0.value < $1.value }) {
+    for (p, name) in table.sorted(by: { $0.key < $1.key }) {
       var k = 0
       while rest % p == 0 {
         rest /= p

@@ -19,6 +19,13 @@ import Testing
       #expect(Shape(53, 1).description == "m×1")
       #expect(Shape(60, 1).description == "(n+1)×1")
     }
+    // A product is written in the order of the primes, which commands give in reading order
+    // (X n×k: n gets the smaller prime), not alphabetically.
+    SizeSymbols.$names.withValue([53: "n", 59: "k"]) {
+      #expect(SizeSymbols.text(53 * 59) == "nk")
+      #expect(SizeSymbols.plainText(53 * 59 * 59) == "n*k^2")
+      #expect(SizeSymbols.latexText(2 * 53 * 59) == "2nk")
+    }
     #expect(SizeSymbols.text(53) == "53")
     #expect(Shape(53, 1).description == "53×1")
   }

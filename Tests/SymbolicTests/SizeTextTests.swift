@@ -12,14 +12,16 @@ import Testing
   @Test func powersCoefficientsAndSums() {
     SizeSymbols.$names.withValue(Self.names) {
       #expect(SizeSymbols.text(53 * 53) == "n²")
-      #expect(SizeSymbols.text(59 * 53 * 53) == "mn²")
+      // Factors in the order of their primes (the order the symbols are read in the shapes: a
+      // command gives n, read first, the smaller prime), not alphabetical.
+      #expect(SizeSymbols.text(59 * 53 * 53) == "n²m")
       #expect(SizeSymbols.text(2 * 59) == "2m")
       #expect(SizeSymbols.plainText(53 * 53) == "n^2")
-      #expect(SizeSymbols.plainText(59 * 53) == "m*n")
+      #expect(SizeSymbols.plainText(59 * 53) == "n*m")
       #expect(SizeSymbols.plainText(2 * 59) == "2*m")
       #expect(SizeSymbols.latexText(53 * 53) == "n^{2}")
       #expect(Shape(54, 1).description == "(n+1)×1")
-      #expect(Shape(53 * 53, 59 * 53).description == "n²×mn")
+      #expect(Shape(53 * 53, 59 * 53).description == "n²×nm")
       #expect(Expression.identity(53 * 53).plainText == "I(n^2)")
       #expect(Expression.ones(54, 1).unicodeText == "1ₙ₊₁")
       #expect(Expression.ones(54, 60).unicodeText == "1ₙ₊₁ₓₘ₊₁")

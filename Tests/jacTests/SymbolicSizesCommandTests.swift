@@ -19,6 +19,24 @@ import Testing
     #expect(concrete.stdout.contains("(I₂ ⊗ Rᵀ) + (Rᵀ ⊗ I₂)K₃,₂"))
   }
 
+  /// Products of sizes in reading order (docs/language.md): the symbols as they appear in the
+  /// variables' shapes, `--dims` first, then the expression; not alphabetical.
+  @Test func productsOfSizesInReadingOrder() throws {
+    let given = try JacRunner.run(["derive", "A*X*B", "--wrt", "X", "--dims", "A=pxn,X=nxk,B=kxq"])
+    #expect(given.status == 0, "\(given.stderr)")
+    #expect(given.stdout.contains("[numerator layout, pq×nk]"), "\(given.stdout)")
+    #expect(given.stdout.contains("Bᵀ ⊗ A"), "\(given.stdout)")
+    // w is inferred k×1; X's n×k fixes the order n, k.
+    let inferred = try JacRunner.run(["derive", "sum(X*w)", "--wrt", "X", "--dims", "X=nxk"])
+    #expect(inferred.status == 0, "\(inferred.stderr)")
+    #expect(inferred.stdout.contains("[numerator layout, 1×nk]"), "\(inferred.stdout)")
+    // Plain text (JSON) writes the product so that it parses back, in the same order.
+    let json = try JacRunner.run(["derive", "vec(X')", "--wrt", "X", "--dims", "X=nxk", "--format", "json"])
+    #expect(json.status == 0, "\(json.stderr)")
+    #expect(json.stdout.contains("K(n,k)"), "\(json.stdout)")
+    #expect(json.stdout.contains("\"rows\":\"nk\""), "\(json.stdout)")
+  }
+
   /// JSON shapes are strings; `--jacobian-out` is the Jacobian at the stated instantiation,
   /// compared with NumPy's 1ₙ ⊗ I_m built from the sizes it names.
   @Test func jsonAndJacobianOutAtAnInstantiation() throws {
