@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import MatrixCore
+import Synchronization
 
 // Dense materialisation that follows the structure, panel by panel: the output's columns are cut
 // into panels of about `panelBytes`, and each panel is zeroed and then receives every stored entry
@@ -9,9 +10,10 @@ import MatrixCore
 // cache instead of the whole buffer being zeroed first and then hit by scattered additions. A
 // Kronecker product writes the products of its factors' entries, a commutation moves entries
 // instead of multiplying by a permutation matrix, so ∂(RᵀR)/∂R = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n) costs
-// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Large outputs are filled by several
-// threads, each taking one contiguous run of panels (the first touch of fresh memory, the
-// kernel's zeroing of the page, is most of the time, and it runs in parallel on separate pages).
+// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Large fresh outputs are filled by
+// several threads, each taking the next free 2 MiB unit of memory in turn (the first touch of
+// fresh memory, the kernel's zeroing of the page, is most of the time, and it runs in parallel
+// on separate pages).
 
 extension StructuredMatrix.Storage {
   /// The dense matrix, built from the structure (layout: the operator's own rows and columns,
@@ -38,7 +40,8 @@ extension StructuredMatrix.Storage {
       m.storage.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) }
       return
     }
-    Self.write(try EntryGenerator(self, limitBytes: limitBytes), rows: rows, cols: cols, into: p, threads: threads)
+    Self.write(
+      try EntryGenerator(self, limitBytes: limitBytes), rows: rows, cols: cols, into: p, threads: threads, freshMemory: false)
   }
 
   /// Bytes of output per panel: a panel is zeroed and filled before the next is touched, so it
@@ -49,11 +52,10 @@ extension StructuredMatrix.Storage {
   static let threadedBytes = LargeBuffer.hugePageThresholdBytes
 
   /// The number of threads for a rows×cols output: `requested` when given, else
-  /// `StructuredMatrix.materializationThreads`; never more than the panels.
-  static func threadCount(rows: Int, cols: Int, panelColumns: Int, requested: Int?) -> Int {
-    let panels = cols == 0 ? 0 : (cols + panelColumns - 1) / panelColumns
-    let wanted = requested ?? StructuredMatrix.materializationThreads(rows: rows, cols: cols)
-    return max(1, min(wanted, panels))
+  /// `StructuredMatrix.materializationThreads`; never more than the units.
+  static func threadCount(rows: Int, cols: Int, units: Int, requested: Int?, freshMemory: Bool) -> Int {
+    let wanted = requested ?? StructuredMatrix.materializationThreads(rows: rows, cols: cols, freshMemory: freshMemory)
+    return max(1, min(wanted, units))
   }
 
   /// The columns per panel for `rows` rows (at least one).
@@ -62,42 +64,87 @@ extension StructuredMatrix.Storage {
   }
 
   /// Zeroes (unless `alreadyZero`) and fills `p` (rows×cols, column-major) panel by panel from
-  /// `generator`, on `threads` threads (nil: `threadCount`'s choice), each taking one contiguous
-  /// run of the panels.
+  /// `generator`, on `threads` threads (nil: `threadCount`'s choice).
+  ///
+  /// The output is cut into units at the `unitBytes` boundaries of memory (2 MiB: the huge pages
+  /// of `LargeBuffer`), a column belonging to the unit its first entry lies in, and each unit into
+  /// panels of about `panelBytes`. Threads take the units in order, the next free one each time,
+  /// so no two threads fault the same huge page at once except where a column crosses a
+  /// boundary, and a thread that does not get a core leaves its share to the others instead of
+  /// holding up the end (units handed out in turn or in fixed runs were measured slower: two
+  /// threads then faulted the same pages, or waited for a descheduled one).
   static func write(
     _ generator: EntryGenerator, rows: Int, cols: Int, into p: UnsafeMutableBufferPointer<Double>,
-    threads: Int?, panelBytes: Int = panelBytes, alreadyZero: Bool = false
+    threads: Int?, panelBytes: Int = panelBytes, alreadyZero: Bool = false,
+    unitBytes: Int = LargeBuffer.hugePageBytes, freshMemory: Bool = true
   ) {
     let width = panelColumns(rows: rows, panelBytes: panelBytes)
-    let panels = cols == 0 ? 0 : (cols + width - 1) / width
-    let t = threadCount(rows: rows, cols: cols, panelColumns: width, requested: threads)
     let base = Int(bitPattern: p.baseAddress)  // an address is Sendable, a pointer is not
-    let fill: @Sendable (Int, Int) -> Void = { firstPanel, endPanel in
+    let units = unitStarts(rows: rows, cols: cols, address: base, unitBytes: unitBytes)
+    let t = threadCount(rows: rows, cols: cols, units: units.count - 1, requested: threads, freshMemory: freshMemory)
+    let fill: @Sendable (Int) -> Void = { unit in
       guard let out = UnsafeMutablePointer<Double>(bitPattern: base) else { return }
-      for panel in firstPanel..<endPanel {
-        let (c0, c1) = (panel * width, min(cols, (panel + 1) * width))
+      var c0 = units[unit]
+      while c0 < units[unit + 1] {
+        let c1 = min(units[unit + 1], c0 + width)
         if !alreadyZero { (out + c0 * rows).update(repeating: 0, count: (c1 - c0) * rows) }
         generator.forEach(inColumns: c0..<c1) { i, j, v in out[i + j * rows] += v }
+        c0 = c1
       }
     }
     if t == 1 {
-      fill(0, panels)
+      for unit in 0..<(units.count - 1) { fill(unit) }
       return
     }
-    // Each thread takes one contiguous run of panels, so the threads fault separate huge pages
-    // (runs handed out in turn put both threads on the same 2 MiB page at every run boundary,
-    // where one waits for the other's fault: measured 1.5× slower than one thread at n = 48).
-    DispatchQueue.concurrentPerform(iterations: t) { k in fill(k * panels / t, (k + 1) * panels / t) }
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: t) { _ in
+      while true {
+        let unit = next.add(1, ordering: .relaxed).oldValue
+        guard unit < units.count - 1 else { return }
+        fill(unit)
+      }
+    }
+  }
+
+  /// The first column of each unit, then `cols`: column c belongs to the unit of `unitBytes`
+  /// (counted from a multiple of `unitBytes` in memory) that holds its first entry, at
+  /// `address + c·rows·8`. Units that no column starts in are left out, so every unit has at
+  /// least one column; with no columns the result is `[0]` (no unit).
+  static func unitStarts(rows: Int, cols: Int, address: Int, unitBytes: Int) -> [Int] {
+    guard cols > 0 else { return [0] }
+    let unit = max(1, unitBytes)
+    let floor = address - ((address % unit) + unit) % unit
+    let columnBytes = max(1, rows) * MemoryLayout<Double>.stride
+    var starts = [0]
+    var current = (address - floor) / unit
+    for c in 1..<cols {
+      let u = (address - floor + c * columnBytes) / unit
+      if u != current {
+        starts.append(c)
+        current = u
+      }
+    }
+    starts.append(cols)
+    return starts
   }
 }
 
 extension StructuredMatrix {
-  /// How many threads `materialized` and `materialize(into:)` use for a rows×cols output when
-  /// not told: one. Two threads faulting fresh huge pages were erratic on this machine even when
-  /// idle (∂(RᵀR)/∂R at n = 48: 8.9 and 61.8 ms on two threads against 8.1 and 8.3 on one; the
-  /// two-thread write reference did the same), and a second thread on a busy machine only waits
-  /// for a core (`Benchmarks/README.md`, "Materialisation"); pass `threads:` to use more.
-  public static func materializationThreads(rows: Int, cols: Int) -> Int { 1 }
+  /// How many threads `materialized` (`freshMemory`) and `materialize(into:)` (not) use for a
+  /// rows×cols output when not told: one below 4 MiB of output (starting threads costs more);
+  /// above, into fresh memory, the active processors, at most 4, and into memory the caller
+  /// reuses, one. A fresh output's time is mostly the kernel zeroing its new pages at the first
+  /// touch, which runs in parallel on separate pages (two threads took 0.55–0.6 of one thread's
+  /// time at n = 48 on this machine when idle); writes into memory already touched are bound by
+  /// bandwidth, where a second thread gained nothing reliable (`Benchmarks/README.md`,
+  /// "Materialisation"). Threads take 2 MiB units in turn (see `Storage.write`), so on a busy
+  /// machine a thread that does not get a core leaves its units to the others.
+  public static func materializationThreads(rows: Int, cols: Int, freshMemory: Bool = true) -> Int {
+    let (count, o1) = rows.multipliedReportingOverflow(by: cols)
+    let (bytes, o2) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    guard freshMemory, !o1, !o2, bytes >= Storage.threadedBytes else { return 1 }
+    return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+  }
 
   /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
   /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written

@@ -117,6 +117,10 @@ private func randomOperator(_ rows: Int, _ cols: Int, depth: Int, _ g: inout See
       let r = randomOperator(rows, cols, depth: 3, &g)
       let generator = try EntryGenerator(r.op, limitBytes: 1 << 30)
       let note = "seed \(seed) (JAC_TEST_SEED), trial \(trial), \(rows)×\(cols): \(r.text)"
+      // Units of memory handed to threads: 2 MiB (one unit at these sizes), 1,000 bytes (not a
+      // power of two, and columns cross unit boundaries) and 64 bytes (a unit per column or
+      // less).
+      let unitBytes = [LargeBuffer.hugePageBytes, 1000, 64][trial % 3]
       for panelColumns in [1, 3, 7, 0] {
         let panelBytes = panelColumns == 0 ? Int.max : panelColumns * rows * 8
         for threads in [1, 2, 3] {
@@ -124,12 +128,13 @@ private func randomOperator(_ rows: Int, _ cols: Int, depth: Int, _ g: inout See
             var out = [Double](repeating: alreadyZero ? 0 : .nan, count: rows * cols)
             out.withUnsafeMutableBufferPointer { p in
               StructuredMatrix.Storage.write(
-                generator, rows: rows, cols: cols, into: p, threads: threads, panelBytes: panelBytes, alreadyZero: alreadyZero)
+                generator, rows: rows, cols: cols, into: p, threads: threads, panelBytes: panelBytes, alreadyZero: alreadyZero,
+                unitBytes: unitBytes)
             }
             let got = Matrix(rows: rows, cols: cols, columnMajor: out)
             #expect(
               Reference.relativeError(got, r.dense) <= 1e-14,
-              "\(note); panels of \(panelColumns == 0 ? "all" : String(panelColumns)) columns, \(threads) threads, zero first: \(alreadyZero)"
+              "\(note); panels of \(panelColumns == 0 ? "all" : String(panelColumns)) columns, units of \(unitBytes) bytes, \(threads) threads, zero first: \(alreadyZero)"
             )
             cases += 1
           }
@@ -221,10 +226,39 @@ private func randomOperator(_ rows: Int, _ cols: Int, depth: Int, _ g: inout See
     }
   }
 
-  @Test func theDefaultThreadCountIsOneForSmallOutputsAndBounded() {
+  @Test func theDefaultThreadCountIsOneForSmallOrReusedOutputsAndBounded() {
     #expect(StructuredMatrix.materializationThreads(rows: 100, cols: 100) == 1)
     #expect(StructuredMatrix.materializationThreads(rows: Int.max, cols: 3) == 1)
+    #expect(StructuredMatrix.materializationThreads(rows: 4096, cols: 4096, freshMemory: false) == 1)
     let large = StructuredMatrix.materializationThreads(rows: 4096, cols: 4096)
-    #expect(large >= 1 && large <= min(8, ProcessInfo.processInfo.activeProcessorCount))
+    #expect(large == min(4, ProcessInfo.processInfo.activeProcessorCount))
+  }
+
+  /// The units: column c belongs to the unit ⌊(address + 8·rows·c)/unitBytes⌋ of its first
+  /// entry, counted here column by column; every unit holds at least one column, in order, and
+  /// the units cover the columns once.
+  @Test func unitsFollowTheUnitOfEachColumnsFirstEntry() {
+    var g = SeededGenerator(seed: 20_261_201)
+    for trial in 0..<300 {
+      let rows = Int.random(in: 1...40, using: &g)
+      let cols = Int.random(in: 0...60, using: &g)
+      let unitBytes = [64, 100, 1000, 4096, 2 << 20][trial % 5]
+      let address = 8 * Int.random(in: 1...(1 << 24), using: &g)
+      let starts = StructuredMatrix.Storage.unitStarts(rows: rows, cols: cols, address: address, unitBytes: unitBytes)
+      let note = "trial \(trial): \(rows)×\(cols) at \(address), units of \(unitBytes): \(starts)"
+      let unitOf = { (c: Int) in (address + 8 * rows * c) / unitBytes }
+      #expect(starts.first == 0 && starts.last == cols, "\(note)")
+      if cols == 0 {
+        #expect(starts == [0], "\(note)")
+        continue
+      }
+      for k in 0..<(starts.count - 1) {
+        let (lo, hi) = (starts[k], starts[k + 1])
+        #expect(lo < hi, "\(note): unit \(k) is empty")
+        guard lo < hi else { continue }
+        #expect((lo..<hi).allSatisfy { unitOf($0) == unitOf(lo) }, "\(note): unit \(k) mixes units")
+        if hi < cols { #expect(unitOf(hi) != unitOf(lo), "\(note): unit \(k) ends early") }
+      }
+    }
   }
 }

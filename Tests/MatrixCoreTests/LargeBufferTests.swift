@@ -84,4 +84,67 @@ import Testing
       #expect(k[i * 32 + r, j * 32 + s] == x[i, j] * y[r, s], "kron at \(i),\(j),\(r),\(s)")
     }
   }
+
+  /// The padded capacity: at least the count, at most 2 MiB more, and the block the allocator
+  /// then maps (glibc's rule, written out here: the request of 32 bytes of array header plus the
+  /// doubles, plus 8 bytes of chunk header, rounded up to 16, plus 8, rounded up to a 4 KiB page)
+  /// is a whole number of 2 MiB pages; below the threshold the count itself.
+  @Test func paddedCapacityMakesTheAllocatorsBlockWholeHugePages() {
+    let mib2 = 2 << 20
+    for count in [0, 1, 1000, (4 << 20) / 8 - 1] {
+      #expect(LargeBuffer.paddedCapacity(count) == count, "paddedCapacity(\(count))")
+    }
+    var g = SeededGenerator(seed: 20_261_130)
+    var counts = [(4 << 20) / 8, (4 << 20) / 8 + 1, 48 * 48 * 48 * 48, 64 * 64 * 64 * 64, (6 << 20) / 8 - 6, (6 << 20) / 8 - 24]
+    for _ in 0..<200 { counts.append(Int.random(in: (4 << 20) / 8...(300 << 20) / 8, using: &g)) }
+    for count in counts {
+      let capacity = LargeBuffer.paddedCapacity(count)
+      #expect(capacity >= count && capacity - count <= mib2 / 8, "paddedCapacity(\(count)) = \(capacity)")
+      let request = 32 + capacity * 8
+      let chunk = (request + 8 + 15) & ~15
+      let mapped = (chunk + 8 + 4095) & ~4095
+      #expect(mapped % mib2 == 0, "paddedCapacity(\(count)) = \(capacity): a block of \(mapped) bytes")
+    }
+  }
+
+  /// The advised range, on addresses written out: the whole 2 MiB pages inside, and the end
+  /// pages when only `slack` bytes separate the buffer from a boundary.
+  @Test func theAdvisedRangeTakesTheEndPagesOnlyWithinTheSlack() {
+    let m = 2 << 20
+    let base = 1000 * m
+    // Starting 48 bytes after a boundary and ending 80 bytes before one: every page.
+    #expect(LargeBuffer.adviceRange(address: base + 48, bytes: 21 * m - 128) == base..<(base + 21 * m))
+    // Starting 5,000 bytes after a boundary: not the first page.
+    #expect(LargeBuffer.adviceRange(address: base + 5000, bytes: 21 * m - 5000) == (base + m)..<(base + 21 * m))
+    // Ending 5,000 bytes before a boundary: not the last page.
+    #expect(LargeBuffer.adviceRange(address: base, bytes: 21 * m - 5000) == base..<(base + 20 * m))
+    // Exactly on boundaries.
+    #expect(LargeBuffer.adviceRange(address: base, bytes: 3 * m) == base..<(base + 3 * m))
+    // Below the threshold, or no whole page and no end page within the slack.
+    #expect(LargeBuffer.adviceRange(address: base + 48, bytes: m) == nil)
+    #expect(LargeBuffer.adviceRange(address: base + m / 2, bytes: 4 << 20) == (base + m)..<(base + 2 * m))
+  }
+
+  /// Where the kernel places anonymous mappings whose length is a multiple of 2 MiB on a 2 MiB
+  /// boundary (probed here with a mapping of its own; Linux 6.7 and later), a large buffer starts
+  /// within its headers (48 bytes) of a boundary, so its first page can be huge too. (Sizes above
+  /// 32 MiB: glibc maps every such request; smaller ones may come from its heap once it has
+  /// raised its mapping threshold.)
+  @Test func aLargeBufferStartsOnAHugePageBoundaryWhereTheKernelAlignsMappings() {
+    #if os(Linux)
+      let m = 2 << 20
+      guard let probe = mmap(nil, 20 * m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+        probe != MAP_FAILED
+      else { return }
+      let aligned = Int(bitPattern: probe) % m == 0
+      munmap(probe, 20 * m)
+      guard aligned else { return }  // an older kernel: nothing to check
+      for count in [48 * 48 * 48 * 48, (40 << 20) / 8 + 3] {
+        let z = LargeBuffer.zeros(count: count)
+        let offset = z.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) % m }
+        #expect(offset <= 64, "zeros(\(count)) starts \(offset) bytes after a 2 MiB boundary")
+        #expect(z.count == count && z[count - 1] == 0)
+      }
+    #endif
+  }
 }
