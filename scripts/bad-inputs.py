@@ -96,7 +96,7 @@ for e in ["", " ", "X'*", "(X", "X)", "X+*X", "foo(X)", "X..*X", "1e", "1e999999
     case("derive", e, *D)
 for e in [DEEP_T, DEEP_P, DEEP_F, DEEP_NEG, DEEP_POW, LONG_SUM, LONG_PROD, LONG_HAD]:
     case("derive", e, *D)
-for e in ["‖X", "‖X)‖", "σ*X", "σ", "X∘", "‖‖", "X***X", "X.Tx", "X@", "X**"]:
+for e in ["‖X", "‖X)‖", "π*X", "σ", "Σ*X", "X*Δ", "X∘", "‖‖", "X***X", "X.Tx", "X@", "X**"]:
     case("derive", e, *D)
 for dims in ["X=0", "X=3x", "X=x3", "X=nx", "X=n,", "X=0x2", "X=-1x2", "X=3x2.5", "X=3x2x1", "X=99999999999999999999x1", "X=16777217x1", "X=16777216x16777216",
              "X=10000x10000", "X=3x2,X=2x2", "=3x2", "X", "X=", ",,", "Y=3x2"]:

@@ -4,7 +4,8 @@ import MatrixCore
 ///
 /// ASCII is the language; the Unicode forms that `unicodeText` prints are accepted as aliases:
 /// `ᵀ` for `'`, `−` for `-`, `·`/`⋅` for `*`, `⊙` (and `∘`) for `.*`, `⊘` for `./`, `⊗` (infix `kron`),
-/// `‖A‖` for `norm(A)`, `σ(…)` for `sigmoid(…)`, and from Python/NumPy `**` (entrywise power,
+/// `‖A‖` for `norm(A)`, `σ(…)` for `sigmoid(…)`, lowercase Greek letters for the variables they
+/// name (`λ` is `lambda`, `σ` not before `(` is `sigma`), and from Python/NumPy `**` (entrywise power,
 /// `.^`), `@` (`*`) and `.T` (`'`),
 /// superscript integers (`²`, `⁻¹`) and subscript sizes (`I₃`, `K₃,₂`; with size symbols
 /// `Iₙ`, `Kₘ,ₙ`, `1ₘₓₙ`, `Iₙ₊₁`, `I_{n²}`, `1_{q×n}`, read with `SizeSymbols.values`).
@@ -81,13 +82,13 @@ struct Lexer {
     case "⊙", "∘": return single(.dotStar)
     case "‖": return single(.normBar)
     case "σ":
-      // σ(…) is the sigmoid, as in the lecture notes; σ alone is no name of the language.
+      // σ(…) is the sigmoid, as in the lecture notes; σ elsewhere is the variable sigma.
       var k = index + 1
       while k < characters.count, characters[k].isWhitespace { k += 1 }
-      guard k < characters.count, characters[k] == "(" else {
-        throw error("unexpected character 'σ'", "σ(…) is the sigmoid function; variable names are ASCII letters", at: start)
-      }
       index += 1
+      guard k < characters.count, characters[k] == "(" else {
+        return Token(kind: .identifier("sigma"), offset: start, text: "σ")
+      }
       return Token(kind: .identifier("sigmoid"), offset: start, text: "σ")
     case "⊘": return single(.dotSlash)
     case "⊗": return single(.kron)
@@ -105,8 +106,23 @@ struct Lexer {
     default:
       break
     }
+    if let name = c.greekLetterName {
+      // `λ` is the variable lambda (one letter, one name: `λx` is λ times x, as on paper).
+      return single(.identifier(name))
+    }
     if c == "⁻" || c.superscriptDigit != nil { return try superscript() }
     if c.subscriptCharacter != nil { return try subscripts() }
+    if c == "π" {
+      throw error(
+        "unexpected character 'π'", "π is no variable here (on paper it is 3.14159…): write the number, or a name such as pi",
+        at: start)
+    }
+    if c.isUppercaseGreekLetter {
+      throw error(
+        "unexpected character '\(c)'",
+        "uppercase Greek letters are not names (Σ, Π, Δ are a sum, a product, a difference on paper): write the name, as in Sigma",
+        at: start)
+    }
     if c == "\"" || c == "`" || c == "’" || c == "‘" {
       throw error("unexpected \(c)", "a transpose is written A' (with an ASCII apostrophe) or Aᵀ", at: start)
     }
@@ -253,6 +269,25 @@ extension Character {
   var isASCIIDigit: Bool { isASCII && isNumber }
   var isIdentifierHead: Bool { isASCII && (isLetter || self == "_") }
   var isIdentifierBody: Bool { isASCII && (isLetter || isNumber || self == "_") }
+
+  /// The ASCII name a lowercase Greek letter stands for as a variable (`λ` → `lambda`); nil for
+  /// other characters, and for `π` (on paper the number 3.14159…, not a variable) and `ο` (an
+  /// omicron looks like the letter o). `σ` followed by `(` is the sigmoid (see `Lexer`).
+  var greekLetterName: String? {
+    let names: [Character: String] = [
+      "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon", "ζ": "zeta", "η": "eta",
+      "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "µ": "mu", "ν": "nu", "ξ": "xi",
+      "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi", "χ": "chi", "ψ": "psi",
+      "ω": "omega",
+    ]
+    return names[self]
+  }
+
+  /// Α…Ω (U+0391…U+03A9).
+  var isUppercaseGreekLetter: Bool {
+    guard let scalar = unicodeScalars.first, unicodeScalars.count == 1 else { return false }
+    return (0x391...0x3A9).contains(scalar.value)
+  }
 
   /// `"²"` → `"2"`.
   var superscriptDigit: Character? {

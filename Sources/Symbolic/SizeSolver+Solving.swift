@@ -120,8 +120,22 @@ extension SizeSolver {
     }
   }
 
+  /// Rules 1–3 with the textbook scalars (`SizeSolver+GreekScalars.swift`) before rule 2; when
+  /// that reading fails, the expression is read as before the textbook scalars existed, so an
+  /// expression inferred then is never refused now.
   mutating func solve(_ whole: Expression) throws(ShapeInferenceError) {
+    let start = self
+    do {
+      try solve(whole, textbookScalars: true)
+    } catch {
+      self = start
+      try solve(whole, textbookScalars: false)
+    }
+  }
+
+  mutating func solve(_ whole: Expression, textbookScalars: Bool) throws(ShapeInferenceError) {
     try settle(whole)
+    if textbookScalars { try applyTextbookScalars(whole) }
     // Rule 2: lowercase names are column vectors unless their columns are fixed already.
     for name in order where known[name] == nil {
       guard let first = name.first, first.isLowercase, let s = variableShapes[name] else { continue }

@@ -27,6 +27,11 @@ struct SizeSolver {
   /// Equations between products or sums of sizes that wait for more sizes to be known.
   var postponed: [(Term, Term)] = []
   var failedEquation: (Term, Term)? = nil
+  /// Names used as vectors or matrices where a textbook scalar could not stand (transposed,
+  /// reduced by `sum`, `norm`, …): `SizeSolver+GreekScalars.swift`.
+  var vectorUses: Set<String> = []
+  /// Variables standing right of a product, with the left operand's shape (`X*beta`).
+  var rightFactors: [(name: String, left: (Term, Term))] = []
   let known: [String: (rows: SizeTerm, cols: SizeTerm)]
 
   init(known: [String: (rows: SizeTerm, cols: SizeTerm)]) { self.known = known }
@@ -233,6 +238,7 @@ struct SizeSolver {
     case .commutation(let m, let n): return (.number(m * n), .number(m * n))
     case .zeros(let m, let n), .ones(let m, let n): return (.number(m), .number(n))
     case .transpose(let a):
+      if case .variable(let name) = a { vectorUses.insert(name) }
       let s = try shape(of: a)
       return (s.1, s.0)
     case .negate(let a), .elementwise(_, let a): return try shape(of: a)
@@ -244,6 +250,7 @@ struct SizeSolver {
       return result
     case .product(let a, let b):
       let (sa, sb) = (try shape(of: a), try shape(of: b))
+      if case .variable(let name) = b { rightFactors.append((name, sa)) }
       let result = (fresh(), fresh())
       deferred.append(.product(node: e, a: a, b: b, sa: sa, sb: sb, result: result))
       return result
@@ -263,15 +270,18 @@ struct SizeSolver {
       _ = try requireSquare(a, in: e)
       return (.number(1), .number(1))
     case .sum(let a), .norm(let a), .logSumExp(let a), .norm1(let a):
+      if case .variable(let name) = a { vectorUses.insert(name) }
       _ = try shape(of: a)
       return (.number(1), .number(1))
     case .kronecker(let a, let b):
       let (sa, sb) = (try shape(of: a), try shape(of: b))
       return (.product(sa.0, sb.0), .product(sa.1, sb.1))
     case .vec(let a):
+      if case .variable(let name) = a { vectorUses.insert(name) }
       let s = try shape(of: a)
       return (.product(s.0, s.1), .number(1))
     case .diag(let v):
+      if case .variable(let name) = v { vectorUses.insert(name) }
       let sv = try shape(of: v)
       let n = fresh()
       deferred.append(.diag(v: sv, n: n))

@@ -120,6 +120,17 @@ struct ParseCase: CustomTestStringConvertible, Sendable {
     ParseCase("‖a x‖ ‖b‖", .product(.norm(.product(a, x)), .norm(b))),
     ParseCase("‖(a ‖x‖)‖", .norm(.product(a, .norm(x)))),
     ParseCase("‖[x; ‖a‖]‖", .norm(.concatenation([[x], [.norm(a)]]))),
+    // Lowercase Greek letters are the variables they name, one letter one name; σ before ( is
+    // the sigmoid.
+    ParseCase("λ‖x‖²", .product(.variable("lambda"), .power(.norm(x), 2))),
+    ParseCase("λx", .product(.variable("lambda"), x)),
+    ParseCase("x − ηAᵀ(A x − b)", .subtract(x, .product(.product(.variable("eta"), .transpose(A)), .subtract(.product(A, x), b)))),
+    ParseCase("αβ", .product(.variable("alpha"), .variable("beta"))),
+    ParseCase("lambda*λ", .product(.variable("lambda"), .variable("lambda"))),
+    ParseCase("σ²", .power(.variable("sigma"), 2)),
+    ParseCase("σ*σ(a)", .product(.variable("sigma"), .sigmoid(a))),
+    ParseCase("(x − μ)ᵀ", .transpose(.subtract(x, .variable("mu")))),
+    ParseCase("ϵ + ε + ϑ + θ + ϕ + φ", .add(.add(.add(.add(.add(.variable("epsilon"), .variable("epsilon")), .variable("theta")), .variable("theta")), .variable("phi")), .variable("phi"))),
     // Python and NumPy: ** is the entrywise power, @ the product, .T the transpose.
     ParseCase("a**2", .elementwisePower(a, 2)),
     ParseCase("x**-1", .elementwisePower(x, .negate(1))),
@@ -294,8 +305,13 @@ struct ParseFailure: CustomTestStringConvertible, Sendable {
     ParseFailure("‖x", "missing '‖' at position 3: the '‖' at position 1 is never closed", offset: 2),
     ParseFailure("‖x)", "unexpected ')' at position 3: expected '‖' to close the norm opened at position 1", offset: 2),
     ParseFailure(
-      "σ*x", "unexpected character 'σ' at position 1: σ(…) is the sigmoid function; variable names are ASCII letters",
-      offset: 0),
+      "2*π*x",
+      "unexpected character 'π' at position 3: π is no variable here (on paper it is 3.14159…): write the number, or a name such as pi",
+      offset: 2),
+    ParseFailure(
+      "x'*Σ*x",
+      "unexpected character 'Σ' at position 4: uppercase Greek letters are not names (Σ, Π, Δ are a sum, a product, a difference on paper): write the name, as in Sigma",
+      offset: 3),
   ]
 
   @Test func aVariableBeforeParenthesesIsNotTakenForAMisspeltFunction() throws {

@@ -42,10 +42,81 @@ import Testing
     ("x*A", "x m×1, A 1×n"),
     ("[x, X; 1, zeros(1,2)]", "x n×1, X n×2"),
     ("[-x, vec(x)]", "x n×1"),
+    // Rule 2a: names of Greek letters that textbooks use for scalars are 1×1 ...
+    ("norm(A*x-b)^2 + lambda*norm(x)^2", "A m×n, x n×1, b m×1, lambda 1×1"),
+    ("‖A x − b‖² + λ‖x‖²", "A m×n, x n×1, b m×1, lambda 1×1"),
+    ("lambda*alpha*x", "lambda 1×1, alpha 1×1, x n×1"),
+    ("norm(x)^2*lambda", "x n×1, lambda 1×1"),
+    ("x - eta*(A'*(A*x - b) + rho*x)", "x m×1, eta 1×1, A n×m, b n×1, rho 1×1"),
+    ("exp(-norm(x)^2/(2*sigma^2))", "x n×1, sigma 1×1"),
+    ("gamma.*x + beta", "gamma 1×1, x n×1, beta 1×1"),
+    ("beta1*x + beta_2*x + eps + lam*tau*kappa*nu", "beta1 1×1, x n×1, beta_2 1×1, eps 1×1, lam 1×1, tau 1×1, kappa 1×1, nu 1×1"),
+    ("tr(lambda*A)", "lambda 1×1, A n×n"),
+    ("σ*x + σ(x)", "sigma 1×1, x n×1"),
+    // ... unless the expression uses them as vectors: transposed, reduced, right of a matrix, ...
+    ("norm(y - X*beta)^2 + lambda*norm(beta)^2", "y m×1, X m×n, beta n×1, lambda 1×1"),
+    ("x'*A*x + lambda'*(C*x - d)", "x m×1, A m×m, lambda n×1, C n×m, d n×1"),
+    ("sum(alpha) - alpha'*Q*alpha/2", "alpha n×1, Q n×n"),
+    ("diag(sigma)*x", "sigma n×1, x n×1"),
+    ("softmax(alpha)", "alpha n×1"),
+    // ... or when reading them as 1×1 fails (the reading of rules 1–3 alone is kept).
+    ("reshape(lambda,3,1)", "lambda 3×1"),
+    // Greek names that are vectors in the lecture notes and textbooks are columns by rule 2.
+    ("norm(X*theta - y)^2", "X m×n, theta n×1, y m×1"),
+    ("delta*x'", "delta m×1, x n×1"),
+    ("(x-mu)'*inv(Sigma)*(x-mu)", "x n×1, mu n×1, Sigma n×n"),
   ])
   func textbookShapes(_ text: String, _ expected: String) throws {
     let got = try Self.described(text)
     #expect(got == expected, "\(text): \(got)")
+  }
+
+  @Test(arguments: [
+    ("lambda", true), ("alpha", true), ("eps", true), ("lam", true), ("beta1", true), ("beta_2", true),
+    ("eta_t", true), ("alpha_", false), ("lambdas", false), ("theta", false), ("delta", false), ("mu", false),
+    ("phi", false), ("xi", false), ("pi", false), ("Lambda", false), ("x", false),
+  ])
+  func textbookScalarNames(_ name: String, _ scalar: Bool) {
+    #expect(SizeSolver.isTextbookScalarName(name) == scalar, "\(name)")
+  }
+
+  /// `--dims` says otherwise: a given shape is kept, and the others follow from it.
+  @Test func givenShapesOverrideTheTextbookScalars() throws {
+    #expect(
+      try Self.described("lambda*norm(x)^2", known: ["lambda": (.symbol("n"), .number(1))]) == "lambda n×1, x m×1")
+    #expect(try Self.described("lambda*x", known: ["x": (.number(3), .number(1))]) == "lambda 1×1, x 3×1")
+  }
+
+  /// Ridge regression as students write it, without `--dims`: λ is a scalar, F is 1×1, and the
+  /// gradient at random instantiations of the inferred symbols equals the closed form
+  /// 2Aᵀ(Ax − b) + 2λx (computed here with matrix products) and central differences.
+  @Test(arguments: ["norm(A*x-b)^2 + lambda*norm(x)^2", "‖A x − b‖² + λ‖x‖²"])
+  func ridgeRegressionWithoutDims(_ text: String) throws {
+    let seed: UInt64 = 20_261_130
+    var random = SeededGenerator(seed: seed)
+    let e = try Expression(text)
+    let r = try e.inferShapes(known: [:])
+    #expect(r.describe(r.order) == "A m×n, x n×1, b m×1, lambda 1×1")
+    for (m, n) in [(5, 3), (2, 4), (7, 7)] {
+      let values = ["m": m, "n": n]
+      let shapes = r.shapes.mapValues { Shape($0.rows.value(values), $0.cols.value(values)) }
+      #expect(try e.shape(in: shapes) == Shape(1, 1))
+      var point: [String: Matrix] = [:]
+      for name in r.order { point[name] = .randomNormal(shapes[name]!.rows, shapes[name]!.cols, using: &random) }
+      let (a, x, b, lambda) = (point["A"]!, point["x"]!, point["b"]!, point["lambda"]![0, 0])
+      let closedForm = 2.0 * (a.transposed * (a * x - b)) + (2.0 * lambda) * x
+      let d = try SymbolicDerivative(of: e, wrt: "x", dims: shapes)
+      let gradient = try d.gradient(at: point)
+      let fd = try NumericDifferentiation.jacobian(
+        of: { v in
+          var p = point
+          p["x"] = v
+          return try e.evaluate(p)
+        }, at: x)
+      let scale = max(1, closedForm.maxAbs)
+      #expect(gradient.maxAbsDifference(closedForm) <= 1e-12 * scale, "seed \(seed), m=\(m), n=\(n)")
+      #expect(fd.transposed.maxAbsDifference(closedForm) <= 1e-6 * scale, "seed \(seed), m=\(m), n=\(n)")
+    }
   }
 
   @Test func givenShapesAreKept() throws {

@@ -42,6 +42,44 @@ import Testing
     #expect(verdict == "True", "\(line)")
   }
 
+  /// Ridge regression without `--dims` (docs/language.md, rule 2a): λ is 1×1 and F 1×1; the
+  /// checks at the instantiations pass; at a point given by `--values` (as λ and as lambda) the
+  /// gradient is NumPy's 2Aᵀ(Ax − b) + 2λx; and `jac check` holds for that claim at every size.
+  @Test func ridgeRegressionLambdaIsAScalar() throws {
+    let r = try JacRunner.run(["derive", "norm(A*x-b)^2 + lambda*norm(x)^2", "--wrt", "x", "--check"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout.hasPrefix(
+        "F = norm(A*x-b)^2 + lambda*norm(x)^2   (1×1),  x n×1   [size symbols m, n; inferred from the expression: A m×n, x n×1, b m×1, lambda 1×1]"
+      ), "\(r.stdout)")
+    #expect(r.stdout.contains("2·(Aᵀ(A x − b) + lambda x)"), "\(r.stdout)")
+    let checks = r.stdout.split(separator: "\n").filter { $0.hasPrefix("check at m=") && $0.hasSuffix(": passed") }
+    #expect(checks.count == 3, "\(r.stdout)")
+
+    let dir = try JacRunner.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for expression in ["norm(A*x-b)^2 + lambda*norm(x)^2", "‖A x − b‖² + λ‖x‖²"] {
+      let out = try JacRunner.run([
+        "derive", expression, "--wrt", "x", "--values", "A=[1 2; 3 4; 5 -6],b=[1;0;2],x=[0.5;-1],lambda=0.3",
+        "--layout", "shape", "--jacobian-out", "\(dir)/g.npy",
+      ])
+      #expect(out.status == 0, "\(out.stderr)")
+      let verdict = try JacRunner.python(
+        """
+        import numpy as np
+        A = np.array([[1, 2], [3, 4], [5, -6.]]); b = np.array([[1], [0], [2.]]); x = np.array([[.5], [-1]])
+        g = np.load('\(dir)/g.npy')
+        print(g.shape == (2, 1) and np.allclose(g, 2 * A.T @ (A @ x - b) + 2 * 0.3 * x, rtol=1e-12, atol=0))
+        """)
+      #expect(verdict == "True", "\(expression)")
+    }
+    let claim = try JacRunner.run([
+      "check", "‖A x − b‖² + λ‖x‖²", "--wrt", "x", "--layout", "shape", "--claim", "2*A'*(A*x-b) + 2*lambda*x",
+    ])
+    #expect(claim.status == 0, "\(claim.stdout)\(claim.stderr)")
+    #expect(claim.stdout.contains("the claim holds at all 3 instantiations"), "\(claim.stdout)")
+  }
+
   @Test func checkWithInferredSizes() throws {
     let right = try JacRunner.run(["check", "x'*A*x", "--wrt", "x", "--layout", "shape", "--claim", "(A+A')*x"])
     #expect(right.status == 0, "\(right.stdout)\(right.stderr)")
