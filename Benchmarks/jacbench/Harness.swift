@@ -60,6 +60,7 @@ func emit(_ fields: KeyValuePairs<String, Any>) {
     case let s as String: v = "\"\(s)\""
     case let d as Double: v = d.isFinite ? String(format: "%.6g", d) : "null"
     case let i as Int: v = String(i)
+    case let a as [Int]: v = "[" + a.map(String.init).joined(separator: ",") + "]"
     default: v = "\"\(value)\""
     }
     return "\"\(key)\":\(v)"

@@ -41,7 +41,7 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 /// - `"memory":"fresh"`: `Jacobian.materialized`, a new matrix every call (what JAX does: its
 ///   jacfwd/jacrev return a new array every call). `threads`: what `materialized()` chooses
 ///   without being told (`StructuredMatrix.materializationThreads`, asked when the line's timing
-///   starts: one thread now); `seconds` is ours on that
+///   starts: the active processors, at most 4; timed here on at most 2); `seconds` is ours on that
 ///   many threads and `referenceSeconds` the writing of n⁴ doubles into a new buffer with huge
 ///   pages advised (as `LargeBuffer` allocates: the least a new dense result costs here) on as
 ///   many, `ratio` the quotient. Beside them: `oneThreadSeconds`/`twoThreadSeconds` (ours),
@@ -52,9 +52,10 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 ///   `onePanelSeconds` (the previous method: the whole buffer zeroed first, then every entry
 ///   added). Also: `plainSeconds`, the one-thread writes into a new plain `[Double]` (4 KiB pages);
 ///   `warmSeconds`, the same writes into a huge-page buffer already touched; and from these the
-///   page-fault cost per 4 KiB page and per 2 MiB page.
+///   page-fault cost per 4 KiB page and per 2 MiB page; `hugePageOffsetBytes`, how far past a
+///   2 MiB boundary five fresh outputs started (0–64: the padded block was mapped on a boundary).
 /// - `"memory":"reused"`: `Jacobian.materialize(into:)` into one matrix reused every call (no
-///   allocation, no page faults), on `threads` threads. `reference`: writing n⁴ doubles into an
+///   allocation, no page faults), on `threads` threads (what `materialize(into:)` chooses: one). `reference`: writing n⁴ doubles into an
 ///   equally warm buffer (huge pages) on as many threads; `oneThreadSeconds`,
 ///   `twoThreadSeconds`: ours.
 ///
@@ -116,7 +117,13 @@ let materializeCase = BenchmarkCase(name: "materialize") {
     let (fresh1, fresh2, ref1, ref2, zeroPass, onePanel, plainRef) = (t[0], t[1], t[2], t[3], t[4], t[5], t[6])
     let (reused1, reused2, warm1, warm2) = (t[7], t[8], t[9], t[10])
     let (ours, ref) = threads == 1 ? (fresh1, ref1) : (fresh2, ref2)
-    let (oursReused, warmRef) = threads == 1 ? (reused1, warm1) : (reused2, warm2)
+    let reusedThreads = StructuredMatrix.materializationThreads(rows: n * n, cols: n * n, freshMemory: false)
+    let (oursReused, warmRef) = reusedThreads == 1 ? (reused1, warm1) : (reused2, warm2)
+    // Where fresh outputs land: bytes past a 2 MiB boundary (0–64 when the allocator mapped the
+    // padded block and the kernel put it on a boundary, so its end pages are huge too).
+    let offsets = (0..<5).map { _ in
+      (try! j.materialized()).storage.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) % LargeBuffer.hugePageBytes }
+    }
     let bytes = Double(count * 8)
     emit([
       "case": "materialize", "n": n, "entries": count, "memory": "fresh", "threads": min(threads, 2), "seconds": ours,
@@ -130,9 +137,10 @@ let materializeCase = BenchmarkCase(name: "materialize") {
       "faultMicrosecondsPer4KiB": (plainRef - warm1) / (bytes / 4096) * 1e6,
       "faultMicrosecondsPer2MiB": (ref1 - warm1) / (bytes / 2_097_152) * 1e6,
       "referenceGBps": bytes / ref / 1e9, "plainGBps": bytes / plainRef / 1e9, "warmGBps": bytes / warm1 / 1e9,
+      "hugePageOffsetBytes": offsets,
     ])
     emit([
-      "case": "materialize", "n": n, "entries": count, "memory": "reused", "threads": min(threads, 2),
+      "case": "materialize", "n": n, "entries": count, "memory": "reused", "threads": min(reusedThreads, 2),
       "seconds": oursReused,
       "reference": "writing n⁴ doubles into a buffer already touched (huge pages), on as many threads",
       "referenceSeconds": warmRef, "ratio": oursReused / warmRef,

@@ -86,7 +86,9 @@ import Testing
   }
 
   /// The padded capacity: at least the count, at most 2 MiB more, and the block the allocator
-  /// then maps (glibc's rule, written out here: the request of 32 bytes of array header plus the
+  /// then maps (when it maps one: in a busy process glibc may serve even a large request from
+  /// free memory of its heap, so where a buffer lands is not asserted here; `jacbench
+  /// materialize` prints it for the buffers it times, `hugePageOffsetBytes`) (glibc's rule, written out here: the request of 32 bytes of array header plus the
   /// doubles, plus 8 bytes of chunk header, rounded up to 16, plus 8, rounded up to a 4 KiB page)
   /// is a whole number of 2 MiB pages; below the threshold the count itself.
   @Test func paddedCapacityMakesTheAllocatorsBlockWholeHugePages() {
@@ -123,28 +125,5 @@ import Testing
     // Below the threshold, or no whole page and no end page within the slack.
     #expect(LargeBuffer.adviceRange(address: base + 48, bytes: m) == nil)
     #expect(LargeBuffer.adviceRange(address: base + m / 2, bytes: 4 << 20) == (base + m)..<(base + 2 * m))
-  }
-
-  /// Where the kernel places anonymous mappings whose length is a multiple of 2 MiB on a 2 MiB
-  /// boundary (probed here with a mapping of its own; Linux 6.7 and later), a large buffer starts
-  /// within its headers (48 bytes) of a boundary, so its first page can be huge too. (Sizes above
-  /// 32 MiB: glibc maps every such request; smaller ones may come from its heap once it has
-  /// raised its mapping threshold.)
-  @Test func aLargeBufferStartsOnAHugePageBoundaryWhereTheKernelAlignsMappings() {
-    #if os(Linux)
-      let m = 2 << 20
-      guard let probe = mmap(nil, 20 * m, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-        probe != MAP_FAILED
-      else { return }
-      let aligned = Int(bitPattern: probe) % m == 0
-      munmap(probe, 20 * m)
-      guard aligned else { return }  // an older kernel: nothing to check
-      for count in [48 * 48 * 48 * 48, (40 << 20) / 8 + 3] {
-        let z = LargeBuffer.zeros(count: count)
-        let offset = z.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) % m }
-        #expect(offset <= 64, "zeros(\(count)) starts \(offset) bytes after a 2 MiB boundary")
-        #expect(z.count == count && z[count - 1] == 0)
-      }
-    #endif
   }
 }
