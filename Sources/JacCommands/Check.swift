@@ -136,7 +136,10 @@ struct Check: ParsableCommand {
 
   /// For a claim whose products or sums do not conform: the single transposes that make it
   /// conform and hold at the point ("; with A' in place of the first A it conforms and holds"),
-  /// or "" when none does. With `--hide-answer` the place is not named.
+  /// or "" when none does. A repair that holds only when read in another layout is named with it:
+  /// a student who writes the gradient `2*A*(A*x-b)` for `norm(A*x-b)^2` and leaves the default
+  /// numerator layout hears that `A'` makes it the gradient (`--layout shape`). With
+  /// `--hide-answer` the place is not named.
   func transposeHint(
     _ claim: MatrixExpression, _ d: SymbolicDerivative, _ values: [String: Matrix], layout: JacobianLayout
   ) -> String {
@@ -145,23 +148,38 @@ struct Check: ParsableCommand {
     let repairs = claim.transposeRepairs(dims: dims).enumerated().sorted {
       ($0.element.changed.nodeCount, $0.offset) < ($1.element.changed.nodeCount, $1.offset)
     }.map(\.element)
-    // Only a repair of the shape the derivative has in this layout can hold; those are checked
-    // in order until one does (each check evaluates the true Jacobian at the point).
-    let (mn, ab) = (d.outputShape.count, d.inputShape.count)
-    let expected: Shape =
-      layout == .shape ? d.inputShape : (layout == .denominator ? Shape(ab, mn) : Shape(mn, ab))
-    let fitting = repairs.filter { (try? $0.result.shape(in: dims, maximumEntries: .max)) == expected }
-    let holding = fitting.prefix(8).first { repair in
-      guard let value = try? repair.result.evaluate(values),
-        let check = try? ClaimCheck(
-          claim: value, layout: layout, derivative: d, values: values, tolerance: tolerance,
-          claimExpression: repair.result, seed: point.seed, diagnose: false)
-      else { return false }
-      return check.holds
+    // The layout asked for first, then the others a matrix claim can be read in (the gradient's
+    // shape only for a 1×1 F). Only a repair of the shape the derivative has in a layout can
+    // hold there; those are checked in order until one does (each check evaluates the true
+    // Jacobian at the point).
+    let others: [JacobianLayout] = (d.outputShape.isScalar ? [.shape] : []) + [.denominator, .numerator]
+    for readIn in [layout] + others.filter({ $0 != layout }) {
+      let array = readIn.arrayShape(output: d.outputShape, input: d.inputShape)
+      guard array.count == 2 else { continue }
+      let expected = Shape(array[0], array[1])
+      let fitting = repairs.filter { (try? $0.result.shape(in: dims, maximumEntries: .max)) == expected }
+      let holding = fitting.prefix(8).first { repair in
+        guard let value = try? repair.result.evaluate(values),
+          let check = try? ClaimCheck(
+            claim: value, layout: readIn, derivative: d, values: values, tolerance: tolerance,
+            claimExpression: repair.result, seed: point.seed, diagnose: false)
+        else { return false }
+        return check.holds
+      }
+      guard let first = holding else { continue }
+      let reading = readIn == layout ? "" : " " + Self.readingName(readIn)
+      if hideAnswer { return "; one transpose in it would make it conform and hold\(reading)" }
+      return "; with \(first.sentence) it conforms and holds\(reading): a transpose is missing"
     }
-    guard let first = holding else { return "" }
-    if hideAnswer { return "; one transpose in it would make it conform and hold" }
-    return "; with \(first.sentence) it conforms and holds: a transpose is missing"
+    return ""
+  }
+
+  /// How a claim read in `layout` is named in the transpose hint.
+  static func readingName(_ layout: JacobianLayout) -> String {
+    switch layout {
+    case .shape: return "as the gradient (shape convention; read it with --layout shape)"
+    default: return "in \(layout.rawValue) layout (read it with --layout \(layout.rawValue))"
+    }
   }
 
   /// Checks the claim for one variable: prints the report, or returns the JSON record; and

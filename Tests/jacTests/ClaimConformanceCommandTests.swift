@@ -47,6 +47,39 @@ import Testing
     #expect(hidden.stderr.hasSuffix("2 ≠ 3; one transpose in it would make it conform and hold\n"), "\(hidden.stderr)")
   }
 
+  /// The gradient written with a transpose missing, checked in the default numerator layout:
+  /// the mend makes it the gradient (n×1), which holds only read as the gradient, so the hint
+  /// says so and names the flag; in size symbols and under `--hide-answer` too. The mended claim
+  /// in that reading is checked again (jac says it holds, exit 0), and the closed form 2Aᵀ(Ax − b)
+  /// against central differences above.
+  @Test func aRepairThatHoldsInAnotherReadingNamesIt() throws {
+    let base = ["check", "norm(A*x-b)^2", "--wrt", "x", "--claim", "2*A*(A*x-b)"]
+    let r = try JacRunner.run(base + ["--dims", "A=3x2,b=3"])
+    #expect(r.status == 2)
+    #expect(
+      r.stderr
+        == "jac: the claim does not conform: in 2*A*(A*x-b), 2*A is 3×2 and A*x-b is 3×1: 2 ≠ 3; "
+        + "with A' in place of the first A it conforms and holds as the gradient (shape convention; "
+        + "read it with --layout shape): a transpose is missing\n", "\(r.stderr)")
+    let symbolic = try JacRunner.run(base)
+    #expect(symbolic.status == 2)
+    #expect(symbolic.stderr.contains("n ≠ m; with A' in place of the first A it conforms and holds as the gradient"), "\(symbolic.stderr)")
+    let hidden = try JacRunner.run(base + ["--dims", "A=3x2,b=3", "--hide-answer"])
+    #expect(hidden.stderr.hasSuffix("one transpose in it would make it conform and hold as the gradient (shape convention; read it with --layout shape)\n"), "\(hidden.stderr)")
+    let read = try JacRunner.run(["check", "norm(A*x-b)^2", "--wrt", "x", "--dims", "A=3x2,b=3", "--layout", "shape", "--claim", "2*A'*(A*x-b)"])
+    #expect(read.status == 0, "\(read.stdout)")
+    // A matrix F has no gradient: for ∂vec(A X)/∂(vec X)ᵀ = I₄ ⊗ A (12×8), the claim
+    // I(8)*kron(I(4),A) fits only with the Kronecker factor transposed, 8×12, which is the
+    // denominator layout, and holds there.
+    let matrix = try JacRunner.run(["check", "A*X", "--wrt", "X", "--dims", "A=3x2,X=2x4", "--claim", "I(8)*kron(I(4),A)"])
+    #expect(matrix.status == 2)
+    #expect(
+      matrix.stderr.hasSuffix("it conforms and holds in denominator layout (read it with --layout denominator): a transpose is missing\n"),
+      "\(matrix.stderr)")
+    let mended = try JacRunner.run(["check", "A*X", "--wrt", "X", "--dims", "A=3x2,X=2x4", "--layout", "denominator", "--claim", "I(8)*kron(I(4),A)'"])
+    #expect(mended.status == 0, "\(mended.stdout)")
+  }
+
   /// The one transpose that makes `x*A*x` (x 3×1) fit gives xᵀAx, 1×1, which is not the 1×3
   /// Jacobian: no hint, the sentence names the misfit and nothing more.
   @Test func noRepairNoHint() throws {
