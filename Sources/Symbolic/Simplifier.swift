@@ -625,6 +625,7 @@ public struct Simplifier {
       }
     }
     terms.removeAll { $0.0 == 0 }
+    let merged = terms
     terms = try factorCommon(terms)
     if terms.isEmpty { return zero(s) }
     if terms.count == 1, terms[0].0 != 1 || terms[0].1 != .constant(1) {
@@ -670,6 +671,13 @@ public struct Simplifier {
       result = c < 0 ? .subtract(result, term(c, t)) : .add(result, term(c, t))
     }
     if let factored = try factorCommonScalars(terms), plainLength(factored) <= plainLength(result) {
+      result = factored
+    }
+    // y(1 − σ)x − σ(1 − y)x = (y − σ)x: multiplied out when terms cancel and that is shorter.
+    if let expanded = try expandedWithCancellation(merged, shape: s), plainLength(expanded) < plainLength(result) {
+      result = expanded
+    } else if let factored = try factoredCommonTail(merged, shape: s), plainLength(factored) <= plainLength(result) {
+      // σ(wᵀx)x − y x = (σ(wᵀx) − y)x.
       result = factored
     }
     // With broadcasting, the terms left after cancelling may be smaller than the sum

@@ -18,6 +18,8 @@ import Testing
     ("y*log(sigmoid(w'*x))+(1-y)*log(1-sigmoid(w'*x))", "w", "y=1x1,w=3x1,x=3x1"),
     ("-y'*log(sigmoid(X*w))-(1-y)'*log(1-sigmoid(X*w))", "w", "y=5x1,X=5x3,w=3x1"),
     ("log(1+exp(w'*x))-y*w'*x", "w", "y=1x1,w=3x1,x=3x1"),
+    ("-y'*log(sigmoid(z))-(1-y)'*log(1-sigmoid(z))", "z", "y=4x1,z=4x1"),
+    ("sum(-y.*log(sigmoid(X*w))-(1-y).*log(1-sigmoid(X*w)))", "w", "y=5x1,X=5x3,w=3x1"),
     ("-y'*log(softmax(W*x))", "x", "y=4x1,W=4x3,x=3x1"),
     ("norm(A*x-b)^2+lambda*norm(x)^2", "x", "A=5x3,x=3x1,b=5x1,lambda=1x1"),
     ("(1-x'*x)/(1+x'*x)", "x", "x=3x1"),

@@ -69,6 +69,14 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("the transpose of a matrix sum stays", "(A+B)'", "A=3x2,B=3x2", "(A+B)'"),
     RuleCase("A + Aᵀ is symmetric", "(A+A')'", "A=3x3", "A+A'"),
     RuleCase("a transpose follows its twin", "A-B+A'", "A=3x3,B=3x3", "A+A'-B"),
+    // Multiplied out where terms cancel (docs/simplification.md).
+    RuleCase("1×1 products of sums cancel", "y*(1-s)*x-s*(1-y)*x", "y=1x1,s=1x1,x=3x1", "(y-s)*x"),
+    RuleCase("entrywise products of sums cancel", "s.*(1-y)-(1-s).*y", "s=3x1,y=3x1", "s-y"),
+    RuleCase(
+      "products of sums that do not cancel stay", "y*(1-s)*x+s*(1-y)*x", "y=1x1,s=1x1,x=3x1", "(y*(1-s)+s*(1-y))*x"),
+    RuleCase("products of sums that cancel to a sum", "y*(1-s)*x+s*(1+y)*x", "y=1x1,s=1x1,x=3x1", "(y+s)*x"),
+    RuleCase("a common tail with 1×1 factors", "s*x-y*x", "y=1x1,s=1x1,x=3x1", "(s-y)*x"),
+    RuleCase("different tails stay", "s*x-y*z", "y=1x1,s=1x1,x=3x1,z=3x1", "s*x-y*z"),
   ]
 
   @Test(arguments: cases)
