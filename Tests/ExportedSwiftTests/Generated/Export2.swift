@@ -19,6 +19,6 @@ func export2(X: Matrix) throws -> (F: Matrix, dX: Matrix) {
   let _t1 = try Matrix.scalar(X.determinant())
   let _t2 = try X.inverse()
   let F = try ((Matrix.scalar(X.logAbsDeterminant().logAbs) + _t1) + Matrix.scalar(_t2.trace()))
-  let dX = ((_t2.transposed.scaled(by: _t1.storage[0]) - (_t2.transposed * _t2.transposed)) + _t2.transposed)
+  let dX = (_t2.transposed.scaled(by: (Matrix.scalar(1.0) + _t1).storage[0]) - (_t2.transposed * _t2.transposed))
   return (F: F, dX: dX)
 }
