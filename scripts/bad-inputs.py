@@ -113,9 +113,11 @@ for extra in [["--order", "2"], ["--check"], ["--steps"], ["--format", "json"], 
               ["--jacobian-out", "J.npy"], ["--assume", "X=symmetric"]]:
     case("derive", "sum(X)", "--wrt", "X", "--dims", "X=3x3", "--emit", "numpy", *extra)
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=nxm", "--emit", "swift")
-# Size symbols where numbers are needed: a program's chain and --claim-program (docs/programs.md)
+# Size symbols where numbers are needed: a program's chain (docs/programs.md); --claim-program
+# takes them, and its bad claims stay bad under them
 case("chain", "h = W*x; z = tanh(h); f = sum(z)", "--wrt", "W")
-case("check", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--claim-program", "dh = 1 - tanh(h).^2")
+case("check", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--claim-program", "dW = dh*x'")
+case("check", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--claim-program", "dh = ones(q,1)")
 case("derive", "X'*X", "--wrt", "Y", "--dims", "X=3x2", "--emit", "numpy")
 case("derive", "h = W*x; f = sum(h)", "--wrt", "h", "--dims", "W=2x2,x=2x1", "--emit", "swift")
 case("derive", "X'*X", "--wrt", "X", "--dims", "X=3x2", "--seed", "99999999999999999999999")

@@ -69,12 +69,6 @@ struct Check: ParsableCommand {
         guard claimProgram == nil || claimProgramFile == nil, claim.isEmpty, claimFile.isEmpty else {
           throw CLIError("give the claimed backward pass with exactly one of --claim-program and --claim-program-file")
         }
-        if let symbolic = program.symbolic {
-          throw CLIError(
-            "--claim-program compares a backward pass at the point, so it needs numeric sizes, but the program's sizes are "
-              + "the symbols \(symbolic.sizes.symbols.joined(separator: ", ")) (\(symbolic.sizes.describeShapes(program.program.inputs))); "
-              + "give every input's shape in numbers with --dims")
-        }
         let source = try claimProgram ?? readProgram(claimProgramFile!)
         let (record, holds) = try ProgramClaimCheck(
           prepared: program, claimSource: source, tolerance: tolerance, format: format, hideAnswer: hideAnswer

@@ -77,12 +77,18 @@ struct PreparedProgram {
     case .completed(let dims, _):
       return try prepare(program, origin: origin, point: point.completing(dims: dims))
     case .symbolic(let sizes):
-      if let command = symbolsRefused {
+      let prepared = try symbolicProgram(program, origin: origin, sizes: sizes, point: point)
+      if let command = symbolsRefused, let symbolic = prepared.symbolic {
+        // For example the first small instantiation, the one other commands compute numbers at.
+        let example = symbolic.sizes.dims(symbolic.at[0]).filter { program.inputs.contains($0.key) && point.values.isEmpty }
+          .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rows)x\($0.value.cols)" }.joined(separator: ",")
         throw CLIError(
-          "\(command) on a program needs numeric sizes, but its sizes are the symbols \(sizes.symbols.joined(separator: ", ")) "
-            + "(\(sizes.describeShapes(program.inputs))); give every input's shape in numbers with --dims")
+          "\(command) on a program needs numeric sizes, since the costs of the orders and which one is cheapest depend "
+            + "on them, but its sizes are the symbols \(sizes.symbols.joined(separator: ", ")) "
+            + "(\(sizes.describeShapes(program.inputs))); give every input's shape in numbers with --dims"
+            + (example.isEmpty ? "" : ", for example --dims \(example)"))
       }
-      return try symbolicProgram(program, origin: origin, sizes: sizes, point: point)
+      return prepared
     }
   }
 

@@ -75,18 +75,65 @@ import Testing
     }
   }
 
-  /// Commands that need numbers on a program refuse size symbols with one sentence.
+  /// A program's chain needs numbers (its costs are numbers, and the cheapest order depends on
+  /// them): size symbols are refused with one sentence that says why and gives numbers to try.
   @Test func numericOnlyCommandsRefuseSymbols() throws {
     let chain = try JacRunner.run(["chain", "h = W*x; z = tanh(h); f = sum(z)", "--wrt", "W"])
     #expect(chain.status == 2)
-    #expect(chain.stderr.contains("jac chain on a program needs numeric sizes"), "\(chain.stderr)")
-    let claim = try JacRunner.run(["check", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--claim-program", "dh = 1 - tanh(h).^2"])
-    #expect(claim.status == 2)
-    #expect(claim.stderr.contains("--claim-program compares a backward pass at the point, so it needs numeric sizes"), "\(claim.stderr)")
+    #expect(chain.stderr.contains("jac chain on a program needs numeric sizes, since the costs of the orders"), "\(chain.stderr)")
+    #expect(chain.stderr.contains("(W m×n, x n×1)"), "\(chain.stderr)")
+    // The example --dims it gives is accepted as it stands.
+    let example = try #require(chain.stderr.range(of: "for example --dims ")).upperBound
+    let dims = chain.stderr[example...].trimmingCharacters(in: .whitespacesAndNewlines)
+    let numeric = try JacRunner.run(["chain", "h = W*x; z = tanh(h); f = sum(z)", "--wrt", "W", "--dims", dims])
+    #expect(numeric.status == 0, "\(dims): \(numeric.stderr)")
     // Numeric --dims keep working, and sizes inferred as numbers fill the rest.
     let completed = try JacRunner.run(["derive", "h = W*x; f = sum(tanh(h))", "--wrt", "W", "--dims", "W=3x2"])
     #expect(completed.status == 0, "\(completed.stderr)")
     #expect(completed.stdout.contains("inputs W 3×2, x 2×1"), "\(completed.stdout)")
+  }
+
+  /// `--claim-program` with size symbols: the claim is read and judged at each of the two
+  /// instantiations (the symbols in it standing for that instantiation's sizes), and holds only
+  /// where every line holds at both; the report of a wrong claim names the instantiation it
+  /// failed at, and a claim that hard-codes one instantiation's size fails at the other.
+  @Test func claimProgramAtTheInstantiations() throws {
+    let program = "h = W*x; z = tanh(h); f = sum(z)"
+    let right = try JacRunner.run([
+      "check", program, "--wrt", "W", "--claim-program", "dz = ones(m,1); dh = dz.*(1-z.^2); dW = dh*x'; dx = W'*dh",
+    ])
+    #expect(right.status == 0, "\(right.stdout)\(right.stderr)")
+    #expect(right.stdout.hasPrefix("verdict: every line holds at m="), "\(right.stdout)")
+    #expect(right.stdout.contains("inputs W m×n, x n×1   [size symbols m, n; inferred from the expression: W m×n, x n×1]"), "\(right.stdout)")
+    let json = try JacRunner.run([
+      "check", program, "--wrt", "W", "--claim-program", "dz = ones(m,1); dh = dz.*(1-z.^2); dW = dh*x'", "--format", "json",
+    ])
+    #expect(json.status == 0, "\(json.stderr)")
+    let record = try JSONDecoder().decode(ProgramCheckRecord.self, from: Data(json.stdout.utf8))
+    #expect(record.holds && record.sizeSymbols == ["m", "n"], "\(json.stdout)")
+    let at = try #require(record.instantiations)
+    #expect(at.count == 2 && at[0].sizes != at[1].sizes && at.allSatisfy(\.holds), "\(json.stdout)")
+    #expect(record.notComputed == ["dx"], "\(json.stdout)")
+
+    // dz = 1 is 1×1 where dz is m×1: wrong at the first instantiation, named in the header.
+    let scalar = try JacRunner.run(["check", program, "--wrt", "W", "--claim-program", "dz = 1; dh = dz.*(1-z.^2); dW = dh*x'"])
+    #expect(scalar.status == 1, "\(scalar.stdout)\(scalar.stderr)")
+    #expect(scalar.stdout.hasPrefix("verdict: the backward pass is WRONG; the first wrong line is line 1: dz = 1"), "\(scalar.stdout)")
+    #expect(scalar.stdout.contains("checked stage by stage at m="), "\(scalar.stdout)")
+
+    // The rows of h written as the number they have at the first instantiation: right there,
+    // wrong at the second, which the report names.
+    let first = try #require(at.first?.sizes["m"])
+    let second = try #require(at.last?.sizes["m"])
+    #expect(first != second)
+    let fixed = try JacRunner.run([
+      "check", program, "--wrt", "W", "--claim-program", "dz = ones(\(first),1); dh = dz.*(1-z.^2); dW = dh*x'",
+      "--format", "json",
+    ])
+    #expect(fixed.status == 1, "\(fixed.stdout)\(fixed.stderr)")
+    let wrong = try JSONDecoder().decode(ProgramCheckRecord.self, from: Data(fixed.stdout.utf8))
+    #expect(!wrong.holds && wrong.instantiations?.map(\.holds) == [true, false], "\(fixed.stdout)")
+    #expect(wrong.firstWrong?.line == 1, "\(fixed.stdout)")
   }
 
   /// The symbolic gradients of the JSON (their `plain` forms), instantiated at random sizes by

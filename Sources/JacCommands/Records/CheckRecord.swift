@@ -107,6 +107,17 @@ public struct ProgramCheckRecord: Codable, Sendable, Equatable {
   public var answerHidden: Bool? = nil
   /// Under `--hide-answer`: how many diagnoses were left out because they quote the true line.
   public var diagnosesWithheld: Int? = nil
+  /// Under size symbols (docs/programs.md): the symbols, each instantiation checked with whether
+  /// every line held there (the lines above are those of the first where one did not), and the
+  /// shapes inferred from the program, when some were.
+  public var sizeSymbols: [String]? = nil
+  public var instantiations: [Instantiation]? = nil
+  public var inferredShapes: [String: [JSONSize]]? = nil
+
+  public struct Instantiation: Codable, Sendable, Equatable {
+    public var sizes: [String: Int]
+    public var holds: Bool
+  }
 }
 
 /// What `jac check … --format json` prints.
