@@ -46,29 +46,34 @@ struct Chain: ParsableCommand {
 
   func run() throws {
     if let chain = try programChain() {
-      let sentence = try chain.summarySentence(report: ChainReport(factors: chain.signatures))
+      let report = try makeReport(chain.signatures)
+      let sentence = chain.summarySentence(report: report)
+      let factors = chain.signatures.map(\.specText)
       switch format {
       case .json:
-        try fromProgram(chain).run()
+        try printReport(report, factors: factors)
       case .text:
         chain.printLinks()
-        try fromProgram(chain).run()
+        try printReport(report, factors: factors)
         if let sentence { print("\n" + sentence) }
       case .latex:
         print(chain.latexLinks)
-        try fromProgram(chain).run()
+        try printReport(report, factors: factors)
         if let sentence { print(Markup.latexParagraph(Markup.latexText(sentence))) }
       case .mathml:
         // One XHTML <div>: the links, the orders' table (its own <div>), the sentence.
         print("<div xmlns=\"\(Markup.xhtmlNamespace)\" class=\"jac-program-chain\">")
         print(chain.mathMLLinks)
-        try fromProgram(chain).run()
+        try printReport(report, factors: factors)
         if let sentence { print(Markup.paragraph(sentence)) }
         print("</div>")
       }
       return
     }
-    let report = try makeReport()
+    try printReport(makeReport(), factors: factors)
+  }
+
+  private func printReport(_ report: ChainReport, factors: [String]) throws {
     switch format {
     case .text:
       print(report.description, terminator: "")
@@ -83,29 +88,26 @@ struct Chain: ParsableCommand {
 
   /// The record `--format json` prints, computed without printing (`JacRecords.chain`).
   func record() throws -> ChainReportRecord {
-    if let chain = try programChain() { return try fromProgram(chain).record() }
+    if let chain = try programChain() { return try makeReport(chain.signatures).record }
     return try makeReport().record
   }
 
-  /// This command on the factors of a program's chain.
-  private func fromProgram(_ chain: ProgramChain) -> Chain {
-    var c = self
-    c.factors = chain.signatures.map(\.specText)
-    c.programFile = nil
-    c.wrt = nil
-    c.dims = ""
-    return c
-  }
-
-  /// The report of the factors in every order (measured with `--measure`).
-  private func makeReport() throws -> ChainReport {
-    if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with a program (inline or --program FILE), not with factors") }
-    guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
-    let signatures = try factors.enumerated().map { k, spec in
-      do {
-        return try FactorSignature(spec: spec)
-      } catch {
-        throw CLIError("factor \(k + 1) '\(spec)': \(error)")
+  /// The report of the factors in every order (measured with `--measure`): the factors of the
+  /// command line, or a program's local Jacobians as they are (`program`; a scaled identity, a
+  /// commutation, a sum have no text in the factor syntax, so they are not passed through it).
+  private func makeReport(_ program: [FactorSignature]? = nil) throws -> ChainReport {
+    let signatures: [FactorSignature]
+    if let program {
+      signatures = program
+    } else {
+      if wrt != nil || !dims.isEmpty { throw CLIError("--wrt and --dims go with a program (inline or --program FILE), not with factors") }
+      guard !factors.isEmpty else { throw CLIError("give at least one factor, e.g. jac chain 10x100 100x5 5x50") }
+      signatures = try factors.enumerated().map { k, spec in
+        do {
+          return try FactorSignature(spec: spec)
+        } catch {
+          throw CLIError("factor \(k + 1) '\(spec)': \(error)")
+        }
       }
     }
     var orders = ChainReport.standardOrders

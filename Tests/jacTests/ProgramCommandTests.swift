@@ -156,6 +156,24 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(oneLine.status == 0, "\(oneLine.stderr)")
     #expect(oneLine.stdout.contains("program (inline, 3 statements)"))
     #expect(oneLine.stdout.contains("J3 = ∂h/∂W"))
+    // Local Jacobians the factor syntax has no text for (a scaled identity when x is 1×1, a
+    // commutation, a scaled row) go to the report as they are: they used to be written out as
+    // factor text and read back, which refused them (exit 2).
+    for (program, wrt, dims, structures) in [
+      ("h = W*x; f = sum(tanh(h))", "W", "W=10x1,x=1x1", ["dense", "identity(scale "]),
+      ("h = X'; f = sum(h.*h)", "X", "X=3x2", ["scaled(2,1x6)", "commutation(3,2)"]),
+    ] {
+      let r = try JacRunner.run(["chain", program, "--wrt", wrt, "--dims", dims, "--format", "json"])
+      #expect(r.status == 0, "\(program): \(r.stderr)")
+      let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+      let factors = try #require(object?["factors"] as? [[String: Any]], "\(r.stdout)")
+      #expect(factors.count == structures.count, "\(r.stdout)")
+      for (factor, structure) in zip(factors, structures) {
+        #expect((factor["structure"] as? String)?.hasPrefix(structure) == true, "\(program): \(factor)")
+      }
+      let text = try JacRunner.run(["chain", program, "--wrt", wrt, "--dims", dims])
+      #expect(text.status == 0 && text.stdout.contains("backpropagation is the left-to-right order"), "\(text.stderr)")
+    }
     let cases: [([String], String)] = [
       (["chain", "h = W*x; f = sum(h)", "3x4", "--dims", "W=2x3,x=3x1"], "give either factors or one program, not both"),
       (["chain", "h = W*x; h = sum(h)", "--wrt", "W", "--dims", "W=2x3,x=3x1"], "line 2: h is defined twice"),
