@@ -603,6 +603,21 @@ public struct Simplifier {
     let s = try shape(e)
     var raw: [(Double, Expression)] = []
     try collectTerms(e, sign: 1, into: &raw)
+    // A transposed sum among the terms is distributed, so that its terms can meet the others:
+    // AᵀX/t + (XᵀAᵀ/t)ᵀ = (A + Aᵀ)X/t (the gradient of tr(XᵀAX)/tr(XᵀX)).
+    if raw.count > 1, raw.contains(where: { $0.1.isTransposedSum }) {
+      var distributed: [(Double, Expression)] = []
+      for (c, t) in raw {
+        guard case .transpose(let inner) = t, t.isTransposedSum else {
+          distributed.append((c, t))
+          continue
+        }
+        var parts: [(Double, Expression)] = []
+        try collectTerms(inner, sign: c, into: &parts)
+        for (k, x) in parts { distributed.append((k, try rewrite(.transpose(x)))) }
+      }
+      raw = distributed
+    }
     // A broadcast constant is a scalar: `ones(n,1) − t` is `1 − t` when another term has the
     // sum's shape (broadcasting expands the 1 to it).
     if !s.isScalar, raw.contains(where: { if case .ones = $0.1 { return true } else { return false } }) {
@@ -800,6 +815,14 @@ extension Expression {
   var isTranspose: Bool {
     if case .transpose = self { return true }
     return false
+  }
+
+  /// Whether the expression is the transpose of a sum, `(A + B)ᵀ` or `(A − B)ᵀ`.
+  var isTransposedSum: Bool {
+    switch self {
+    case .transpose(.add), .transpose(.subtract): return true
+    default: return false
+    }
   }
 }
 

@@ -117,6 +117,11 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("-y'*log(sigmoid(X*w))-(1-y)'*log(1-sigmoid(X*w))", "w", "y=4x1,X=4x3,w=3x1", "X'*(sigmoid(X*w)-y)"),
     ReadabilityCase("-y'*log(sigmoid(z))-(1-y)'*log(1-sigmoid(z))", "z", "y=4x1,z=4x1", "sigmoid(z)-y"),
     ReadabilityCase("log(1+exp(w'*x))-y*w'*x", "w", "y=1x1,w=3x1,x=3x1", "(sigmoid(w'*x)-y)*x"),
+    // A transposed sum among the terms of a gradient shaped like a row or a matrix is distributed
+    // and meets the other terms: (A + Aᵀ)X/tr(XᵀX) − …, not AᵀX/t − … + (XᵀAᵀ/t − …)ᵀ.
+    ReadabilityCase("x*A*x'/(x*x')", "x", "x=1x3,A=3x3", "x*(A+A')/(x*x')-2*(x*A*x')*x/(x*x')^2"),
+    ReadabilityCase(
+      "tr(X'*A*X)/tr(X'*X)", "X", "X=3x2,A=3x3", "(A+A')*X/tr(X'*X)-2*tr(X'*A*X)*X/tr(X'*X)^2"),
     // Least squares and ridge, the log-det barrier (already columns; kept as they are).
     ReadabilityCase("norm(A*x-b)^2+lambda*norm(x)^2", "x", "A=4x3,x=3x1,b=4x1,lambda=1x1", "2*A'*(A*x-b)+2*lambda*x"),
     ReadabilityCase("logdet(X)-tr(S*X)", "X", "X=3x3,S=3x3", "inv(X)'-S'"),

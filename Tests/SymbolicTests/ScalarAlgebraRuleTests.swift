@@ -69,6 +69,8 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("the transpose of a matrix sum stays", "(A+B)'", "A=3x2,B=3x2", "(A+B)'"),
     RuleCase("A + Aᵀ is symmetric", "(A+A')'", "A=3x3", "A+A'"),
     RuleCase("a transpose follows its twin", "A-B+A'", "A=3x3,B=3x3", "A+A'-B"),
+    RuleCase("a transposed sum among terms is distributed", "A'*X+(X'*A')'", "A=3x3,X=3x2", "(A+A')*X"),
+    RuleCase("a transposed difference among terms", "X*B+(B*X'-C')'", "X=3x2,B=2x2,C=3x2", "X*(B+B')-C"),
     // Multiplied out where terms cancel (docs/simplification.md).
     RuleCase("1×1 products of sums cancel", "y*(1-s)*x-s*(1-y)*x", "y=1x1,s=1x1,x=3x1", "(y-s)*x"),
     RuleCase("entrywise products of sums cancel", "s.*(1-y)-(1-s).*y", "s=3x1,y=3x1", "s-y"),
