@@ -50,7 +50,9 @@ public indirect enum SizeTerm: Hashable, Sendable, CustomStringConvertible {
 ///    `[x; 1]` columns; `kron`, `vec`, blocks give products and sums of sizes).
 /// 2. A variable whose name starts with a lowercase letter is a column vector (n×1), as in
 ///    textbooks (x, b, u are vectors; W, X, A matrices), unless an equation already fixes its
-///    column count.
+///    column count. (2a: names of Greek letters textbooks use for scalars are 1×1; 2b: a
+///    lowercase name that rule 1 makes square, as in `x^2`, is 1×1: a square vector is a number.
+///    When the reading with 2a and 2b fails, the expression is read without them.)
 /// 3. What is still open: a product of two operands neither of which is known to be 1×1 is a
 ///    matrix product; in `+`, `-`, `.*`, `./`, `max`, `min` a size 1 on one side broadcasts and
 ///    otherwise the sizes are equal; `diag(v)` takes a column.
@@ -96,6 +98,7 @@ extension Expression {
     known: [String: (rows: SizeTerm, cols: SizeTerm)], square: Set<String> = [], reserved: Set<String> = []
   ) throws(ShapeInferenceError) -> InferredShapes {
     var solver = SizeSolver(known: known)
+    solver.assumedSquare = square
     _ = try solver.shape(of: self)
     for name in square.sorted() {
       guard let s = solver.variableShapes[name] else { continue }

@@ -135,7 +135,10 @@ extension SizeSolver {
 
   mutating func solve(_ whole: Expression, textbookScalars: Bool) throws(ShapeInferenceError) {
     try settle(whole)
-    if textbookScalars { try applyTextbookScalars(whole) }
+    if textbookScalars {
+      try applyTextbookScalars(whole)
+      try applySquareLowercaseScalars(whole)
+    }
     // Rule 2: lowercase names are column vectors unless their columns are fixed already.
     for name in order where known[name] == nil {
       guard let first = name.first, first.isLowercase, let s = variableShapes[name] else { continue }
@@ -151,6 +154,21 @@ extension SizeSolver {
     if let (x, y) = postponed.first {
       throw ShapeInferenceError(
         "the sizes in \(whole.plainText) cannot be inferred: \(text(x)) = \(text(y)) has more than one solution; give the shapes with --dims")
+    }
+  }
+
+  /// Rule 2b: a lowercase name that rule 1 makes square and nothing else fixes (`x^2`,
+  /// `exp(x)^2`, `tr(x)`) is 1×1. A lowercase name is a vector by rule 2, and a square vector is a
+  /// number: `sqrt(x^2+exp(x^2))+cos(x^2+exp(x^2))` is the lecture notes' function of a number x
+  /// (read by rules 1–3 alone, x would be n×n and F n×n). Names assumed square by the caller
+  /// (`--assume s=spd`) are matrices the user declared and stay as they are.
+  mutating func applySquareLowercaseScalars(_ whole: Expression) throws(ShapeInferenceError) {
+    for name in order where known[name] == nil && !assumedSquare.contains(name) {
+      guard let first = name.first, first.isLowercase, let s = variableShapes[name],
+        case .unknown = resolve(s.0), resolve(s.0) == resolve(s.1)
+      else { continue }
+      _ = unify(s.0, .number(1))
+      try settle(whole)
     }
   }
 

@@ -33,6 +33,9 @@ struct SizeSolver {
   /// Variables standing right of a product, with the left operand's shape (`X*beta`).
   var rightFactors: [(name: String, left: (Term, Term))] = []
   let known: [String: (rows: SizeTerm, cols: SizeTerm)]
+  /// Variables assumed square by the caller (`--assume s=spd`): matrices the user declared, so
+  /// rule 2b leaves them alone.
+  var assumedSquare: Set<String> = []
 
   init(known: [String: (rows: SizeTerm, cols: SizeTerm)]) { self.known = known }
 

@@ -61,6 +61,13 @@ import Testing
     ("softmax(alpha)", "alpha n×1"),
     // ... or when reading them as 1×1 fails (the reading of rules 1–3 alone is kept).
     ("reshape(lambda,3,1)", "lambda 3×1"),
+    // Rule 2b: a lowercase name that must be square is a number (the lecture notes' function of x).
+    ("sqrt(x^2+exp(x^2))+cos(x^2+exp(x^2))", "x 1×1"),
+    ("exp(y)^2 + tr(t)*A", "y 1×1, t 1×1, A m×n"),
+    ("x^2*v", "x 1×1, v n×1"),
+    // ... but an uppercase square name stays a matrix (and x^2 + A is a number plus a matrix).
+    ("X^2", "X n×n"),
+    ("x^2 + A", "x 1×1, A m×n"),
     // Greek names that are vectors in the lecture notes and textbooks are columns by rule 2.
     ("norm(X*theta - y)^2", "X m×n, theta n×1, y m×1"),
     ("delta*x'", "delta m×1, x n×1"),
@@ -90,6 +97,37 @@ import Testing
   /// Ridge regression as students write it, without `--dims`: λ is a scalar, F is 1×1, and the
   /// gradient at random instantiations of the inferred symbols equals the closed form
   /// 2Aᵀ(Ax − b) + 2λx (computed here with matrix products) and central differences.
+  /// Rule 2b leaves alone what the caller fixed: a lowercase name assumed square (`--assume
+  /// s=spd`) or given in --dims stays a matrix.
+  @Test func squareLowercaseNamesTheCallerFixedStayMatrices() throws {
+    let r = try Expression("s^2 + x'*s*x").inferShapes(known: [:], square: ["s"])
+    #expect(r.describe(r.order) == "s n×n, x n×1")
+    #expect(try Self.described("x^2", known: ["x": (.symbol("k"), .symbol("k"))]) == "x k×k")
+  }
+
+  /// The lecture notes' f(x) = sqrt(x² + eˣ²) + cos(x² + eˣ²) with x inferred 1×1: its derivative
+  /// at seeded points against the closed form written out here and central differences.
+  @Test func theLectureNotesFunctionOfANumberDerivesAsOne() throws {
+    let text = "sqrt(x^2+exp(x^2))+cos(x^2+exp(x^2))"
+    let e = try Expression(text)
+    let r = try e.inferShapes(known: [:])
+    #expect(r.describe(r.order) == "x 1×1")
+    let d = try SymbolicDerivative(of: e, wrt: "x", dims: ["x": Shape(1, 1)])
+    var g = SeededGenerator(seed: 20_261_130)
+    for _ in 0..<5 {
+      let x = Double.random(in: -1.2...1.2, using: &g)
+      let u = x * x + exp(x * x)
+      let du = 2 * x + 2 * x * exp(x * x)
+      let closed = du / (2 * u.squareRoot()) - sin(u) * du
+      let f = { (t: Double) in (t * t + exp(t * t)).squareRoot() + cos(t * t + exp(t * t)) }
+      let h = 1e-6
+      let central = (f(x + h) - f(x - h)) / (2 * h)
+      let got = try d.jacobian.evaluate(["x": Matrix(rows: 1, cols: 1, columnMajor: [x])])[0, 0]
+      #expect(abs(got - closed) <= 1e-12 * max(1, abs(closed)), "seed 20261130, x = \(x): \(got) against \(closed)")
+      #expect(abs(got - central) <= 1e-6 * max(1, abs(central)), "seed 20261130, x = \(x): \(got) against central \(central)")
+    }
+  }
+
   @Test(arguments: ["norm(A*x-b)^2 + lambda*norm(x)^2", "‖A x − b‖² + λ‖x‖²"])
   func ridgeRegressionWithoutDims(_ text: String) throws {
     let seed: UInt64 = 20_261_130
