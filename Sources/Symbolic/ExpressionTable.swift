@@ -78,6 +78,21 @@ final class ExpressionTable {
     return result
   }
 
+  /// The id of e's structure if it was interned before (nil otherwise), without interning it:
+  /// `x == y` for an interned y ⇔ `knownID(x) == id(y)`. O(1) for a box seen before, else
+  /// O(nodes of e not seen before).
+  func knownID(_ e: Expression) -> Int? {
+    if let bits = ExpressionTable.boxBits(e), let known = byBox[bits] { return known }
+    let children = e.children
+    if children.isEmpty { return byKey[e] }
+    var ids: [Int] = []
+    for c in children {
+      guard let i = knownID(c) else { return nil }
+      ids.append(i)
+    }
+    return byKey[e.replacingChildren(ids.map { .identity($0) })]
+  }
+
   /// Whether a and b are structurally equal, in O(1) for interned subtrees.
   func same(_ a: Expression, _ b: Expression) -> Bool { id(a) == id(b) }
 

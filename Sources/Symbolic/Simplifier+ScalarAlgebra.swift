@@ -275,6 +275,32 @@ extension Simplifier {
   /// exponent that all terms have (`2x + 2x·e = 2x(1 + e)`, `x/s² − m/s² = (x − m)/s²`).
   /// Nil when nothing is common.
   mutating func factorCommonScalars(_ terms: [(Double, Expression)]) throws -> Expression? {
+    guard terms.count >= 2, let (forms, partsOf, common, shared) = try commonScalarFactors(terms) else { return nil }
+    var rest: Expression? = nil
+    for (form, parts) in zip(forms, partsOf) {
+      var remaining = parts
+      for (b, m) in shared {
+        if let i = remaining.firstIndex(where: { $0.base == b }) { remaining[i].exponent -= m }
+      }
+      let factors = remaining.filter { $0.exponent != 0 }.map { Simplifier.raised($0.base, $0.exponent) } + form.chain
+      let term = factors.reduce(Expression.constant(form.coefficient / common)) { .product($0, $1) }
+      let simplified = try simplifyProduct(term)
+      rest = rest.map { .add($0, simplified) } ?? simplified
+    }
+    guard let sumOfRest = rest else { return nil }
+    let factored = shared.map { Simplifier.raised($0.base, $0.exponent) }.reduce(Expression.constant(common)) {
+      .product($0, $1)
+    }
+    return try simplifyProduct(.product(factored, try simplifySum(sumOfRest)))
+  }
+
+  /// What `factorCommonScalars` takes out of the terms: each term's product form and its 1×1
+  /// factors as powers, the common coefficient and the common 1×1 factors; nil when nothing is
+  /// common (then a sum of these terms and more has nothing common either).
+  mutating func commonScalarFactors(_ terms: [(Double, Expression)]) throws -> (
+    forms: [ProductForm], partsOf: [[(base: Expression, exponent: Double)]], common: Double,
+    shared: [(base: Expression, exponent: Double)]
+  )? {
     guard terms.count >= 2 else { return nil }
     var forms: [ProductForm] = []
     for (c, t) in terms {
@@ -311,21 +337,6 @@ extension Simplifier {
       if everywhere { shared.append((b, m)) }
     }
     if shared.isEmpty && common == 1 { return nil }
-    var rest: Expression? = nil
-    for (form, parts) in zip(forms, partsOf) {
-      var remaining = parts
-      for (b, m) in shared {
-        if let i = remaining.firstIndex(where: { $0.base == b }) { remaining[i].exponent -= m }
-      }
-      let factors = remaining.filter { $0.exponent != 0 }.map { Simplifier.raised($0.base, $0.exponent) } + form.chain
-      let term = factors.reduce(Expression.constant(form.coefficient / common)) { .product($0, $1) }
-      let simplified = try simplifyProduct(term)
-      rest = rest.map { .add($0, simplified) } ?? simplified
-    }
-    guard let sumOfRest = rest else { return nil }
-    let factored = shared.map { Simplifier.raised($0.base, $0.exponent) }.reduce(Expression.constant(common)) {
-      .product($0, $1)
-    }
-    return try simplifyProduct(.product(factored, try simplifySum(sumOfRest)))
+    return (forms, partsOf, common, shared)
   }
 }

@@ -32,7 +32,13 @@ public struct Simplifier {
   /// `plainLength`'s results by id.
   var plainLengths: [Int: Int] = [:]
   /// Nodes rewritten by `pass` (each distinct subtree once per pass): the work, counted by tests.
-  private(set) var rewrites = 0
+  var rewrites = 0
+  /// Sums simplified one level at a time, as before `passSum` (the reference its tests compare
+  /// with).
+  var levelByLevelSums = false
+  /// Terms collected by the simplification of sums (`simplifySum`, `passSum`): the work on long
+  /// sums, counted by tests.
+  var sumTermsVisited = 0
 
   public init(dims: [String: Shape]) {
     self.dims = dims
@@ -71,6 +77,9 @@ public struct Simplifier {
         rewrites += 1
         result = try rewrite(.product(try pass(a), try pass(b)))
       }
+    } else if e.isSum, !levelByLevelSums {
+      rewrites += 1
+      result = try passSum(e)
     } else {
       let rebuilt = e.replacingChildren(try e.children.map { try pass($0) })
       rewrites += 1
@@ -173,13 +182,12 @@ public struct Simplifier {
       case .product(let x, let y):
         // (XY)ᵀ = YᵀXᵀ, so that sums of products can share factors.
         return try simplifyProduct(.product(try rewrite(.transpose(y)), try rewrite(.transpose(x))))
-      case .add(let x, let y) where s.rows == 1:
+      case .add where s.rows == 1, .subtract where s.rows == 1:
         // A column is not written as the transpose of a row: (a + b)ᵀ = aᵀ + bᵀ, each term's
         // transpose distributed by the rules above (the gradient of xᵀAx/(xᵀx) reads
-        // (A + Aᵀ)x/(xᵀx) − …, not (xᵀ(A + Aᵀ)/(xᵀx) − …)ᵀ).
-        return try simplifySum(.add(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
-      case .subtract(let x, let y) where s.rows == 1:
-        return try simplifySum(.subtract(try rewrite(.transpose(x)), try rewrite(.transpose(y))))
+        // (A + Aᵀ)x/(xᵀx) − …, not (xᵀ(A + Aᵀ)/(xᵀx) − …)ᵀ); `simplifySum(rewrite(xᵀ) ± rewrite(yᵀ))`
+        // for x ± y, a long sum's levels at once (`transposedRowSum`).
+        return try transposedRowSum(a)
       default: return e
       }
     case .negate(let a):
@@ -603,6 +611,7 @@ public struct Simplifier {
     let s = try shape(e)
     var raw: [(Double, Expression)] = []
     try collectTerms(e, sign: 1, into: &raw)
+    sumTermsVisited += raw.count
     // A transposed sum among the terms is distributed, so that its terms can meet the others:
     // AᵀX/t + (XᵀAᵀ/t)ᵀ = (A + Aᵀ)X/t (the gradient of tr(XᵀAX)/tr(XᵀX)).
     if raw.count > 1, raw.contains(where: { $0.1.isTransposedSum }) {
@@ -620,22 +629,33 @@ public struct Simplifier {
     }
     // A broadcast constant is a scalar: `ones(n,1) − t` is `1 − t` when another term has the
     // sum's shape (broadcasting expands the 1 to it).
+    // (Every `ones(s)` is replaced once one term of the sum's shape is something else: the
+    // first replaced one is such a term for the others.)
     if !s.isScalar, raw.contains(where: { if case .ones = $0.1 { return true } else { return false } }) {
-      var full: [Bool] = []
-      for (_, t) in raw { full.append(try shape(t) == s) }
-      for k in raw.indices {
-        guard case .ones(let m, let n) = raw[k].1, Shape(m, n) == s else { continue }
-        if full.indices.contains(where: { $0 != k && full[$0] && raw[$0].1 != raw[k].1 }) { raw[k].1 = .constant(1) }
+      let onesOfSum: Expression = .ones(s.rows, s.cols)
+      var other = false
+      for (_, t) in raw where t != onesOfSum {
+        if try shape(t) == s { other = true; break }
+      }
+      if other {
+        for k in raw.indices where raw[k].1 == onesOfSum { raw[k].1 = .constant(1) }
       }
     }
     // Merge equal terms, keeping first-appearance order; a 1×1 inner product equals its
-    // transpose (`uᵀv + vᵀu = 2uᵀv`).
+    // transpose (`uᵀv + vᵀu = 2uᵀv`). Terms are found by id (`ExpressionTable`), O(1) each:
+    // the pairwise search made a sum of n terms cost O(n²) comparisons.
     var terms: [(Double, Expression)] = []
+    var positions: [Int: Int] = [:]
     for (c, t) in raw {
-      let swapped = try swappedInnerProduct(t)
-      if let k = terms.firstIndex(where: { $0.1 == t || (swapped != nil && $0.1 == swapped) }) {
+      let key = table.id(t)
+      var k = positions[key]
+      if let swapped = try swappedInnerProduct(t), let w = table.knownID(swapped), let j = positions[w] {
+        k = Swift.min(k ?? j, j)
+      }
+      if let k {
         terms[k].0 += c
       } else {
+        positions[key] = terms.count
         terms.append((c, t))
       }
     }
@@ -653,9 +673,11 @@ public struct Simplifier {
     // transpose Aᵀ of another term A follows it (A + Aᵀ − B, not A − B + Aᵀ).
     var withCommutation: [Bool] = []
     for (_, t) in terms { withCommutation.append(containsCommutation(t)) }
+    var firstPosition: [Int: Int] = [:]
+    for (k, (_, t)) in terms.enumerated() where firstPosition[table.id(t)] == nil { firstPosition[table.id(t)] = k }
     let twin: [Int?] = terms.map { term in
-      guard case .transpose(let u) = term.1 else { return nil }
-      return terms.firstIndex { $0.1 == u }
+      guard case .transpose(let u) = term.1, let known = table.knownID(u) else { return nil }
+      return firstPosition[known]
     }
     let sorted = terms.indices.sorted { l, r in
       let (cl, cr) = (withCommutation[l], withCommutation[r])
@@ -712,18 +734,20 @@ public struct Simplifier {
   mutating func factorCommon(_ terms: [(Double, Expression)]) throws -> [(Double, Expression)] {
     guard terms.count >= 2 else { return terms }
     for side in [true, false] {
-      var groups: [Expression: [Int]] = [:]
-      var keys: [Expression] = []
+      // Grouped by the id of the shared factor (hashing the factor itself costs O(its size)).
+      var groups: [Int: [Int]] = [:]
+      var keys: [(id: Int, factor: Expression)] = []
       for (k, (_, t)) in terms.enumerated() {
         guard case .product(let a, let b) = t, try !shape(a).isScalar, try !shape(b).isScalar else {
           continue
         }
-        let key = side ? b : a
-        if groups[key] == nil { keys.append(key) }
-        groups[key, default: []].append(k)
+        let factor = side ? b : a
+        let id = table.id(factor)
+        if groups[id] == nil { keys.append((id, factor)) }
+        groups[id, default: []].append(k)
       }
-      for key in keys {
-        guard let members = groups[key], members.count >= 2 else { continue }
+      for (id, key) in keys {
+        guard let members = groups[id], members.count >= 2 else { continue }
         var inner: Expression? = nil
         for k in members {
           let (c, t) = terms[k]
@@ -735,7 +759,8 @@ public struct Simplifier {
         guard let sumOfRest = inner else { continue }
         let simplifiedSum = try simplifySum(sumOfRest)
         let combined: Expression = side ? .product(simplifiedSum, key) : .product(key, simplifiedSum)
-        var out = terms.enumerated().filter { !members.contains($0.offset) }.map(\.element)
+        let merged = Set(members)
+        var out = terms.enumerated().filter { !merged.contains($0.offset) }.map(\.element)
         out.insert((1, try simplifyProduct(combined)), at: members[0])
         return try factorCommon(out)
       }
@@ -811,6 +836,14 @@ extension Simplifier {
 }
 
 extension Expression {
+  /// Whether the expression is a sum or difference `A + B`, `A − B`.
+  var isSum: Bool {
+    switch self {
+    case .add, .subtract: return true
+    default: return false
+    }
+  }
+
   /// Whether the expression is a transpose `Aᵀ`.
   var isTranspose: Bool {
     if case .transpose = self { return true }
