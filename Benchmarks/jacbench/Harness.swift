@@ -7,7 +7,7 @@ struct BenchmarkCase: Sendable {
 
   static let all: [BenchmarkCase] = [
     gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase, deriveCase,
-    programBackpropCase, nestedDeriveCase, longSumDeriveCase, checkCase, hvpCase, exportNumpyCase, materializeCase,
+    programBackpropCase, nestedDeriveCase, longSumDeriveCase, sharedEvaluateCase, checkCase, hvpCase, exportNumpyCase, materializeCase,
   ]
 }
 

@@ -25,7 +25,8 @@ extension Expression {
   ///   singular matrix, division by zero), or an overflow.
   public func evaluate(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
     try requireValidPoint(values)
-    return try value(values)
+    var context = EvaluationContext(values: values)
+    return try value(&context)
   }
 
   /// The checks of `evaluate` before any arithmetic: every variable has a finite value and the
@@ -49,22 +50,25 @@ extension Expression {
     }
   }
 
-  /// The value of this node, checked to be finite.
-  private func value(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+  /// The value of this node, checked to be finite; computed once per distinct subtree.
+  private func value(_ context: inout EvaluationContext) throws(EvaluationError) -> Matrix {
     if Cancellation.isCurrentCancelled { throw .cancelled }
-    let result = try computedValue(values)
+    let key = children.isEmpty ? nil : context.table.id(self)
+    if let key, let known = context.cache[key] { return known }
+    let result = try computedValue(&context)
     if let bad = result.firstNonFinite {
       throw .overflow(expression: plainText, row: bad.row, col: bad.col)
     }
+    if let key { context.cache[key] = result }
     return result
   }
 
   // Shapes were checked by `evaluate`, so the operations below fit; MatrixCore errors that
   // still arise (LAPACK failures) are reported with the sub-expression.
-  private func computedValue(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
+  private func computedValue(_ context: inout EvaluationContext) throws(EvaluationError) -> Matrix {
     switch self {
     case .variable(let name):
-      guard let value = values[name] else { throw .missingValue(name) }
+      guard let value = context.values[name] else { throw .missingValue(name) }
       return value
     case .constant(let c):
       return Matrix(rows: 1, cols: 1, columnMajor: [c])
@@ -78,11 +82,11 @@ extension Expression {
       return .ones(m, n)
 
     case .transpose(let a):
-      return try a.value(values).transposed
+      return try a.value(&context).transposed
     case .negate(let a):
-      return try a.value(values).scaled(by: -1)
+      return try a.value(&context).scaled(by: -1)
     case .add(let a, let b), .subtract(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = (try a.value(&context), try b.value(&context))
       var sign = 1.0
       if case .subtract = self { sign = -1 }
       if x.shape == y.shape { return try matrixCall { try x.adding(y, scaledBy: sign) } }
@@ -90,32 +94,32 @@ extension Expression {
       WorkCount.record(sum.count)  // one addition a term, as a sum of equal shapes (daxpy) counts
       return sum
     case .product(let a, let b):
-      let (x, tx) = try a.productOperand(values)
-      let (y, ty) = try b.productOperand(values)
+      let (x, tx) = try a.productOperand(&context)
+      let (y, ty) = try b.productOperand(&context)
       if x.count == 1 { return y.scaled(by: x.storage[0]).transposed(if: ty) }
       if y.count == 1 { return x.scaled(by: y.storage[0]).transposed(if: tx) }
       return try matrixCall { try Matrix.product(x, tx, y, ty) }
     case .hadamard(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = (try a.value(&context), try b.value(&context))
       if x.shape == y.shape { return try matrixCall { try x.hadamard(y) } }
       if x.count == 1 { return y.scaled(by: x.storage[0]) }
       if y.count == 1 { return x.scaled(by: y.storage[0]) }
       return try matrixCall { try Matrix.broadcasting(x, y, *) }
     case .hadamardQuotient(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = (try a.value(&context), try b.value(&context))
       try b.requireNonzero(y, in: self)
       if x.shape == y.shape { return try matrixCall { try x.hadamardQuotient(y) } }
       if y.count == 1 { return x.map { $0 / y.storage[0] } }
       if x.count == 1 { return y.map { x.storage[0] / $0 } }
       return try matrixCall { try Matrix.broadcasting(x, y, /) }
     case .divide(let a, let s):
-      let (x, y) = (try a.value(values), try s.value(values))
+      let (x, y) = (try a.value(&context), try s.value(&context))
       try s.requireNonzero(y, in: self)
       return x.map { $0 / y.storage[0] }
     case .power(let a, let k):
-      let base = try a.value(values)
+      let base = try a.value(&context)
       if base.count == 1 {
-        let p = try k.value(values).storage[0]
+        let p = try k.value(&context).storage[0]
         return try entrywisePower(base, p, operand: a)
       }
       guard let n = k.integerConstant else {
@@ -125,68 +129,68 @@ extension Expression {
       }
       return try matrixPower(base, n, operand: a)
     case .elementwisePower(let a, let p):
-      let (x, y) = (try a.value(values), try p.value(values))
+      let (x, y) = (try a.value(&context), try p.value(&context))
       return try entrywisePower(x, y.storage[0], operand: a)
 
     case .inverse(let a):
-      let x = try a.value(values)
+      let x = try a.value(&context)
       return try invert(x, operand: a)
     case .determinant(let a):
-      let x = try a.value(values)
+      let x = try a.value(&context)
       return .scalar(try matrixCall { try x.determinant() })
     case .logDeterminant(let a):
-      let x = try a.value(values)
+      let x = try a.value(&context)
       let (sign, logAbs) = try matrixCall { try x.logAbsDeterminant() }
       guard sign != 0 else { throw .singular(expression: plainText, operand: a.plainText) }
       return .scalar(logAbs)
     case .trace(let a):
-      let x = try a.value(values)
+      let x = try a.value(&context)
       return .scalar(try matrixCall { try x.trace() })
     case .sum(let a):
-      return .scalar(try a.value(values).sum)
+      return .scalar(try a.value(&context).sum)
     case .norm(let a):
-      return .scalar(try a.value(values).frobeniusNorm)
+      return .scalar(try a.value(&context).frobeniusNorm)
     case .kronecker(let a, let b):
-      return Matrix.kronecker(try a.value(values), try b.value(values))
+      return Matrix.kronecker(try a.value(&context), try b.value(&context))
     case .vec(let a):
-      return try a.value(values).vec
+      return try a.value(&context).vec
     case .reshape(let a, let m, let n):
-      return Matrix(rows: m, cols: n, columnMajor: try a.value(values).storage)
+      return Matrix(rows: m, cols: n, columnMajor: try a.value(&context).storage)
     case .diag(let v):
-      return .diagonal(try v.value(values).storage)
+      return .diagonal(try v.value(&context).storage)
     case .diagonal(let a):
-      return try a.value(values).diagonalColumn
+      return try a.value(&context).diagonalColumn
     case .elementwise(let f, let a):
-      let x = try a.value(values)
+      let x = try a.value(&context)
       if let k = x.storage.firstIndex(where: { !f.isDefined(at: $0) }) {
         throw .outsideDomain(
           expression: plainText, operand: a.plainText, row: k % x.rows, col: k / x.rows, value: x.storage[k])
       }
       return x.map(f.apply)
     case .softmax(let a):
-      return try a.value(values).softmax()
+      return try a.value(&context).softmax()
     case .maximum(let a, let b), .minimum(let a, let b):
-      let (x, y) = (try a.value(values), try b.value(values))
+      let (x, y) = (try a.value(&context), try b.value(&context))
       var pick: (Double, Double) -> Double = Swift.min
       if case .maximum = self { pick = Swift.max }
       return try matrixCall { try Matrix.broadcasting(x, y, pick) }
     case .norm1(let a):
-      return .scalar(try a.value(values).storage.reduce(0) { $0 + Swift.abs($1) })
+      return .scalar(try a.value(&context).storage.reduce(0) { $0 + Swift.abs($1) })
     case .concatenation(let blockRows):
       let blocks = try blockRows.map { row throws(EvaluationError) in
-        try row.map { block throws(EvaluationError) in try block.value(values) }
+        try row.map { block throws(EvaluationError) in try block.value(&context) }
       }
       return try matrixCall { try Matrix(blocks: blocks) }
     case .logSumExp(let a):
-      return .scalar(try a.value(values).logSumExp())
+      return .scalar(try a.value(&context).logSumExp())
     }
   }
 
   /// The operand of a product, with a transpose left to BLAS: `A'*B` multiplies with the
   /// transpose flag instead of building `A'`.
-  private func productOperand(_ values: [String: Matrix]) throws(EvaluationError) -> (Matrix, Transposition) {
-    if case .transpose(let inner) = self { return (try inner.value(values), .transposed) }
-    return (try value(values), .none)
+  private func productOperand(_ context: inout EvaluationContext) throws(EvaluationError) -> (Matrix, Transposition) {
+    if case .transpose(let inner) = self { return (try inner.value(&context), .transposed) }
+    return (try value(&context), .none)
   }
 
   private func requireNonzero(_ divisor: Matrix, in whole: Expression) throws(EvaluationError) {
@@ -246,6 +250,18 @@ extension Expression {
       throw .matrix(expression: plainText, error: .invalidArgument("\(error)"))
     }
   }
+}
+
+/// What one evaluation keeps: the point, and the value of each distinct subtree by id
+/// (`ExpressionTable`), so that a subtree that occurs many times (a derivative reuses its
+/// operand: `tanh(h)` in `1 − tanh(h)²`; a program inlined into one expression shares each
+/// statement's tree wherever its name was used) is computed once, as in `StructuredEvaluator`.
+/// Without it, evaluation cost what the tree written out costs, which can be exponential in the
+/// depth of reuse.
+struct EvaluationContext {
+  let values: [String: Matrix]
+  let table = ExpressionTable()
+  var cache: [Int: Matrix] = [:]
 }
 
 extension Matrix {
