@@ -41,7 +41,7 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 /// - `"memory":"fresh"`: `Jacobian.materialized`, a new matrix every call (what JAX does: its
 ///   jacfwd/jacrev return a new array every call). `threads`: what `materialized()` chooses
 ///   without being told (`StructuredMatrix.materializationThreads`, asked when the line's timing
-///   starts: the active processors, at most 4; timed here on at most 2); `seconds` is ours on that
+///   starts: one); `seconds` is ours on that
 ///   many threads and `referenceSeconds` the writing of n⁴ doubles into a new buffer with huge
 ///   pages advised (as `LargeBuffer` allocates: the least a new dense result costs here) on as
 ///   many, `ratio` the quotient. Beside them: `oneThreadSeconds`/`twoThreadSeconds` (ours),
@@ -117,7 +117,7 @@ let materializeCase = BenchmarkCase(name: "materialize") {
     let (fresh1, fresh2, ref1, ref2, zeroPass, onePanel, plainRef) = (t[0], t[1], t[2], t[3], t[4], t[5], t[6])
     let (reused1, reused2, warm1, warm2) = (t[7], t[8], t[9], t[10])
     let (ours, ref) = threads == 1 ? (fresh1, ref1) : (fresh2, ref2)
-    let reusedThreads = StructuredMatrix.materializationThreads(rows: n * n, cols: n * n, freshMemory: false)
+    let reusedThreads = StructuredMatrix.materializationThreads(rows: n * n, cols: n * n)
     let (oursReused, warmRef) = reusedThreads == 1 ? (reused1, warm1) : (reused2, warm2)
     // Where fresh outputs land: bytes past a 2 MiB boundary (0–64 when the allocator mapped the
     // padded block and the kernel put it on a boundary, so its end pages are huge too).

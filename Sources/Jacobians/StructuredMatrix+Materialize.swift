@@ -10,10 +10,8 @@ import Synchronization
 // cache instead of the whole buffer being zeroed first and then hit by scattered additions. A
 // Kronecker product writes the products of its factors' entries, a commutation moves entries
 // instead of multiplying by a permutation matrix, so ∂(RᵀR)/∂R = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n) costs
-// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Large fresh outputs are filled by
-// several threads, each taking the next free 2 MiB unit of memory in turn (the first touch of
-// fresh memory, the kernel's zeroing of the page, is most of the time, and it runs in parallel
-// on separate pages).
+// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Several threads, when asked for,
+// each take the next free 2 MiB unit of memory in turn.
 
 extension StructuredMatrix.Storage {
   /// The dense matrix, built from the structure (layout: the operator's own rows and columns,
@@ -40,21 +38,17 @@ extension StructuredMatrix.Storage {
       m.storage.withUnsafeBufferPointer { _ = p.update(fromContentsOf: $0) }
       return
     }
-    Self.write(
-      try EntryGenerator(self, limitBytes: limitBytes), rows: rows, cols: cols, into: p, threads: threads, freshMemory: false)
+    Self.write(try EntryGenerator(self, limitBytes: limitBytes), rows: rows, cols: cols, into: p, threads: threads)
   }
 
   /// Bytes of output per panel: a panel is zeroed and filled before the next is touched, so it
   /// should stay in the per-core cache while it is filled.
   static let panelBytes = 256 << 10
 
-  /// Outputs below this many bytes are written by one thread (starting threads costs more).
-  static let threadedBytes = LargeBuffer.hugePageThresholdBytes
-
   /// The number of threads for a rows×cols output: `requested` when given, else
   /// `StructuredMatrix.materializationThreads`; never more than the units.
-  static func threadCount(rows: Int, cols: Int, units: Int, requested: Int?, freshMemory: Bool) -> Int {
-    let wanted = requested ?? StructuredMatrix.materializationThreads(rows: rows, cols: cols, freshMemory: freshMemory)
+  static func threadCount(rows: Int, cols: Int, units: Int, requested: Int?) -> Int {
+    let wanted = requested ?? StructuredMatrix.materializationThreads(rows: rows, cols: cols)
     return max(1, min(wanted, units))
   }
 
@@ -76,12 +70,12 @@ extension StructuredMatrix.Storage {
   static func write(
     _ generator: EntryGenerator, rows: Int, cols: Int, into p: UnsafeMutableBufferPointer<Double>,
     threads: Int?, panelBytes: Int = panelBytes, alreadyZero: Bool = false,
-    unitBytes: Int = LargeBuffer.hugePageBytes, freshMemory: Bool = true
+    unitBytes: Int = LargeBuffer.hugePageBytes
   ) {
     let width = panelColumns(rows: rows, panelBytes: panelBytes)
     let base = Int(bitPattern: p.baseAddress)  // an address is Sendable, a pointer is not
     let units = unitStarts(rows: rows, cols: cols, address: base, unitBytes: unitBytes)
-    let t = threadCount(rows: rows, cols: cols, units: units.count - 1, requested: threads, freshMemory: freshMemory)
+    let t = threadCount(rows: rows, cols: cols, units: units.count - 1, requested: threads)
     let fill: @Sendable (Int) -> Void = { unit in
       guard let out = UnsafeMutablePointer<Double>(bitPattern: base) else { return }
       var c0 = units[unit]
@@ -130,21 +124,16 @@ extension StructuredMatrix.Storage {
 }
 
 extension StructuredMatrix {
-  /// How many threads `materialized` (`freshMemory`) and `materialize(into:)` (not) use for a
-  /// rows×cols output when not told: one below 4 MiB of output (starting threads costs more);
-  /// above, into fresh memory, the active processors, at most 4, and into memory the caller
-  /// reuses, one. A fresh output's time is mostly the kernel zeroing its new pages at the first
-  /// touch, which runs in parallel on separate pages (two threads took 0.55–0.6 of one thread's
-  /// time at n = 48 on this machine when idle); writes into memory already touched are bound by
-  /// bandwidth, where a second thread gained nothing reliable (`Benchmarks/README.md`,
-  /// "Materialisation"). Threads take 2 MiB units in turn (see `Storage.write`), so on a busy
-  /// machine a thread that does not get a core leaves its units to the others.
-  public static func materializationThreads(rows: Int, cols: Int, freshMemory: Bool = true) -> Int {
-    let (count, o1) = rows.multipliedReportingOverflow(by: cols)
-    let (bytes, o2) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
-    guard freshMemory, !o1, !o2, bytes >= Storage.threadedBytes else { return 1 }
-    return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
-  }
+  /// How many threads `materialized` and `materialize(into:)` use for a rows×cols output when
+  /// not told: one. A fresh output's time is mostly the kernel zeroing its
+  /// new pages at the first touch; on this machine two threads doing that were faster only some
+  /// of the time (the two-thread reference took 0.58–0.70 of one thread's time at n = 48 in some
+  /// quiet runs and 1.00–1.07 in others), and ours on two threads was slower than on one in every
+  /// quiet run of 2026-11-30 (7.2–7.9 against 6.0–6.3 ms at n = 48), so one thread is the choice
+  /// that is never worse; `Benchmarks/README.md`, "Materialisation". Pass `threads:` to use more:
+  /// they take the 2 MiB units in turn (see `Storage.write`). Into memory already touched (no
+  /// faults) two threads gained little (1.55 against 1.98 ms at n = 48).
+  public static func materializationThreads(rows: Int, cols: Int) -> Int { 1 }
 
   /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
   /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written
