@@ -53,7 +53,7 @@ extension Expression {
   /// The value of this node, checked to be finite; computed once per distinct subtree.
   private func value(_ context: inout EvaluationContext) throws(EvaluationError) -> Matrix {
     if Cancellation.isCurrentCancelled { throw .cancelled }
-    let key = children.isEmpty ? nil : context.table.id(self)
+    let key = children.isEmpty ? nil : ExpressionTable.boxBits(self)
     if let key, let known = context.cache[key] { return known }
     let result = try computedValue(&context)
     if let bad = result.firstNonFinite {
@@ -252,16 +252,17 @@ extension Expression {
   }
 }
 
-/// What one evaluation keeps: the point, and the value of each distinct subtree by id
-/// (`ExpressionTable`), so that a subtree that occurs many times (a derivative reuses its
-/// operand: `tanh(h)` in `1 − tanh(h)²`; a program inlined into one expression shares each
-/// statement's tree wherever its name was used) is computed once, as in `StructuredEvaluator`.
-/// Without it, evaluation cost what the tree written out costs, which can be exponential in the
-/// depth of reuse.
+/// What one evaluation keeps: the point, and the value of each subtree shared in memory, by the
+/// address of its box (`ExpressionTable.boxBits`; the expression evaluated keeps every box alive
+/// meanwhile), so that a subtree that occurs many times (a derivative reuses its operand:
+/// `tanh(h)` in `1 − tanh(h)²`; a program inlined into one expression shares each statement's
+/// tree wherever its name was used) is computed once. Without it, evaluation cost what the tree
+/// written out costs, which can be exponential in the depth of reuse. (Keyed by address rather
+/// than by structural id as `StructuredEvaluator` is: interning every node cost more than it saved
+/// on small expressions, and the sharing comes from memory, not from equal text.)
 struct EvaluationContext {
   let values: [String: Matrix]
-  let table = ExpressionTable()
-  var cache: [Int: Matrix] = [:]
+  var cache: [UInt: Matrix] = [:]
 }
 
 extension Matrix {
