@@ -41,7 +41,7 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 /// - `"memory":"fresh"`: `Jacobian.materialized`, a new matrix every call (what JAX does: its
 ///   jacfwd/jacrev return a new array every call). `threads`: what `materialized()` chooses
 ///   without being told (`StructuredMatrix.materializationThreads`, asked when the line's timing
-///   starts: one); `seconds` is ours on that
+///   starts: the active processors, at most 4; timed here on at most 2); `seconds` is ours on that
 ///   many threads and `referenceSeconds` the writing of n⁴ doubles into a new buffer with huge
 ///   pages advised (as `LargeBuffer` allocates: the least a new dense result costs here) on as
 ///   many, `ratio` the quotient. Beside them: `oneThreadSeconds`/`twoThreadSeconds` (ours),
@@ -55,7 +55,7 @@ private func fill(_ p: UnsafeMutableBufferPointer<Double>, threads: Int) {
 ///   page-fault cost per 4 KiB page and per 2 MiB page; `hugePageOffsetBytes`, how far past a
 ///   2 MiB boundary five fresh outputs started (0–64: the padded block was mapped on a boundary).
 /// - `"memory":"reused"`: `Jacobian.materialize(into:)` into one matrix reused every call (no
-///   allocation, no page faults), on `threads` threads (what `materialize(into:)` chooses: one). `reference`: writing n⁴ doubles into an
+///   allocation, no page faults), on `threads` threads (what `materialize(into:)` chooses). `reference`: writing n⁴ doubles into an
 ///   equally warm buffer (huge pages) on as many threads; `oneThreadSeconds`,
 ///   `twoThreadSeconds`: ours.
 ///

@@ -76,7 +76,8 @@ extension StructuredMatrix {
   /// Sums, Kronecker products, scaled operators and products with a commutation at either end
   /// are written from their structure, column panel by column panel (see
   /// `StructuredMatrix+Materialize.swift`); `threads` is how many threads write the panels (nil:
-  /// `StructuredMatrix.materializationThreads`: one). The result does not depend on it.
+  /// `StructuredMatrix.materializationThreads`: one below 4 MiB of output, else the active
+  /// processors, at most 4). The result does not depend on it.
   /// - Throws: `JacobianError.tooLargeToMaterialize` when it or an intermediate would exceed
   ///   `limitBytes` (default 2 GiB).
   public func materialized(

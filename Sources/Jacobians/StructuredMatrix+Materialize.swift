@@ -10,8 +10,10 @@ import Synchronization
 // cache instead of the whole buffer being zeroed first and then hit by scattered additions. A
 // Kronecker product writes the products of its factors' entries, a commutation moves entries
 // instead of multiplying by a permutation matrix, so ∂(RᵀR)/∂R = (Iₙ⊗Rᵀ) + (Rᵀ⊗Iₙ)K(n,n) costs
-// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Several threads, when asked for,
-// each take the next free 2 MiB unit of memory in turn.
+// one write of zeros and 2n³ additions, not n⁵ multiply-adds. Large outputs are written by
+// several threads, each taking the next free 2 MiB unit of memory in turn (the first touch of
+// fresh memory, the kernel's zeroing of the page, is most of the time, and it runs in parallel
+// on separate pages).
 
 extension StructuredMatrix.Storage {
   /// The dense matrix, built from the structure (layout: the operator's own rows and columns,
@@ -81,7 +83,22 @@ extension StructuredMatrix.Storage {
       var c0 = units[unit]
       while c0 < units[unit + 1] {
         let c1 = min(units[unit + 1], c0 + width)
-        if !alreadyZero { (out + c0 * rows).update(repeating: 0, count: (c1 - c0) * rows) }
+        if alreadyZero {
+          // The first touch of a fresh page must be a write: the `+=` below reads first, and a
+          // read maps the kernel's shared zero page, so the write after it faults again, copies
+          // (zeroes) the page and flushes the TLB of every processor running this process (an
+          // interrupt to each other thread's core). `perf` showed those write-protect faults and
+          // flushes as a third of the time on two threads. Writing a zero into every 4 KiB page of
+          // the panel (already zero) makes the first fault the only one.
+          let (first, end) = (c0 * rows, c1 * rows)
+          var k = first
+          while k < end {
+            out[k] = 0
+            k += 512 - (Int(bitPattern: out + k) & 4095) / 8
+          }
+        } else {
+          (out + c0 * rows).update(repeating: 0, count: (c1 - c0) * rows)
+        }
         generator.forEach(inColumns: c0..<c1) { i, j, v in out[i + j * rows] += v }
         c0 = c1
       }
@@ -125,15 +142,17 @@ extension StructuredMatrix.Storage {
 
 extension StructuredMatrix {
   /// How many threads `materialized` and `materialize(into:)` use for a rows×cols output when
-  /// not told: one. A fresh output's time is mostly the kernel zeroing its
-  /// new pages at the first touch; on this machine two threads doing that were faster only some
-  /// of the time (the two-thread reference took 0.58–0.70 of one thread's time at n = 48 in some
-  /// quiet runs and 1.00–1.07 in others), and ours on two threads was slower than on one in every
-  /// quiet run of 2026-11-30 (7.2–7.9 against 6.0–6.3 ms at n = 48), so one thread is the choice
-  /// that is never worse; `Benchmarks/README.md`, "Materialisation". Pass `threads:` to use more:
-  /// they take the 2 MiB units in turn (see `Storage.write`). Into memory already touched (no
-  /// faults) two threads gained little (1.55 against 1.98 ms at n = 48).
-  public static func materializationThreads(rows: Int, cols: Int) -> Int { 1 }
+  /// not told: one below 4 MiB of output (starting threads costs more), else the active
+  /// processors, at most 4. They take the 2 MiB units in turn (see `Storage.write`), so on a busy
+  /// machine a thread that gets no core leaves its units to the others. (Until the first touch of
+  /// every page was made a write, two threads were slower than one on fresh memory: the
+  /// write-protect faults after a first read flushed the TLB of the other core at every page.)
+  public static func materializationThreads(rows: Int, cols: Int) -> Int {
+    let (count, o1) = rows.multipliedReportingOverflow(by: cols)
+    let (bytes, o2) = count.multipliedReportingOverflow(by: MemoryLayout<Double>.stride)
+    guard !o1, !o2, bytes >= LargeBuffer.hugePageThresholdBytes else { return 1 }
+    return max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+  }
 
   /// Writes the dense matrix into `out`, a matrix of the operator's size that the caller keeps
   /// and reuses (NumPy's `out=`): no allocation, so no page faults once `out` has been written
