@@ -32,13 +32,15 @@ extension Matrix {
     _ a: Matrix, _ ta: Transposition, _ b: Matrix, _ tb: Transposition, m: Int, n: Int, k: Int,
     alpha: Double
   ) -> Matrix {
-    var c = LargeBuffer.zeros(count: m * n)
-    guard m > 0, n > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
-    guard k > 0 else { return Matrix(rows: m, cols: n, columnMajor: c) }
+    guard m > 0, n > 0, k > 0 else { return Matrix(rows: m, cols: n, columnMajor: LargeBuffer.zeros(count: m * n)) }
     WorkCount.record(m * k * n)
-    a.storage.withUnsafeBufferPointer { pa in
-      b.storage.withUnsafeBufferPointer { pb in
-        c.withUnsafeMutableBufferPointer { pc in
+    // With beta = 0, GEMM sets C without reading it (BLAS: "when beta is zero, C need not be set
+    // on input"), so the result is not zeroed first: zeroing a large result handed its pages
+    // back to the kernel (`LargeBuffer.zeroed`), which then had to fault them in again, with a
+    // flush of the other BLAS thread's TLB, even when the allocator reused memory already touched.
+    let c = LargeBuffer.doubles(count: m * n) { pc in
+      a.storage.withUnsafeBufferPointer { pa in
+        b.storage.withUnsafeBufferPointer { pb in
           cblas_dgemm(
             CblasColMajor, ta.cblas, tb.cblas, Int32(m), Int32(n), Int32(k), alpha,
             pa.baseAddress, Int32(max(a.rows, 1)), pb.baseAddress, Int32(max(b.rows, 1)), 0,

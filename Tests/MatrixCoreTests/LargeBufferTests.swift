@@ -85,6 +85,32 @@ import Testing
     }
   }
 
+  /// A GEMM result is not zeroed before BLAS writes it (beta = 0 sets C without reading it): in
+  /// memory the allocator reuses after it held NaN and infinities, large (8 MiB) and small, every
+  /// entry is the product by definition.
+  @Test func gemmResultsInDirtyReusedMemoryAreTheProduct() {
+    for (m, k, n) in [(1024, 3, 1024), (37, 5, 29), (1500, 60, 1200)] {
+      for round in 0..<2 {
+        do {
+          let dirty = LargeBuffer.repeating(round == 0 ? .nan : .infinity, count: m * n)
+          #expect(dirty.count == m * n)
+        }
+        let a = Matrix.randomNormal(m, k, seed: UInt64(10 + round))
+        let b = Matrix.randomNormal(k, n, seed: UInt64(20 + round))
+        let c = a * b
+        var wrong = 0
+        for j in stride(from: 0, to: n, by: max(1, n / 97)) {
+          for i in 0..<m {
+            var expected = 0.0
+            for l in 0..<k { expected += a[i, l] * b[l, j] }
+            if !(abs(c[i, j] - expected) <= 1e-12 * max(1, abs(expected))) { wrong += 1 }
+          }
+        }
+        #expect(wrong == 0, "\(m)×\(k)·\(k)×\(n), round \(round): \(wrong) entries differ from the product")
+      }
+    }
+  }
+
   /// The padded capacity: at least the count, at most 2 MiB more, and the block the allocator
   /// then maps (when it maps one: in a busy process glibc may serve even a large request from
   /// free memory of its heap, so where a buffer lands is not asserted here; `jacbench
