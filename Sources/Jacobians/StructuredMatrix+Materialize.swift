@@ -67,8 +67,8 @@ extension StructuredMatrix.Storage {
   /// panels of about `panelBytes`. Threads take the units in order, the next free one each time,
   /// so no two threads fault the same huge page at once except where a column crosses a
   /// boundary, and a thread that does not get a core leaves its share to the others instead of
-  /// holding up the end (units handed out in turn or in fixed runs were measured slower: two
-  /// threads then faulted the same pages, or waited for a descheduled one).
+  /// holding up the end (units of panels that did not follow the 2 MiB pages put two threads on
+  /// the same page at every boundary).
   static func write(
     _ generator: EntryGenerator, rows: Int, cols: Int, into p: UnsafeMutableBufferPointer<Double>,
     threads: Int?, panelBytes: Int = panelBytes, alreadyZero: Bool = false,
