@@ -26,6 +26,7 @@ extension Expression {
   public func evaluate(_ values: [String: Matrix]) throws(EvaluationError) -> Matrix {
     try requireValidPoint(values)
     var context = EvaluationContext(values: values)
+    context.countUses(of: self)
     return try value(&context)
   }
 
@@ -54,12 +55,18 @@ extension Expression {
   private func value(_ context: inout EvaluationContext) throws(EvaluationError) -> Matrix {
     if Cancellation.isCurrentCancelled { throw .cancelled }
     let key = children.isEmpty ? nil : ExpressionTable.boxBits(self)
-    if let key, let known = context.cache[key] { return known }
+    if let key, let known = context.cache[key] {
+      context.used(key)
+      return known
+    }
     let result = try computedValue(&context)
     if let bad = result.firstNonFinite {
       throw .overflow(expression: plainText, row: bad.row, col: bad.col)
     }
-    if let key { context.cache[key] = result }
+    if let key, context.isShared(key) {
+      context.cache[key] = result
+      context.used(key)
+    }
     return result
   }
 
@@ -260,9 +267,41 @@ extension Expression {
 /// written out costs, which can be exponential in the depth of reuse. (Keyed by address rather
 /// than by structural id as `StructuredEvaluator` is: interning every node cost more than it saved
 /// on small expressions, and the sharing comes from memory, not from equal text.)
+/// The values of one `evaluate` call: the point, and the value of each subtree that occurs more
+/// than once in the expression (by the address of its node), kept from its first evaluation until
+/// its last use and then dropped, so evaluation holds no more intermediate matrices than the
+/// expression written out would need at once, plus the shared ones still to be used.
 struct EvaluationContext {
   let values: [String: Matrix]
   var cache: [UInt: Matrix] = [:]
+  /// How many more times each subtree with children will be asked for (occurrences in the
+  /// expression, counted once per distinct node).
+  private var remainingUses: [UInt: Int] = [:]
+
+  init(values: [String: Matrix]) { self.values = values }
+
+  /// Counts the occurrences of every subtree with children; a shared subtree's children are
+  /// visited once (each evaluation of it is one use of them).
+  mutating func countUses(of e: Expression) {
+    guard !e.children.isEmpty, let key = ExpressionTable.boxBits(e) else { return }
+    let seen = remainingUses[key, default: 0]
+    remainingUses[key] = seen + 1
+    if seen == 0 { e.children.forEach { countUses(of: $0) } }
+  }
+
+  /// Whether the subtree at `key` is asked for more than once still.
+  func isShared(_ key: UInt) -> Bool { remainingUses[key, default: 0] > 1 }
+
+  /// One use of the subtree at `key` done: its value is dropped after the last.
+  mutating func used(_ key: UInt) {
+    guard let left = remainingUses[key] else { return }
+    if left <= 1 {
+      remainingUses[key] = nil
+      cache[key] = nil
+    } else {
+      remainingUses[key] = left - 1
+    }
+  }
 }
 
 extension Matrix {
