@@ -52,9 +52,12 @@ struct CheckReport {
   /// how many were left out.
   static func shown(_ diagnoses: [Diagnosis], hideAnswer: Bool, fragments: [String]) -> ([Diagnosis], Int) {
     guard hideAnswer else { return (diagnoses, 0) }
-    let shown = diagnoses.filter { d in
-      !d.quotesDerivativeTerm && !fragments.contains { d.text.contains($0) || d.latex.contains($0) }
+    func hides(_ d: Diagnosis) -> Bool {
+      d.quotesDerivativeTerm || fragments.contains { d.text.contains($0) || d.latex.contains($0) }
     }
+    // A grouped diagnosis that quotes the answer in its list of equal explanations is shown
+    // with its first explanation alone, when that one does not.
+    let shown = diagnoses.compactMap { d in !hides(d) ? d : d.alone.first.flatMap { hides($0) ? nil : $0 } }
     return (shown, diagnoses.count - shown.count)
   }
 
@@ -62,7 +65,14 @@ struct CheckReport {
   /// `fragments` is left out.
   static func diagnosisRecord(_ g: Diagnosis, hideAnswer: Bool, fragments: [String]) -> DiagnosisRecord {
     func quotes(_ s: String) -> Bool { hideAnswer && fragments.contains { s.contains($0) } }
-    return DiagnosisRecord(kind: g.kind, where: quotes(g.where) ? nil : g.where, text: g.text, latex: quotes(g.latex) ? nil : g.latex)
+    var record = DiagnosisRecord(
+      kind: g.kind, where: quotes(g.where) ? nil : g.where, text: g.text, latex: quotes(g.latex) ? nil : g.latex)
+    if !g.alternatives.isEmpty {
+      record.alternatives = g.alternatives.filter { !(hideAnswer && ($0.quotesDerivativeTerm || quotes($0.text))) }.map { a in
+        DiagnosisRecord(kind: a.kind, where: quotes(a.where) ? nil : a.where, text: a.text, latex: quotes(a.latex) ? nil : a.latex)
+      }
+    }
+    return record
   }
 
   var verdictSentence: String {

@@ -15,6 +15,12 @@ struct DerivationSlip {
   var diagnosis: Diagnosis { makeDiagnosis() }
   /// Lower is the more specific explanation, reported first when several match.
   let priority: Int
+  /// For a sign slip that loses a minus written in F or in the rule (`−G`, the `−` of `A − B`,
+  /// the `−` of d X⁻¹ = −X⁻¹ dX X⁻¹): that minus in words ("the leading minus of F is lost"),
+  /// the likely culprit when the whole claim has the wrong sign (`DiagnosisGroup`).
+  var minusLost: [Diagnosis.Part]? = nil
+  /// Where the slip is, briefly ("sigmoid at X w", "X w"), for the list of equal explanations.
+  var place: [Diagnosis.Part] = []
 
   init(
     site: Int, node: Expression, transform: @escaping (Expression, JacobianMemo) -> Expression?,
@@ -41,8 +47,8 @@ struct DerivationSlip {
 /// a particular expression: the slips follow from the rules that produced the truth.
 struct SlipCatalogue {
   let derivative: SymbolicDerivative
-  private(set) var slips: [DerivationSlip] = []
-  private var simplifier: Simplifier
+  var slips: [DerivationSlip] = []
+  var simplifier: Simplifier
 
   init(_ derivative: SymbolicDerivative) throws {
     self.derivative = derivative
@@ -74,6 +80,9 @@ struct SlipCatalogue {
         try addSlips(node: node, terms: terms, index: index, term: term, children: childJacobians, site: site)
         site += 1
       }
+      addDoubledTermSlips(node: node, terms: terms, site: &site)
+      addSwappedFactorSlips(node: node, terms: terms, children: childJacobians, site: &site)
+      addConstantSlips(node: node, site: &site)
     }
   }
 
@@ -104,13 +113,13 @@ struct SlipCatalogue {
     return terms.dropFirst().reduce(first.signed) { acc, t in t.negative ? .subtract(acc, t.expression) : .add(acc, t.expression) }
   }
 
-  private mutating func display(_ e: Expression) -> Expression { (try? simplifier.simplify(e)) ?? e }
+  mutating func display(_ e: Expression) -> Expression { (try? simplifier.simplify(e)) ?? e }
 
   /// The simplified form of e when it prints in at most 60 characters, for quoting in a
   /// sentence; nil without simplifying when e has more than `SlipCatalogue.quotedNodeLimit`
   /// nodes (the Jacobian of a long partial sum: simplifying and printing each such term would
   /// make the catalogue of an n-term sum cost O(n²) simplifications of long sums).
-  private mutating func quotable(_ e: Expression) -> Expression? {
+  mutating func quotable(_ e: Expression) -> Expression? {
     guard SlipCatalogue.nodeCount(of: e, atMost: SlipCatalogue.quotedNodeLimit) else { return nil }
     let shown = display(e)
     return shown.unicodeText.count <= 60 ? shown : nil
@@ -130,7 +139,7 @@ struct SlipCatalogue {
     return true
   }
 
-  private func shape(_ e: Expression) -> Shape? { try? e.shape(in: derivative.dims, maximumEntries: .max) }
+  func shape(_ e: Expression) -> Shape? { try? e.shape(in: derivative.dims, maximumEntries: .max) }
 
   private mutating func addSlips(
     node: Expression, terms: [Term], index: Int, term: Term, children: [(Expression, Expression)], site: Int
@@ -185,7 +194,10 @@ struct SlipCatalogue {
             kind: "dropped-term", where: node.plainText,
             [.words("the claim misses the term ")] + shownTerm + [.words("of the derivative of "), .math(node)] + through
               + [.words(": each path adds its term (the += of backpropagation), and the claim equals the truth without it")],
-            quotesDerivativeTerm: !shownTerm.isEmpty),
+            quotesDerivativeTerm: !shownTerm.isEmpty
+          ).withBrief(
+            [.words("the term of the derivative of "), SlipCatalogue.brief(node)]
+              + (child.map { [.words(" through "), SlipCatalogue.brief($0)] } ?? []) + [.words(" left out")]),
           priority: 5))
     }
     // Flip its sign.
@@ -199,13 +211,16 @@ struct SlipCatalogue {
         [.words("the term ")] + shownTerm + [.words("of the derivative of "), .math(node)]
         + (child.map { [.words(" through "), .math($0)] } ?? []) + [.words(" has the wrong sign")]
     }
-    slips.append(
-      DerivationSlip(
-        site: site, node: node, transform: replacing { t, _, _ in Term(negative: !t.negative, expression: t.expression) },
-        diagnosis: Diagnosis(
-          kind: "sign", where: node.plainText, signParts,
-          quotesDerivativeTerm: terms.count != 1 && !shownTerm.isEmpty),
-        priority: nodeName != nil ? 6 : 7))
+    var signSlip = DerivationSlip(
+      site: site, node: node, transform: replacing { t, _, _ in Term(negative: !t.negative, expression: t.expression) },
+      diagnosis: Diagnosis(
+        kind: "sign", where: node.plainText, signParts,
+        quotesDerivativeTerm: terms.count != 1 && !shownTerm.isEmpty),
+      priority: nodeName != nil ? 6 : 7)
+    signSlip.place =
+      nodeName.map { [.words("\($0.0) at "), SlipCatalogue.brief($0.1)] } ?? [SlipCatalogue.brief(node)]
+    signSlip.minusLost = minusLost(node: node, negative: term.negative)
+    slips.append(signSlip)
 
     guard let l = local, let c = child, let jc = childJacobian, let ls = shape(l) else { return }
     let lShown = display(l)
@@ -274,7 +289,8 @@ struct SlipCatalogue {
           diagnosis: Diagnosis(
             kind: "missing-chain", where: node.plainText,
             [.words("the chain rule stops early at "), .math(node), .words(": the claim leaves out the derivative of "), .math(c)]
-              + named),
+              + named
+          ).withBrief([.words("the chain rule stopped early at "), SlipCatalogue.brief(node)]),
           priority: 3))
     }
     // K(m,n) where K(n,m) belongs.

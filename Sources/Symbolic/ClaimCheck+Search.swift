@@ -76,6 +76,11 @@ struct DiagnosisSearch {
     var priority: Int
     /// A constant factor on the whole (the scaled diagnosis), confirmed already.
     var confirmedScale = false
+    /// The mutant in the claim's layout at the first point: matches whose mutants agree explain
+    /// the claim equally well and are said as one diagnosis (`grouped`).
+    var candidate: Matrix
+    /// The factor of the scaled diagnosis (nil for the others).
+    var scale: Double? = nil
   }
 
   /// Whether a mutant matches the claim: within the check's tolerance, or 1e-6 relative when that
@@ -217,7 +222,7 @@ struct DiagnosisSearch {
       mutationCount += 1
       let candidate = apply(w, to: truth[0])
       if close(claim, candidate), let d = diagnosis(of: w) {
-        matches.append(Match(slips: [], whole: w, diagnosis: d, priority: 0))
+        matches.append(Match(slips: [], whole: w, diagnosis: d, priority: 0, candidate: candidate))
       }
     }
     // Scaled: the least-squares factor, the same at both points.
@@ -236,7 +241,8 @@ struct DiagnosisSearch {
         guard candidate.shape == claim.shape else { continue }
         if close(claim, candidate) {
           let d = diagnosis(of: w).map { $0.combined(with: slip.diagnosis) } ?? slip.diagnosis
-          matches.append(Match(slips: [slip], whole: w, diagnosis: d, priority: slip.priority + (w == .none ? 10 : 30)))
+          matches.append(
+            Match(slips: [slip], whole: w, diagnosis: d, priority: slip.priority + (w == .none ? 10 : 30), candidate: candidate))
         } else if w == .none {
           distances.append((claim.maxAbsDifference(candidate) / max(1, claim.maxAbs), slip))
         }
@@ -261,18 +267,31 @@ struct DiagnosisSearch {
           matches.append(
             Match(
               slips: [pool[i], pool[k]], whole: .none, diagnosis: pool[i].diagnosis.combined(with: pool[k].diagnosis),
-              priority: 50 + pool[i].priority + pool[k].priority))
+              priority: 50 + pool[i].priority + pool[k].priority, candidate: inLayout(j)))
         }
       }
     }
     if matches.isEmpty, let p = proportional { return [p] }
-    var result: [Diagnosis] = []
-    for match in matches.sorted(by: { $0.priority < $1.priority }) where result.count < limit {
-      guard !result.contains(where: { $0.text == match.diagnosis.text }), confirmed(match, truth: truth) else { continue }
-      result.append(match.diagnosis)
+    // The confirmed matches, most specific first; those whose mutants agree are one diagnosis.
+    var confirmedMatches: [Match] = []
+    for match in matches.sorted(by: { $0.priority < $1.priority }) where confirmedMatches.count < DiagnosisSearch.groupLimit {
+      guard !confirmedMatches.contains(where: { $0.diagnosis.text == match.diagnosis.text }), confirmed(match, truth: truth)
+      else { continue }
+      confirmedMatches.append(match)
     }
-    return result
+    var groups: [[Match]] = []
+    for match in confirmedMatches {
+      if let g = groups.firstIndex(where: { close($0[0].candidate, match.candidate) }) {
+        groups[g].append(match)
+      } else {
+        groups.append([match])
+      }
+    }
+    return groups.prefix(limit).map { grouped($0, truth: inLayout(truth[0])) }
   }
+
+  /// The most confirmed matches the diagnosis gathers (each confirmation evaluates a mutant).
+  static let groupLimit = 12
 
   /// `c·truth` for a constant c ≠ 1: at two points with the same c, or, with one point, only
   /// when the truth has at least two nonzero entries (any two numbers are a factor apart).
@@ -284,7 +303,9 @@ struct DiagnosisSearch {
       return nil
     }
     let rounded = (c * 1e6).rounded() / 1e6
-    return Match(slips: [], whole: .none, diagnosis: .scaled(rounded), priority: 40, confirmedScale: true)
+    return Match(
+      slips: [], whole: .none, diagnosis: .scaled(rounded, points: claims.count), priority: 40, confirmedScale: true,
+      candidate: inLayout(truth[0]).scaled(by: c), scale: rounded)
   }
 }
 

@@ -20,6 +20,16 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
   /// of the derivative of …"): such a sentence gives part of the answer away, and an exercise
   /// (`jac check --hide-answer`) withholds it.
   public let quotesDerivativeTerm: Bool
+  /// The other explanations of the same claim when several slips give the same mutant (each
+  /// exact): the sentence names the most specific first and these after it (`DiagnosisSearch.grouped`);
+  /// empty for a single explanation.
+  public internal(set) var alternatives: [Diagnosis] = []
+  /// The first explanation said alone (one element, for a grouped diagnosis): what an exercise
+  /// (`jac check --hide-answer`) shows when the grouped sentence quotes part of the answer.
+  public internal(set) var alone: [Diagnosis] = []
+  /// The explanation in a few words, for the list of equal explanations after another one
+  /// ("the transpose of the gradient"); empty: the whole sentence.
+  var brief: [Part] = []
 
   public init(kind: String, where location: String, text: String, latex: String, quotesDerivativeTerm: Bool = false) {
     self.kind = kind
@@ -61,8 +71,27 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
   /// given as text is returned as it is.
   public func resized(_ size: (Int) -> Int) -> Diagnosis {
     guard !parts.isEmpty else { return self }
-    return Diagnosis(kind: kind, where: self.where, parts.map { $0.resized(size) }, quotesDerivativeTerm: quotesDerivativeTerm)
+    var d = Diagnosis(kind: kind, where: self.where, parts.map { $0.resized(size) }, quotesDerivativeTerm: quotesDerivativeTerm)
+    d.alternatives = alternatives.map { $0.resized(size) }
+    d.alone = alone.map { $0.resized(size) }
+    d.brief = brief.map { $0.resized(size) }
+    return d
   }
+
+  /// The same diagnosis with `brief` set.
+  func withBrief(_ parts: [Part]) -> Diagnosis {
+    var d = self
+    d.brief = parts
+    return d
+  }
+
+  /// `brief`, or the whole sentence.
+  var briefParts: [Part] { brief.isEmpty ? sentenceParts : brief }
+  /// Whether `briefParts` quotes a term of the true derivative (a brief form never does).
+  var briefQuotes: Bool { brief.isEmpty && quotesDerivativeTerm }
+
+  /// The pieces of the sentence (its words when it was given as text).
+  var sentenceParts: [Part] { parts.isEmpty ? [.words(text)] : parts }
 
   /// Two diagnoses that hold together.
   func combined(with other: Diagnosis) -> Diagnosis {
@@ -76,7 +105,8 @@ public struct Diagnosis: Sendable, Equatable, Hashable {
     }
     return Diagnosis(
       kind: kind + "+" + other.kind, where: location, [.words("two slips: ")] + parts + [.words("; and ")] + other.parts,
-      quotesDerivativeTerm: quotesDerivativeTerm || other.quotesDerivativeTerm)
+      quotesDerivativeTerm: quotesDerivativeTerm || other.quotesDerivativeTerm
+    ).withBrief([.words("two slips: ")] + briefParts + [.words(" and ")] + other.briefParts)
   }
 
   /// A piece of a diagnosis sentence.
@@ -144,7 +174,8 @@ extension Diagnosis {
       .words("the claim is the transpose of the Jacobian: it is in denominator layout ("),
       .symbol("(∂vec F/∂(vec X)ᵀ)ᵀ", latex: "(\\partial \\operatorname{vec} F / \\partial (\\operatorname{vec} X)^{\\top})^{\\top}"),
       .words("); read it with --layout denominator, or transpose it"),
-    ])
+    ]
+  ).withBrief([.words("the transpose of the Jacobian (denominator layout)")])
   /// For F m×n of X a×b: the claim is `K(m,n)·J·K(b,a)`, said with F's and X's sizes.
   static func rowMajor(output f: Shape, input x: Shape, variable: String) -> Diagnosis {
     Diagnosis(
@@ -154,23 +185,49 @@ extension Diagnosis {
         .math(.product(.product(.commutation(f.rows, f.cols), .variable("J")), .commutation(x.cols, x.rows))),
         .words(" where J is the Jacobian (F "), .shape(f), .words(", \(variable) "), .shape(x),
         .words("); with vec stacking columns the commutation matrices belong elsewhere"),
-      ])
+      ]
+    ).withBrief([.words("the Jacobian under row-major flattening")])
   }
   static let rowMajorTranspose = Diagnosis(
     kind: "row-major-transpose", where: "",
-    [.words("the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)")])
+    [.words("the claim is the transpose of the Jacobian under row-major flattening (denominator layout and NumPy ravel order)")]
+  ).withBrief([.words("the transpose of the Jacobian under row-major flattening")])
   static let gradientTranspose = Diagnosis(
     kind: "gradient-transpose", where: "",
-    [.words("the claim is the transpose of the gradient: a gradient in the shape convention has the shape of the variable")])
+    [.words("the claim is the transpose of the gradient: a gradient in the shape convention has the shape of the variable")]
+  ).withBrief([.words("the transpose of the gradient")])
 
-  static func scaled(_ c: Double) -> Diagnosis {
+  /// The claim is c times the truth, at `points` points (two when confirmed, one for a claim
+  /// about one point).
+  static func scaled(_ c: Double, points: Int = 2) -> Diagnosis {
+    let at = points > 1 ? "at two points" : "at the point"
     if c == -1 {
-      return Diagnosis(kind: "sign", where: "", [.words("the claim has the wrong sign: it is −1 times the Jacobian at two points")])
+      return Diagnosis(kind: "sign", where: "", [.words("the claim has the wrong sign: it is −1 times the Jacobian \(at)")])
     }
     let n = ClaimCheck.format(c)
+    let same = points > 1 ? "the same ratio at two points" : "at the point"
+    // A small whole factor: say which.
+    var which = ""
+    if let k = Diagnosis.smallWhole(1 / c) {
+      which = ", a factor \(k) is missing"
+    } else if let k = Diagnosis.smallWhole(c) {
+      which = ", a factor \(k) too many (or a factor 1/\(k) lost)"
+    } else if let k = Diagnosis.smallWhole(-1 / c) {
+      which = ", a factor \(k) is missing and the sign is wrong"
+    } else if let k = Diagnosis.smallWhole(-c) {
+      which = ", a factor \(k) too many (or a factor 1/\(k) lost) and the sign is wrong"
+    }
     return Diagnosis(
       kind: "scaled", where: "",
-      [.words("the whole claim is \(n) times the truth (the same ratio at two points): a constant factor is off")])
+      [.words("the whole claim is \(n) times the truth (\(same)): a constant factor is off\(which)")]
+    ).withBrief([.words("the whole claim \(n) times the truth")])
+  }
+
+  /// x when it is a whole number from 2 to 10 (within rounding).
+  static func smallWhole(_ x: Double) -> Int? {
+    let r = x.rounded()
+    guard r >= 2, r <= 10, abs(x - r) <= 1e-6 * r else { return nil }
+    return Int(r)
   }
 
   /// A factor on the entries that belong to the diagonal of X (or off it).

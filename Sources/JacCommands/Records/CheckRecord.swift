@@ -49,6 +49,8 @@ public struct DiagnosisRecord: Codable, Sendable, Equatable {
   public var `where`: String?
   public var text: String
   public var latex: String?
+  /// The other slips that give the same claim (each exact), named after the first in `text`.
+  public var alternatives: [DiagnosisRecord]? = nil
 }
 
 /// `jac check` with size symbols in `--dims`: the claim compared at each small instantiation.
