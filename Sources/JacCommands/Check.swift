@@ -218,7 +218,10 @@ struct Check: ParsableCommand {
     }
     let result = try ClaimCheck(
       claim: claimed, layout: readLayout, derivative: d, values: values, tolerance: tolerance,
-      claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed, diagnosisBudget: diagnosisBudget)
+      claimMagnitude: claimMagnitude, claimExpression: claimExpression, seed: point.seed, diagnosisBudget: diagnosisBudget
+    ).diagnosingReading(
+      of: expression, claim: claimed, claimMagnitude: claimMagnitude, claimExpression: claimExpression, values: values,
+      seed: point.seed)
     let report = CheckReport(
       expressionText: expression, derivative: d, result: result, claimExpression: claimExpression,
       claimText: claim ?? claimFile ?? "", claimRows: claimed.rows, claimCols: claimed.cols, layout: layout.layout,

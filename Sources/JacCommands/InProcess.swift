@@ -103,6 +103,15 @@ final class CommandSink: @unchecked Sendable {
 
   func write(_ text: String) { lock.withLock { output += text } }
   func warn(_ text: String) { lock.withLock { warnings.append(text) } }
+  /// Adds `text` to the warnings unless it is there already (a note about the input, which the
+  /// command may read more than once); whether it was added.
+  func warnOnce(_ text: String) -> Bool {
+    lock.withLock {
+      guard !warnings.contains(text) else { return false }
+      warnings.append(text)
+      return true
+    }
+  }
   func store(_ bytes: [UInt8], as name: String) { lock.withLock { written[name] = bytes } }
 
   /// The bytes of an in-memory file, or the sentence that there are no others.

@@ -194,9 +194,13 @@ func isInlineValue(_ text: String) -> Bool {
 }
 
 /// Parses an expression, turning a parse error into the caret rendering.
+/// Notes on stderr where the contract groups `*`, `/`, `.*`, `./` otherwise than MATLAB
+/// (`ReadingNotes.say`).
 func parseExpression(_ text: String, role: String) throws -> MatrixExpression {
   do {
-    return try MatrixExpression(text)
+    let expression = try MatrixExpression(text)
+    ReadingNotes.say(about: text)
+    return expression
   } catch {
     throw CLIError("cannot parse the \(role): \(error.rendered())")
   }

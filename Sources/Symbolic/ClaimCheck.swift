@@ -26,7 +26,7 @@ public struct ClaimCheck: Sendable {
   public let holds: Bool
   /// The comparison of the claim (converted to numerator layout where possible) with the truth.
   public let comparison: JacobianComparison?
-  public let diagnoses: [Diagnosis]
+  public internal(set) var diagnoses: [Diagnosis]
   /// The number of mutants of the truth the diagnosis evaluated.
   public let mutationCount: Int
   /// Whether the diagnosis stopped at its work budget (`DiagnosisSearch.defaultBudget` nodes

@@ -46,6 +46,12 @@ struct Parser {
   /// Whether the innermost bracket being read is the `‖ ‖` of a norm: then a `‖` after an
   /// operand closes it; elsewhere it starts an implicit product (`lambda‖x‖²`).
   private var insideNorm = false
+  /// The chains of operands joined by `*`, `⊗`, implicit products, `.*`, `./` and `/` (one per
+  /// level of `parseDivision`), in the order they end, for `ReadingNote`.
+  private(set) var chains: [OperatorChain] = []
+  private var openChains: [OperatorChain] = []
+  /// The operator before the next factor that `parseProduct` reads, set by the levels above it.
+  private var pendingOperator: OperatorChain.Operator?
 
   init(_ source: String) throws(ParseError) {
     self.source = source
@@ -138,11 +144,15 @@ struct Parser {
 
   /// `A/s`.
   private mutating func parseDivision() throws(ParseError) -> Expression {
+    openChains.append(OperatorChain())
+    pendingOperator = nil
     var lhs = try parseHadamard()
     while current.kind == .slash {
       _ = advance()
+      pendingOperator = .divide
       lhs = .divide(lhs, try parseHadamard())
     }
+    chains.append(openChains.removeLast())
     return lhs
   }
 
@@ -153,9 +163,11 @@ struct Parser {
       switch current.kind {
       case .dotStar:
         _ = advance()
+        pendingOperator = .hadamard
         lhs = .hadamard(lhs, try parseProduct())
       case .dotSlash:
         _ = advance()
+        pendingOperator = .hadamardQuotient
         lhs = .hadamardQuotient(lhs, try parseProduct())
       default:
         return lhs
@@ -165,17 +177,19 @@ struct Parser {
 
   /// `A*B`, `A ⊗ B`, and the implicit product `AB`.
   private mutating func parseProduct() throws(ParseError) -> Expression {
-    var lhs = try parseUnary()
+    let first = pendingOperator
+    pendingOperator = nil
+    var lhs = try parseFactor(after: first)
     while true {
       switch current.kind {
       case .star:
         _ = advance()
-        lhs = .product(lhs, try parseUnary())
+        lhs = .product(lhs, try parseFactor(after: .product))
       case .kron:
         _ = advance()
-        lhs = .kronecker(lhs, try parseUnary())
+        lhs = .kronecker(lhs, try parseFactor(after: .kronecker))
       case .normBar where !insideNorm:
-        lhs = .product(lhs, try parseUnary())
+        lhs = .product(lhs, try parseFactor(after: .implicitProduct))
       default:
         guard current.beginsImplicitFactor else { return lhs }
         if insideBrackets, let before = previous, before.offset + before.text.count < current.offset {
@@ -183,9 +197,22 @@ struct Parser {
           // rather than read as a product (`[2x; 1]` and `[(A+B)C, D]` are products).
           throw unexpected(current, "separate the blocks of [ ] with ',' (or write * for a product)")
         }
-        lhs = .product(lhs, try parseUnary())
+        lhs = .product(lhs, try parseFactor(after: .implicitProduct))
       }
     }
+  }
+
+  /// A factor of `parseProduct`, recorded in the innermost open chain with the operator before
+  /// it (nil for the chain's first operand) and where it stands in the source.
+  private mutating func parseFactor(after op: OperatorChain.Operator?) throws(ParseError) -> Expression {
+    let start = current.offset
+    let factor = try parseUnary()
+    let end = previous.map { $0.offset + $0.text.count } ?? start
+    if !openChains.isEmpty {
+      if let op { openChains[openChains.count - 1].operators.append(op) }
+      openChains[openChains.count - 1].operands.append(start..<max(start, end))
+    }
+    return factor
   }
 
   /// `-A`.
