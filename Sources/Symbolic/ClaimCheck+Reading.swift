@@ -16,7 +16,10 @@ extension ClaimCheck {
   /// - Parameters:
   ///   - source: the expression F as the user wrote it (`derivative.expression` parsed from it).
   ///   - claim: the claim's value at `values`, read in `layout`.
-  ///   - claimMagnitude, claimExpression, values, seed: as given to `ClaimCheck.init`.
+  ///   - claimMagnitude: the claim's magnitude, as given to `ClaimCheck.init`.
+  ///   - claimExpression: the claim as written, as given to `ClaimCheck.init` (nil for a file).
+  ///   - values: the point of the check.
+  ///   - seed: the seed of the check, from which the second point is drawn.
   public func diagnosingReading(
     of source: String, claim: Matrix, claimMagnitude: Double = 0, claimExpression: Expression? = nil,
     values: [String: Matrix], seed: UInt64 = 1
