@@ -10,10 +10,18 @@ import MatrixCore
 /// other places whose sign flips everything (each node of a chain of one-term rules) are listed
 /// after it.
 extension DiagnosisSearch {
-  /// The diagnosis of one group of matches whose mutants agree (`truth`: the truth in the claim's
+  /// The diagnosis of one group of matches whose mutants agree (`truth`: the truth in numerator
   /// layout at the first point).
   func grouped(_ group: [Match], truth: Matrix) -> Diagnosis {
-    if close(group[0].candidate, truth.scaled(by: -1)) && truth.maxAbs > 0 { return overallSign(group) }
+    if truth.maxAbs > 0 {
+      // −1 times the truth, as it is or as a whole transposed or flattened row-major.
+      for w in wholeForms() where w == .none || w == .transpose || w == .rowMajor || w == .rowMajorTranspose {
+        let form = apply(w, to: truth)
+        if form.shape == group[0].candidate.shape && close(group[0].candidate, form.scaled(by: -1)) {
+          return overallSign(group, whole: w)
+        }
+      }
+    }
     let lead = group[0].diagnosis
     guard group.count > 1 else { return lead }
     let others = group.dropFirst().map(\.diagnosis)
@@ -34,19 +42,24 @@ extension DiagnosisSearch {
   /// The most alternatives a grouped sentence quotes.
   static let alternativesShown = 2
 
-  /// The claim is −1 times the truth: one verdict, with the lost minus as the likely slip.
-  func overallSign(_ group: [Match]) -> Diagnosis {
+  /// The claim is −1 times the truth (in the whole form `whole`): one verdict, with the lost
+  /// minus as the likely slip.
+  func overallSign(_ group: [Match], whole: Whole) -> Diagnosis {
     let at = claims.count > 1 ? "at two points" : "at the point"
-    let base: [Diagnosis.Part] = [.words("the claim has the wrong sign: it is −1 times the Jacobian \(at)")]
-    let signSlips = group.filter { $0.slips.count == 1 && $0.whole == .none && $0.diagnosis.kind == "sign" }.map { $0.slips[0] }
+    let form = diagnosis(of: whole)
+    let base: [Diagnosis.Part] =
+      form.map { [.words("the claim has the wrong sign and is ")] + $0.briefParts + [.words(" (−1 times that, \(at))")] }
+      ?? [.words("the claim has the wrong sign: it is −1 times the Jacobian \(at)")]
+    let kind = form.map { $0.kind + "+sign" } ?? "sign"
+    func isSignSlip(_ m: Match) -> Bool { m.slips.count == 1 && m.whole == whole && m.slips[0].diagnosis.kind == "sign" }
+    let signSlips = group.filter(isSignSlip).map { $0.slips[0] }
     // The outermost lost minus first: F's own, then the larger sub-expressions.
     let culprits = signSlips.filter { $0.minusLost != nil }.sorted {
       ($0.node == derivative.expression ? 0 : 1, -$0.node.unicodeText.count)
         < ($1.node == derivative.expression ? 0 : 1, -$1.node.unicodeText.count)
     }
     let places = signSlips.filter { $0.minusLost == nil }.map(\.place).filter { !$0.isEmpty }
-    let rest = group.filter { m in !(m.slips.count == 1 && m.whole == .none && m.diagnosis.kind == "sign") && m.scale != -1 }
-      .map(\.diagnosis)
+    let rest = group.filter { m in !isSignSlip(m) && m.scale != -1 }.map(\.diagnosis)
     var parts = base
     var alone = base
     if let first = culprits.first, let minus = first.minusLost {
@@ -69,9 +82,9 @@ extension DiagnosisSearch {
     }
     let location = culprits.first?.node.plainText ?? ""
     let shownRest = rest.prefix(DiagnosisSearch.alternativesShown)
-    var d = Diagnosis(kind: "sign", where: location, parts, quotesDerivativeTerm: shownRest.contains(where: \.briefQuotes))
+    var d = Diagnosis(kind: kind, where: location, parts, quotesDerivativeTerm: shownRest.contains(where: \.briefQuotes))
     d.alternatives = group.map(\.diagnosis)
-    d.alone = [Diagnosis(kind: "sign", where: location, alone)]
+    d.alone = [Diagnosis(kind: kind, where: location, alone)]
     return d
   }
 

@@ -11,7 +11,7 @@ struct DerivationSlip {
   let transform: (Expression, JacobianMemo) -> Expression?
   /// The diagnosis, rendered when asked: it prints `node`, which for the sums of a long sum is
   /// long, and only the few slips that match or are paired are ever printed.
-  let makeDiagnosis: () -> Diagnosis
+  var makeDiagnosis: () -> Diagnosis
   var diagnosis: Diagnosis { makeDiagnosis() }
   /// Lower is the more specific explanation, reported first when several match.
   let priority: Int
@@ -219,6 +219,13 @@ struct SlipCatalogue {
       priority: nodeName != nil ? 6 : 7)
     signSlip.place =
       nodeName.map { [.words("\($0.0) at "), SlipCatalogue.brief($0.1)] } ?? [SlipCatalogue.brief(node)]
+    signSlip.makeDiagnosis = { [signSlip] in
+      let d = signSlip.makeDiagnosis()
+      if terms.count == 1 { return d.withBrief([.words("the derivative of ")] + signSlip.place + [.words(" with the wrong sign")]) }
+      return d.withBrief(
+        [.words("the sign of the term of the derivative of "), SlipCatalogue.brief(node)]
+          + (child.map { [.words(" through "), SlipCatalogue.brief($0)] } ?? []))
+    }
     signSlip.minusLost = minusLost(node: node, negative: term.negative)
     slips.append(signSlip)
 
@@ -329,6 +336,40 @@ struct SlipCatalogue {
               ]),
             priority: 3))
       }
+    }
+    // Both factors of a Kronecker L transposed (L itself transposed: X⁻¹ ⊗ X⁻ᵀ for X⁻ᵀ ⊗ X⁻¹).
+    if case .kronecker(let p, let q) = l,
+      [p, q].allSatisfy({ f in shape(f).map { $0.isSquare && $0.rows > 1 } == true && !SlipCatalogue.isSymmetricByForm(f) })
+    {
+      let mutated: Expression = .kronecker(SlipCatalogue.toggledTranspose(p), SlipCatalogue.toggledTranspose(q))
+      let shownL = display(l.usingAssumptions(derivative.assumptions))
+      let shownMutated = display(mutated)
+      slips.append(
+        DerivationSlip(
+          site: site, node: node, transform: withLocal(mutated),
+          diagnosis: Diagnosis(
+            kind: "transposed-factor", where: node.plainText,
+            [
+              .words("both factors of "), .math(shownL), .words(" in the derivative of "), .math(node),
+              .words(" are transposed: the claim has "), .math(shownMutated), .words(" in its place"),
+            ]),
+          priority: 3))
+    }
+    // One square factor of a product in L transposed (uᵀWᵀ for uᵀW, also inside a Kronecker
+    // factor of L: I₁ ⊗ uᵀWᵀ).
+    for (factor, toggled, mutated) in SlipCatalogue.productFactorTogglings(of: l, shape: shape) {
+      let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
+      let shownToggled = display(toggled)
+      slips.append(
+        DerivationSlip(
+          site: site, node: node, transform: withLocal(mutated),
+          diagnosis: Diagnosis(
+            kind: "transposed-factor", where: node.plainText,
+            [
+              .words("the factor "), .math(shownFactor), .words(" in the derivative of "), .math(node),
+              .words(" is transposed: the claim has "), .math(shownToggled), .words(" in its place"),
+            ]),
+          priority: 3))
     }
     // L and ∂child multiplied in the wrong order.
     if let js = shape(jc), ls.isSquare, js.isSquare, ls.rows == js.rows, ls.rows > 1 {

@@ -287,7 +287,7 @@ struct DiagnosisSearch {
         groups.append([match])
       }
     }
-    return groups.prefix(limit).map { grouped($0, truth: inLayout(truth[0])) }
+    return groups.prefix(limit).map { grouped($0, truth: truth[0]) }
   }
 
   /// The most confirmed matches the diagnosis gathers (each confirmation evaluates a mutant).

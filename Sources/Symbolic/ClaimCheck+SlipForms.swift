@@ -55,6 +55,40 @@ extension SlipCatalogue {
     return kids.isEmpty ? e : e.replacingChildren(kids.map { replacingCommutation(in: $0, m, n) })
   }
 
+  /// The factors of a product, left to right (`[e]` for anything else).
+  static func productFactors(_ e: Expression) -> [Expression] {
+    if case .product(let a, let b) = e { return productFactors(a) + productFactors(b) }
+    return [e]
+  }
+
+  /// The square factors (not symmetric by form, not commutation or Kronecker matrices) of a
+  /// product L, or of a product that is a Kronecker factor of L, each with its transpose and L
+  /// with that factor transposed.
+  static func productFactorTogglings(
+    of l: Expression, shape: (Expression) -> Shape?
+  ) -> [(factor: Expression, toggled: Expression, mutated: Expression)] {
+    func togglings(_ e: Expression) -> [(Expression, Expression, Expression)] {
+      guard case .product = e else { return [] }
+      let factors = productFactors(e)
+      var out: [(Expression, Expression, Expression)] = []
+      for (i, factor) in factors.enumerated() {
+        guard let fs = shape(factor), fs.isSquare, fs.rows > 1, !isSymmetricByForm(factor) else { continue }
+        switch factor {
+        case .commutation, .kronecker: continue
+        default: break
+        }
+        var changed = factors
+        changed[i] = toggledTranspose(factor)
+        out.append((factor, changed[i], changed.dropFirst().reduce(changed[0]) { .product($0, $1) }))
+      }
+      return out
+    }
+    if case .kronecker(let p, let q) = l {
+      return togglings(p).map { ($0.0, $0.1, .kronecker($0.2, q)) } + togglings(q).map { ($0.0, $0.1, .kronecker(p, $0.2)) }
+    }
+    return togglings(l)
+  }
+
   static func toggledTranspose(_ e: Expression) -> Expression {
     if case .transpose(let a) = e { return a }
     return .transpose(e)

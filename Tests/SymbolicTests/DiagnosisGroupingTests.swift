@@ -57,6 +57,25 @@ let mendedSlips: [MendedSlip] = [
   MendedSlip(
     slip: TableClaim(expression: "sqrt(x'*x)", wrt: "x", dims: "x=3x1", claim: "2*x/sqrt(x'*x)", layout: .shape),
     kind: "missing-constant", phrase: "the factor 1/2 of the derivative of sqrt at xᵀx is missing", mended: "x/sqrt(x'*x)"),
+  // A sign lost together with a transpose: one verdict.
+  MendedSlip(
+    slip: TableClaim(expression: "tr(inv(X))", wrt: "X", dims: "X=3x3", claim: "inv(X)^2", layout: .shape),
+    kind: "gradient-transpose+sign",
+    phrase:
+      "the claim has the wrong sign and is the transpose of the gradient (−1 times that, at two points); the likely slip: the minus of the derivative of X⁻¹ is lost",
+    mended: "-(inv(X)^2)'"),
+  // A transposed factor inside the local factor of a product (also inside a Kronecker factor),
+  // and both factors of a Kronecker local factor transposed (d X⁻¹ = −X⁻¹ dX X⁻¹ read as −X⁻ᵀ dX X⁻ᵀ).
+  MendedSlip(
+    slip: TableClaim(expression: "u'*W*x", wrt: "x", dims: "u=3x1,W=3x3,x=3x1", claim: "W*u", layout: .shape),
+    kind: "transposed-factor", phrase: "the factor W in the derivative of uᵀW x is transposed: the claim has Wᵀ in its place",
+    mended: "W'*u"),
+  MendedSlip(
+    slip: TableClaim(
+      expression: "a'*inv(X)*b", wrt: "X", dims: "X=3x3,a=3x1,b=3x1", claim: "-inv(X)*a*b'*inv(X)", layout: .shape),
+    kind: "transposed-factor",
+    phrase: "both factors of X⁻ᵀ ⊗ X⁻¹ in the derivative of X⁻¹ are transposed: the claim has X⁻¹ ⊗ X⁻ᵀ in its place",
+    mended: "-inv(X)'*a*b'*inv(X)'"),
   // The scalar rule d(x²) = 2x dx carried over to matrices.
   MendedSlip(
     slip: TableClaim(expression: "X*X", wrt: "X", dims: "X=3x3", claim: "2*kron(I(3),X)"),
