@@ -103,7 +103,9 @@ extension SlipCatalogue {
 
   /// For a rule of two terms (the product rule's dA·B and A·dB, the two paths of a sum): one term
   /// written twice and the other left out, as the scalar rule d(x²) = 2x dx suggests. Only where
-  /// the two terms differ (a mutant equal to the truth is dropped by the search).
+  /// the two terms differ (a mutant equal to the truth is dropped by the search). Named before a
+  /// transposed factor that gives the same claim (`2Ax` for xᵀAx is the scalar rule, not a
+  /// transpose).
   mutating func addDoubledTermSlips(node: Expression, terms: [Term], site: inout Int) {
     guard terms.count == 2, terms[0].expression != terms[1].expression else { return }
     let count = terms.count
@@ -122,8 +124,9 @@ extension SlipCatalogue {
             [
               .words("in the derivative of "), .math(node), .words(" the claim has the term "), .math(keptShown),
               .words(" twice and leaves out the term "), .math(lostShown), .words(reason),
-            ], quotesDerivativeTerm: true),
-          priority: 4))
+            ], quotesDerivativeTerm: true
+          ).withBrief([.words("one term of the derivative of "), SlipCatalogue.brief(node), .words(" written twice")]),
+          priority: 2))
       site += 1
     }
   }
