@@ -14,7 +14,9 @@ the entries are standard normal from NumPy's generator (the values do not affect
 Arrays are Fortran-ordered, as jacbench's matrices are column-major. Each chain reports the
 minimum ("minSeconds") and the median ("seconds") of up to 15 runs, as jacbench chain-eval does,
 and "blasThreads", the thread count of NumPy's OpenBLAS (set OPENBLAS_NUM_THREADS to the same
-value for both sides; Benchmarks/chain-compare.py does).
+value for both sides; Benchmarks/chain-compare.py does), "blas", the configuration string of that
+OpenBLAS (its version), and "numpy", NumPy's version. Run it with Debian's /usr/bin/python3 and
+python3-numpy to time multi_dot on the same OpenBLAS as jacbench's.
 """
 import json
 import sys
@@ -56,26 +58,50 @@ def numpy_order(arrays):
     return text(0, len(arrays) - 1), float(m[0, len(arrays) - 1])
 
 
-def blas_threads():
-    """Threads of NumPy's OpenBLAS (its bundled scipy-openblas or a system one), or None."""
+def loaded_openblas():
+    """(ctypes library, symbol prefix, suffix) of the OpenBLAS this NumPy multiplies with, or None.
+
+    Found among the shared objects the process has mapped (/proc/self/maps): NumPy's wheels bundle
+    scipy-openblas (symbols `scipy_openblas_*64_`), Debian's python3-numpy calls the system's
+    libblas.so.3, which is OpenBLAS when libopenblas0 is installed (symbols `openblas_*`)."""
     import ctypes
-    import glob
-    import os
-    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
-    for path in libs:
-        lib = ctypes.CDLL(path)
-        for name in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
-                     "openblas_get_num_threads"):
-            fn = getattr(lib, name, None)
-            if fn is not None:
-                return int(fn())
+    try:
+        with open("/proc/self/maps") as f:
+            paths = sorted({line.split()[-1] for line in f if "blas" in line and "/" in line})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas_", "64_"), ("openblas_", "64_"), ("openblas_", "")):
+            if getattr(lib, prefix + "get_num_threads" + suffix, None) is not None:
+                return lib, prefix, suffix
     return None
+
+
+def blas_identity():
+    """{"blasThreads": threads or None, "blas": OpenBLAS's configuration string or None,
+    "numpy": NumPy's version}: which BLAS the multi_dot timings measure."""
+    import ctypes
+    ident = {"blasThreads": None, "blas": None, "numpy": np.__version__}
+    found = loaded_openblas()
+    if found is not None:
+        lib, prefix, suffix = found
+        ident["blasThreads"] = int(getattr(lib, prefix + "get_num_threads" + suffix)())
+        config = getattr(lib, prefix + "get_config" + suffix, None)
+        if config is not None:
+            config.restype = ctypes.c_char_p
+            ident["blas"] = config().decode(errors="replace").strip()
+    return ident
 
 
 def run():
     rng = np.random.default_rng(1)
     lines = []
-    threads = blas_threads()
+    np.ones((2, 2)) @ np.ones((2, 2))  # loads the BLAS, so that its library is mapped
+    ident = blas_identity()
     for dims in CHAINS:
         k = len(dims) - 1
         arrays = [np.asfortranarray(rng.standard_normal((dims[i], dims[i + 1]))) for i in range(k)]
@@ -83,7 +109,7 @@ def run():
         paren, cost = numpy_order(arrays)
         line = {"case": "chain-eval", "peer": "numpy", "chain": "x".join(map(str, dims)),
                 "factors": k, "order": "multi_dot", "parenthesization": paren,
-                "multiplyAdds": cost, "seconds": t, "minSeconds": t_min, "blasThreads": threads}
+                "multiplyAdds": cost, "seconds": t, "minSeconds": t_min, **ident}
         print(json.dumps(line), flush=True)
         lines.append(line)
     return lines
