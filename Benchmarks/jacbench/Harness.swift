@@ -6,7 +6,7 @@ struct BenchmarkCase: Sendable {
   let run: @Sendable () -> Void
 
   static let all: [BenchmarkCase] = [
-    gemmCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase, deriveCase,
+    gemmCase, gemmOrientationCase, kronApplyCase, rtrJvpCase, commutationApplyCase, chainPlanCase, chainEvalCase, deriveCase,
     programBackpropCase, nestedDeriveCase, longSumDeriveCase, sharedEvaluateCase, checkCase, hvpCase, exportNumpyCase, materializeCase,
   ]
 }

@@ -10,12 +10,14 @@ public enum Transposition: Sendable {
 
 extension Matrix {
   /// `alpha · op(A) · op(B)` through `cblas_dgemm`, where `op` is the identity or the transpose.
-  /// No transposed copies are made: `Aᵀ·B` passes the transpose flag to BLAS.
-  /// - Complexity: m·k·n multiply-adds.
+  /// No transposed copies of the operands are made: `Aᵀ·B` passes the transpose flag to BLAS.
+  /// `orientation` nil (the default) lets `GemmOrientation.choose` pick how the product is handed
+  /// to BLAS from its sizes and the BLAS's threads; `.direct` or `.transposed` force one.
+  /// - Complexity: m·k·n multiply-adds (and, transposed, a copy of the m×n result).
   /// - Throws: `MatrixError.shapeMismatch` when the inner sizes differ.
   public static func product(
     _ a: Matrix, _ ta: Transposition = .none, _ b: Matrix, _ tb: Transposition = .none,
-    alpha: Double = 1
+    alpha: Double = 1, orientation: GemmOrientation? = nil
   ) throws -> Matrix {
     let (m, ka) = ta == .none ? (a.rows, a.cols) : (a.cols, a.rows)
     let (kb, n) = tb == .none ? (b.rows, b.cols) : (b.cols, b.rows)
@@ -24,16 +26,22 @@ extension Matrix {
         operation: "multiply", lhs: Shape(m, ka), rhs: Shape(kb, n),
         detail: "inner sizes \(ka) and \(kb) differ")
     }
-    return gemm(a, ta, b, tb, m: m, n: n, k: ka, alpha: alpha)
+    return gemm(a, ta, b, tb, m: m, n: n, k: ka, alpha: alpha, orientation: orientation)
   }
 
+  /// The product `alpha · op(A) · op(B)` (m×n), handed to BLAS in the orientation that
+  /// `GemmOrientation.choose` picks for its sizes and the BLAS's thread count, or in `orientation`.
   @usableFromInline
   static func gemm(
     _ a: Matrix, _ ta: Transposition, _ b: Matrix, _ tb: Transposition, m: Int, n: Int, k: Int,
-    alpha: Double
+    alpha: Double, orientation: GemmOrientation? = nil
   ) -> Matrix {
     guard m > 0, n > 0, k > 0 else { return Matrix(rows: m, cols: n, columnMajor: LargeBuffer.zeros(count: m * n)) }
     WorkCount.record(m * k * n)
+    let way = orientation ?? GemmOrientation.choose(m: m, n: n, k: k, threads: BLASThreads.current)
+    if way == .transposed {
+      return Matrix(rows: m, cols: n, columnMajor: gemmTransposed(a, ta, b, tb, m: m, n: n, k: k, alpha: alpha))
+    }
     // With beta = 0, GEMM sets C without reading it (BLAS: "when beta is zero, C need not be set
     // on input"), so the result is not zeroed first: zeroing a large result handed its pages
     // back to the kernel (`LargeBuffer.zeroed`), which then had to fault them in again, with a
