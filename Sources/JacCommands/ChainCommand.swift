@@ -8,13 +8,13 @@ struct Chain: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Report the cost of evaluating a product of Jacobians J1·J2·…·Jk in each order.",
     discussion: """
-      Factors are in mathematical order (J1 is the outermost function's Jacobian, numerator
+      Factors are in mathematical order (J1 is the outermost function's Jacobian, numerator \
       layout): RxC (dense), RxC:diag, RxC:identity, RxC:zero, RxC:kron(R1xC1,R2xC2).
-      Orders: left-to-right (reverse accumulation), right-to-left (forward accumulation), the
-      optimal parenthesisation (dynamic programming over a structure-aware cost model), and any
+      Orders: left-to-right (reverse accumulation), right-to-left (forward accumulation), the \
+      optimal parenthesisation (dynamic programming over a structure-aware cost model), and any \
       --order given as a parenthesisation such as "((1 2) 3)". FLOPs are 2 per multiply-add.
       Example: jac chain 10x100 100x5 5x50
-      A program instead of factors, inline or with --program FILE, gives its own chain of local
+      A program instead of factors, inline or with --program FILE, gives its own chain of local \
       Jacobians: jac chain "h = W*x; z = tanh(h); f = sum(z)" --wrt W --dims W=3x2,x=2x1
       """)
 

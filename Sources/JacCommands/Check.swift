@@ -8,9 +8,9 @@ struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Verify a hand derivation and diagnose it when it is wrong.",
     discussion: """
-      The claim (an expression that may use kron, K(m,n), I(n), diag, vec and the variables, or
-      a dense .npy file) is read in --layout (default numerator: ∂vec F/∂(vec X)ᵀ over
-      column-major vec) and compared with the true derivative at a point. On disagreement the
+      The claim (an expression that may use kron, K(m,n), I(n), diag, vec and the variables, or \
+      a dense .npy file) is read in --layout (default numerator: ∂vec F/∂(vec X)ᵀ over \
+      column-major vec) and compared with the true derivative at a point. On disagreement the \
       worst entries are listed as ∂F[p,q]/∂X[i,j] and the report says what the claim matches:
       the transpose (denominator layout), row-major flattening, a factor, a missing term.
       Exit status 0 when the claim holds, 1 when it does not, 2 for bad input.

@@ -8,8 +8,8 @@ struct Derive: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Differentiate an expression symbolically and print the closed form.",
     discussion: """
-      The Jacobian of F (m×n) with respect to X (a×b) is printed in numerator layout over
-      column-major vec, ∂vec F/∂(vec X)ᵀ, (mn)×(ab), with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j];
+      The Jacobian of F (m×n) with respect to X (a×b) is printed in numerator layout over \
+      column-major vec, ∂vec F/∂(vec X)ᵀ, (mn)×(ab), with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]; \
       for a 1×1 F also the gradient shaped like X. Example:
         jac derive "R'*R" --wrt R --dims R=3x3 --check
       An expression or option value may start with '-': jac derive "-x'*x" --wrt x --dims x=3x1

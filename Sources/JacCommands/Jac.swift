@@ -13,7 +13,7 @@ public struct Jac: ParsableCommand {
       commandName: "jac",
       abstract: "Matrix calculus in numerator layout over column-major vec.",
       discussion: """
-        Jacobians are (mn)×(ab) for F m×n of X a×b, with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j]
+        Jacobians are (mn)×(ab) for F m×n of X a×b, with J[p + q·m, i + j·a] = ∂F[p,q]/∂X[i,j] \
         (0-based; vec stacks columns). Exit status: 0 success, 1 a check failed, 2 bad input.
         """,
       subcommands: [Derive.self, Check.self, Convert.self, Chain.self, Spy.self, Notebook.self] + registered

@@ -13,12 +13,12 @@ struct Notebook: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the jac blocks of Markdown notebooks and compare or update their recorded outputs.",
     discussion: """
-      Commands run without a shell; only jac commands run, never jac notebook, and every file a
-      command names must lie inside the notebook's folder (no absolute paths, no .. out of it).
-      test runs them in a scratch copy of the files they name, so it changes nothing; update runs
+      Commands run without a shell; only jac commands run, never jac notebook, and every file a \
+      command names must lie inside the notebook's folder (no absolute paths, no .. out of it). \
+      test runs them in a scratch copy of the files they name, so it changes nothing; update runs \
       them in the notebook's folder and rewrites the output blocks of notebooks that have jac blocks.
-      Outputs are compared as numbers: text exactly, integers exactly, other numbers within
-      rtol 1e-9 (a block may say ```output rtol=1e-6 atol=0), error magnitudes below 1e-6 (after
+      Outputs are compared as numbers: text exactly, integers exactly, other numbers within \
+      rtol 1e-9 (a block may say ```output rtol=1e-6 atol=0), error magnitudes below 1e-6 (after \
       'error', 'relative', or JSON keys naming an error) within a factor of 10, JSON lines parsed.
       """,
     subcommands: [NotebookTest.self, NotebookUpdate.self]

@@ -8,12 +8,12 @@ struct Spy: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Draw the Jacobian at a point as an SVG picture of its entries.",
     discussion: """
-      Each entry of the numerator-layout Jacobian (rows p + q·m, columns i + j·a) is a cell,
-      blue for positive and red for negative, darker for larger magnitude, blank when exactly
-      zero; heavy grid lines separate the output columns q and the input columns j, so that the
+      Each entry of the numerator-layout Jacobian (rows p + q·m, columns i + j·a) is a cell, \
+      blue for positive and red for negative, darker for larger magnitude, blank when exactly \
+      zero; heavy grid lines separate the output columns q and the input columns j, so that the \
       block structure of (I ⊗ Rᵀ) + (Rᵀ ⊗ I)K shows. The file is written whole or not at all.
       Example: jac spy "R'*R" --wrt R --dims R=3x3 -o rtr.svg
-      With --order 2 it draws the Hessian ∂vec(∇F)/∂(vec X)ᵀ of a 1×1 F (docs/hessians.md), or with
+      With --order 2 it draws the Hessian ∂vec(∇F)/∂(vec X)ᵀ of a 1×1 F (docs/hessians.md), or with \
       --wrt X,Y the block of mixed second derivatives ∂vec(∇_X F)/∂(vec Y)ᵀ.
       """)
 

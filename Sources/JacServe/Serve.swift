@@ -11,13 +11,13 @@ public struct Serve: ParsableCommand {
   public static let configuration = CommandConfiguration(
     abstract: "Serve the web page and the JSON API (docs/serve.md): derive, check, chain, convert, spy.",
     discussion: """
-      The page (HTML, CSS and JavaScript embedded in jac, nothing from the network) is at /; the
-      API at POST /api/derive, /api/check, /api/chain, /api/convert, /api/spy, described by
-      /openapi.json. Requests never touch the file system. Bad input is answered 400 with the
-      sentence jac prints; a computation over --time-limit is answered 503 and cancelled (it
-      stops at its next checkpoint and keeps its place under --max-concurrent until then); beyond
-      --max-concurrent computations, 503 with Retry-After. A request that does not arrive whole
-      within --read-timeout of the server's wait for it has its connection closed. One access-log line per request on
+      The page (HTML, CSS and JavaScript embedded in jac, nothing from the network) is at /; the \
+      API at POST /api/derive, /api/check, /api/chain, /api/convert, /api/spy, described by \
+      /openapi.json. Requests never touch the file system. Bad input is answered 400 with the \
+      sentence jac prints; a computation over --time-limit is answered 503 and cancelled (it \
+      stops at its next checkpoint and keeps its place under --max-concurrent until then); beyond \
+      --max-concurrent computations, 503 with Retry-After. A request that does not arrive whole \
+      within --read-timeout of the server's wait for it has its connection closed. One access-log line per request on \
       stderr unless --quiet. Example: jac serve --port 8080
       """)
 
