@@ -34,6 +34,12 @@ extension SlipCatalogue {
         return [.words("the minus of the derivative of "), brief(node), .words(" is lost")]
       }
     }
+    // A one-term rule whose argument is written with a leading minus (exp(−xᵀx)): that minus,
+    // lost in the argument's derivative, flips this node's derivative as a whole.
+    let dependent = node.children.filter(jacobianDepends)
+    if dependent.count == 1, let c = dependent.first, SlipCatalogue.hasLeadingMinus(c), node.children.count == 1 {
+      return [.words("the minus of "), brief(c), .words(" is lost")]
+    }
     switch node {
     case .subtract(let a, let b) where !jacobianDepends(b):
       return [.words("the subtraction "), brief(node), .words(" is written the other way round ("), .math(b - a), .words(")")]
@@ -48,6 +54,16 @@ extension SlipCatalogue {
       return nil
     default:
       return nil
+    }
+  }
+
+  /// Whether e is written with a leading minus: `−G`, or a product whose first factor is.
+  static func hasLeadingMinus(_ e: Expression) -> Bool {
+    switch e {
+    case .negate: return true
+    case .constant(let c): return c < 0
+    case .product(let a, _), .hadamard(let a, _), .kronecker(let a, _): return hasLeadingMinus(a)
+    default: return false
     }
   }
 

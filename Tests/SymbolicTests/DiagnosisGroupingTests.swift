@@ -57,6 +57,9 @@ let mendedSlips: [MendedSlip] = [
   MendedSlip(
     slip: TableClaim(expression: "sqrt(x'*x)", wrt: "x", dims: "x=3x1", claim: "2*x/sqrt(x'*x)", layout: .shape),
     kind: "missing-constant", phrase: "the factor 1/2 of the derivative of sqrt at xᵀx is missing", mended: "x/sqrt(x'*x)"),
+  MendedSlip(
+    slip: TableClaim(expression: "exp(-x'*x)", wrt: "x", dims: "x=3x1", claim: "2*exp(-x'*x)*x", layout: .shape),
+    kind: "sign", phrase: "; the likely slip: the minus of −xᵀx is lost", mended: "-2*exp(-x'*x)*x"),
   // A sign lost together with a transpose: one verdict.
   MendedSlip(
     slip: TableClaim(expression: "tr(inv(X))", wrt: "X", dims: "X=3x3", claim: "inv(X)^2", layout: .shape),
