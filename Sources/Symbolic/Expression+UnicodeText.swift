@@ -112,14 +112,25 @@ extension Expression {
 
   /// What stands between two printed factors of a product so that it reads, and parses, as one:
   /// nothing after `)`, `ᵀ` or a superscript (`(A + B)C`, `XᵀX`); a space before a name
-  /// (`W x`, `2 x`); `·` otherwise (`x·(a + b)` is not a call of x; `2·3`; `A·−B`).
+  /// (`W x`, `2 x`) and between a number and a parenthesis (`2 (xᵀA x)x`); `·` otherwise
+  /// (`x·(a + b)` is not a call of x; `2·3`; `A·−B`).
   static func juxtaposition(_ left: String, _ right: String) -> String {
     guard let last = left.last, let first = right.first else { return "·" }
     let closesCleanly = last == ")" || last == "ᵀ" || last.superscriptDigit != nil
+    if first == "(" && !closesCleanly && endsWithNumber(left) && !insideBlockMatrix { return " " }
     if first == "(" || first == "[" { return closesCleanly ? "" : "·" }
     // Inside a block matrix a space would separate blocks (`[W x]` is refused), so `W·x`.
     if first.isIdentifierHead { return closesCleanly ? "" : (insideBlockMatrix ? "·" : " ") }
     return "·"
+  }
+
+  /// Whether the text ends with a numeric literal (`2`, `−0.5`), not a name that ends in digits
+  /// (`W2`, which `W2 (x)` would call).
+  static func endsWithNumber(_ text: String) -> Bool {
+    let number = text.reversed().prefix { $0.isASCIIDigit || $0 == "." }
+    guard !number.isEmpty else { return false }
+    let before = text.dropLast(number.count).last
+    return before.map { !$0.isIdentifierHead && !$0.isASCIIDigit } ?? true
   }
 
   /// Whether the text being printed is a block of `[A, B; C, D]`.

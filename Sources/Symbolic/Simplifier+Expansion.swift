@@ -68,8 +68,9 @@ extension Simplifier {
     }
     let left = merged.map(\.monomial).filter { $0.coefficient != 0 }
     guard left.count < merged.count, !left.isEmpty else { return nil }
-    // An entrywise monomial without factors is a constant, which would have to broadcast.
-    if entrywise && left.contains(where: { $0.factors.isEmpty }) { return nil }
+    // An entrywise monomial without factors is a constant, which broadcasts to the sum's shape
+    // beside a monomial that has it (`1 + t − 2y`); alone it would not.
+    if entrywise && left.allSatisfy({ $0.factors.isEmpty }) { return nil }
     func product(_ m: Monomial, withTail: Bool) -> Expression {
       var e: Expression = .constant(m.coefficient)
       if let first = m.factors.first {

@@ -74,7 +74,18 @@ extension Simplifier {
         numerator.append(try present(f))
       }
     }
-    let chain = try form.chain.map { try present($0) }
+    var chain = form.chain
+    if form.coefficient < 0 {
+      // −(y − s)ᵀX = (s − y)ᵀX: a negative coefficient is taken into a difference among the
+      // matrix factors, when that leaves the difference no longer and not negated itself.
+      // Only here, on the final form: inside simplification the sign stays outside, so that
+      // the difference still meets its equals (`y(1 − s) − s(1 − y)` cancels).
+      if let k = try chain.indices.first(where: { try flippedDifference(chain[$0]) != nil }) {
+        chain[k] = try flippedDifference(chain[k])!
+        form.coefficient = -form.coefficient
+      }
+    }
+    chain = try chain.map { try present($0) }
     // A lone entrywise quotient takes the 1×1 factors in: `1./(2sqrt(x))`, not `1./sqrt(x)/2`.
     if chain.count == 1, case .hadamardQuotient(let n, let d) = chain[0], try !shape(chain[0]).isScalar {
       var c = form.coefficient
@@ -104,12 +115,15 @@ extension Simplifier {
     if c < 0 {
       if case .constant(let v) = top[0] { top[0] = .constant(-v) } else { top[0] = .negate(top[0]) }
     }
-    // A 1×1 inner product after 1×1 factors joins the chain: `2uᵀv`, not `2(uᵀv)` (the running
-    // product stays 1×1 after each such factor, so every partial product is well shaped).
+    // A 1×1 inner product after 1×1 factors joins the chain when nothing but 1×1 factors follows:
+    // `2uᵀv`, not `2(uᵀv)` (the running product stays 1×1 after each such factor, so every
+    // partial product is well shaped). Before a matrix it stays in parentheses, as a scalar that
+    // scales it: `2 (xᵀA x) x`, not `2 xᵀA x x`.
+    let scalarFactor = top.map { (try? shape($0))?.isScalar ?? false }
     var n = top[0]
-    var scalarSoFar = (try? shape(top[0]))?.isScalar ?? false
-    for f in top.dropFirst() {
-      if scalarSoFar, case .product = f, (try? shape(f))?.isScalar == true {
+    var scalarSoFar = scalarFactor[0]
+    for (k, f) in top.enumerated().dropFirst() {
+      if scalarSoFar, case .product = f, scalarFactor[k], scalarFactor[k...].allSatisfy({ $0 }) {
         let parts = chainFactors(f)
         if parts.count > 1 {
           n = parts.reduce(n) { .product($0, $1) }
@@ -121,6 +135,34 @@ extension Simplifier {
     }
     guard let first = bottom.first else { return n }
     return .divide(n, bottom.dropFirst().reduce(first) { .product($0, $1) })
+  }
+
+  /// `b − a` for a factor `a − b` (or `(b − a)ᵀ` for `(a − b)ᵀ`): the negated sum, when it is a
+  /// sum of at most 8 terms whose negation starts with a positive term and is no longer. Nil
+  /// otherwise (`a + b`, whose negation is `−(a + b)`).
+  mutating func flippedDifference(_ f: Expression) throws -> Expression? {
+    if case .transpose(let inner) = f {
+      guard inner.isSum, let flipped = try flippedDifference(inner) else { return nil }
+      return .transpose(flipped)
+    }
+    guard case .subtract = f else { return nil }
+    var spine = f
+    var terms = 1
+    counting: while terms <= 8 {
+      switch spine {
+      case .add(let a, _), .subtract(let a, _):
+        spine = a
+        terms += 1
+      default:
+        break counting
+      }
+    }
+    guard terms <= 8 else { return nil }
+    let negated = try simplifySum(.negate(f))
+    if case .negate = negated { return nil }
+    if case .product(.constant(let c), _) = negated, c < 0 { return nil }
+    guard negated.isSum, plainLength(negated) <= plainLength(f) else { return nil }
+    return negated
   }
 
   /// An entrywise product of one shape as `N ./ D`, with `1./x` for a lone reciprocal.

@@ -84,8 +84,55 @@ extension Simplifier {
     case .divide(let a, let d):
       try collectScalar(a, into: &form)
       try collectReciprocal(d, into: &form)
+    case .product where try form.coefficient != 0 && hasScaledFactor(e):
+      // A 1×1 matrix product with a scaled factor, `(2xᵀ)x`: its coefficient and 1×1 factors
+      // join the form and the product of its matrices stays one factor, so that `(2xᵀx)²` is
+      // `4(xᵀx)²` and meets the other powers of `xᵀx`.
+      var inner = ProductForm()
+      let chain = try strippingScalars(e, into: &inner)
+      form.coefficient *= inner.coefficient
+      form.scalars += inner.scalars
+      form.scalars.append(chain)
     default:
       form.scalars.append(e)
+    }
+  }
+
+  /// Whether a product chain has a factor scaled by a 1×1 value or negated (`(2xᵀ)x`, `xᵀ(−A)x`).
+  mutating func hasScaledFactor(_ e: Expression) throws -> Bool {
+    switch e {
+    case .negate: return true
+    case .product(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar != sb.isScalar { return true }
+      if sa.isScalar { return false }
+      return try hasScaledFactor(a) || hasScaledFactor(b)
+    default:
+      return false
+    }
+  }
+
+  /// The chain of matrix products in e with its 1×1 factors and signs taken out into `form`,
+  /// nested as in e (`(2xᵀ)(−A)x` gives `xᵀA x`, coefficient −2).
+  mutating func strippingScalars(_ e: Expression, into form: inout ProductForm) throws -> Expression {
+    switch e {
+    case .negate(let x):
+      form.coefficient = -form.coefficient
+      return try strippingScalars(x, into: &form)
+    case .product(let a, let b):
+      let (sa, sb) = (try shape(a), try shape(b))
+      if sa.isScalar && !sb.isScalar {
+        try collectScalar(a, into: &form)
+        return try strippingScalars(b, into: &form)
+      }
+      if sb.isScalar && !sa.isScalar {
+        try collectScalar(b, into: &form)
+        return try strippingScalars(a, into: &form)
+      }
+      if sa.isScalar { return e }
+      return .product(try strippingScalars(a, into: &form), try strippingScalars(b, into: &form))
+    default:
+      return e
     }
   }
 

@@ -116,6 +116,7 @@ extension Simplifier {
       if s.rows == 1 { return try rewrite(.transpose(a)) }
       if case .zeros = a { return .zeros(s.count, 1) }
       if case .ones = a { return .ones(s.count, 1) }
+      if let (c, x) = try scaledOperand(a) { return try simplifyProduct(.product(c, try rewrite(.vec(x)))) }
       return e
     case .reshape(let a, let m, let n):
       let s = try shape(a)
@@ -172,6 +173,11 @@ extension Simplifier {
       if isZero(a) { return .constant(0) }
       if case .sum = e, case .ones(let m, let n) = a { return .constant(Double(m * n)) }
       if case .trace = e, case .identity(let n) = a { return .constant(Double(n)) }
+      if let (c, x) = try scaledOperand(a) {
+        var inner = Expression.trace(x)
+        if case .sum = e { inner = .sum(x) }
+        return try simplifyProduct(.product(c, try rewrite(inner)))
+      }
       return e
     case .determinant(let a):
       // det of a 1×1 matrix is its entry; det I = 1.
@@ -179,12 +185,31 @@ extension Simplifier {
       return try shape(a).isScalar ? a : e
     case .diag(let v):
       if isZero(v) { let n = try shape(v).count; return .zeros(n, n) }
+      if let (c, x) = try scaledOperand(v) { return try simplifyProduct(.product(c, try rewrite(.diag(x)))) }
       return e
     case .diagonal(let a):
       if isZero(a) { return .zeros(try shape(a).rows, 1) }
+      if let (c, x) = try scaledOperand(a) { return try simplifyProduct(.product(c, try rewrite(.diagonal(x)))) }
       return e
     default:
       return e
+    }
+  }
+
+  /// `(c, X)` for an operand `c·X`, `X·c`, `X/c` or `−X` (c 1×1, X not): a linear function of it
+  /// (`diag`, `diagonal`, `vec`, `sum`, `tr`) takes the 1×1 factor out, `diag(2v)/2 = diag(v)`.
+  mutating func scaledOperand(_ a: Expression) throws -> (Expression, Expression)? {
+    switch a {
+    case .negate(let x) where try !shape(x).isScalar:
+      return (.constant(-1), x)
+    case .product(let s, let x) where try shape(s).isScalar && !shape(x).isScalar:
+      return (s, x)
+    case .product(let x, let s) where try shape(s).isScalar && !shape(x).isScalar:
+      return (s, x)
+    case .divide(let x, let s) where try !shape(x).isScalar:
+      return (.divide(.constant(1), s), x)
+    default:
+      return nil
     }
   }
 }

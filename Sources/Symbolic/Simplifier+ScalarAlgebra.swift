@@ -126,7 +126,30 @@ extension Simplifier {
       parts.removeAll { $0.exponent == 0 }
       i = 0
     }
+    mergeSigmoidComplements(&parts)
     writeSigmoidDerivativeAsInTextbooks(&parts)
+  }
+
+  /// `σ(−u)` and `1 − σ(u)` are one base (`σ(−u) = 1 − σ(u)`): powers of both are merged into
+  /// `1 − σ(u)`, so that `σ(u)(1 − σ(u)) / σ(−u) = σ(u)`.
+  func mergeSigmoidComplements(_ parts: inout [(base: Expression, exponent: Double)]) {
+    func isComplement(_ b: Expression, of u: Expression) -> Bool {
+      guard case .subtract(let one, .elementwise(.sigmoid, let v)) = b, v == u else { return false }
+      switch one {
+      case .constant(1), .ones: return true
+      default: return false
+      }
+    }
+    var changed = false
+    for i in parts.indices {
+      guard case .elementwise(.sigmoid, .negate(let u)) = parts[i].base, parts[i].exponent != 0,
+        let j = parts.firstIndex(where: { isComplement($0.base, of: u) })
+      else { continue }
+      parts[j].exponent += parts[i].exponent
+      parts[i].exponent = 0
+      changed = true
+    }
+    if changed { parts.removeAll { $0.exponent == 0 } }
   }
 
   /// σ′ as the lecture notes write it, σ(u)(1 − σ(u)): `σ(u)·exp(−u)` is `1 − σ(u)` (the quotient
@@ -209,17 +232,21 @@ extension Simplifier {
         try visit(a, k)
       case .ones:
         break
-      case .product(let a, let b) where k == 1:
+      case .product(let a, let b) where k == 1 || k == -1:
+        // A 1×1 factor moves out in front, also from a divisor: `p ⊘ (u/2) = 2(p ⊘ u)`.
         let (sa, sb) = (try shape(a), try shape(b))
         if sa.isScalar && sb == s {
-          try collectScalar(a, into: &outside)
+          try k == 1 ? collectScalar(a, into: &outside) : collectReciprocal(a, into: &outside)
           try visit(b, k)
         } else if sb.isScalar && sa == s {
-          try collectScalar(b, into: &outside)
+          try k == 1 ? collectScalar(b, into: &outside) : collectReciprocal(b, into: &outside)
           try visit(a, k)
         } else {
           add(x, k)
         }
+      case .divide(let a, let d) where try (k == 1 || k == -1) && shape(a) == s:
+        try k == 1 ? collectReciprocal(d, into: &outside) : collectScalar(d, into: &outside)
+        try visit(a, k)
       default:
         add(x, k)
       }
@@ -233,9 +260,14 @@ extension Simplifier {
     }
     var chain: Expression = factors.isEmpty ? one(s) : factors.dropFirst().reduce(factors[0]) { .hadamard($0, $1) }
     if factors.count == 1, case .elementwisePower = chain { chain = try rewrite(chain) }
-    if outside.coefficient == 1 && outside.scalars.isEmpty { return chain }
     let scale = outside.scalars.reduce(Expression.constant(outside.coefficient)) { .product($0, $1) }
-    return try simplifyProduct(.product(scale, chain))
+    let result = outside.coefficient == 1 && outside.scalars.isEmpty ? chain : try simplifyProduct(.product(scale, chain))
+    // ((1 − y) ⊘ (1 − σ) − y ⊘ σ) ⊙ σ ⊙ (1 − σ) = σ − y: distributed where quotients cancel.
+    if let distributed = try distributedWithCancellation(parts, shape: s) {
+      let scaled = try simplifyProduct(.product(scale, distributed))
+      if plainLength(scaled) < plainLength(result) { return scaled }
+    }
+    return result
   }
 
   /// `uᵀ(u.^−1 ⊙ c) = sum(c)` for a column u: the entrywise reciprocal cancels under the inner

@@ -87,6 +87,11 @@ extension Simplifier {
     func admit(_ c: Double, _ t: Expression) throws -> Bool {
       guard c != 0, try shape(t) == s, !t.isTransposedSum else { return false }
       if case .ones = t { return false }
+      // Diagonal matrices join (`combinedDiagonals`) and σ(−t) meets a constant 1
+      // (`sigmoidComplements`): such levels are simplified on their own.
+      if case .diag = t { return false }
+      if case .elementwise(.sigmoid, .negate) = t { return false }
+      if case .transpose(.elementwise(.sigmoid, .negate)) = t { return false }
       let id = table.id(t)
       guard seen.insert(id).inserted else { return false }
       if let swapped = try swappedInnerProduct(t), let w = table.knownID(swapped), seen.contains(w) {

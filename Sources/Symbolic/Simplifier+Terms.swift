@@ -92,6 +92,7 @@ extension Simplifier {
       }
     }
     terms.removeAll { $0.0 == 0 }
+    terms = try combinedDiagonals(sigmoidComplements(terms))
     let merged = terms
     terms = try factorCommon(terms)
     if terms.isEmpty { return zero(s) }

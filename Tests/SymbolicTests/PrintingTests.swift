@@ -59,7 +59,9 @@ struct PrintCase: CustomTestStringConvertible, Sendable {
     PrintCase(.elementwisePower(.tanh(x), 2), "tanh(x).^2", "tanh²(x)", "\\tanh(x)^{\\circ 2}"),
     PrintCase(2 * x, "2*x", "2 x", "2 x"),
     PrintCase(x * 2, "x*2", "x·2", "x \\cdot 2"),
-    PrintCase(2 * (a + b), "2*(a+b)", "2·(a + b)", "2 (a + b)"),
+    PrintCase(2 * (a + b), "2*(a+b)", "2 (a + b)", "2 (a + b)"),
+    // A name that ends in digits is not a number: `theta2 (a + b)` would read as a call.
+    PrintCase(.variable("theta2") * (a + b), "theta2*(a+b)", "theta2·(a + b)", "\\theta_{2} (a + b)"),
     PrintCase(.hadamard(2, x), "2.*x", "2 ⊙ x", "2 \\odot x"),
     PrintCase(.elementwisePower(2, x), "2.^x", "2.^x", "2^{\\circ x}"),
     PrintCase(.product(0.001, x), "0.001*x", "0.001 x", "0.001 x"),

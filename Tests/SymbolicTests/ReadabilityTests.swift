@@ -117,6 +117,17 @@ struct ReadabilityCase: CustomTestStringConvertible, Sendable {
     ReadabilityCase("-y'*log(sigmoid(X*w))-(1-y)'*log(1-sigmoid(X*w))", "w", "y=4x1,X=4x3,w=3x1", "X'*(sigmoid(X*w)-y)"),
     ReadabilityCase("-y'*log(sigmoid(z))-(1-y)'*log(1-sigmoid(z))", "z", "y=4x1,z=4x1", "sigmoid(z)-y"),
     ReadabilityCase("log(1+exp(w'*x))-y*w'*x", "w", "y=1x1,w=3x1,x=3x1", "(sigmoid(w'*x)-y)*x"),
+    // The sum form of the loss, σ(−t) for 1 − σ(t), softplus and tanh-based sigmoids: quotients
+    // cancel against σ′ = σ(1 − σ) once the entrywise product is distributed.
+    ReadabilityCase("-sum(y.*log(sigmoid(X*w))+(1-y).*log(1-sigmoid(X*w)))", "w", "y=4x1,X=4x3,w=3x1", "X'*(sigmoid(X*w)-y)"),
+    ReadabilityCase("-sum(y.*log(sigmoid(X*w))+(1-y).*log(sigmoid(-X*w)))", "w", "y=4x1,X=4x3,w=3x1", "X'*(sigmoid(X*w)-y)"),
+    ReadabilityCase("sum(softplus(-X*w))+(1-y)'*X*w", "w", "y=4x1,X=4x3,w=3x1", "X'*(sigmoid(X*w)-y)"),
+    ReadabilityCase(
+      "-sum(y.*log((1+tanh(X*w/2))/2)+(1-y).*log((1-tanh(X*w/2))/2))", "w", "y=4x1,X=4x3,w=3x1",
+      "X'*((1+tanh(X*w/2))/2-y)"),
+    // Numeric factors folded: 1/(2xᵀx) has the gradient −x/(xᵀx)², not −4x/(2xᵀx)².
+    ReadabilityCase("1/2*x'*x", "x", "x=3x1", "-x/(x'*x)^2"),
+    ReadabilityCase("exp(-x.^2/2)", "x", "x=3x1", "-diag(exp(-x.^2/2).*x)"),
     // A transposed sum among the terms of a gradient shaped like a row or a matrix is distributed
     // and meets the other terms: (A + Aᵀ)X/tr(XᵀX) − …, not AᵀX/t − … + (XᵀAᵀ/t − …)ᵀ.
     ReadabilityCase("x*A*x'/(x*x')", "x", "x=1x3,A=3x3", "x*(A+A')/(x*x')-2*(x*A*x')*x/(x*x')^2"),

@@ -62,7 +62,7 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("transpose of a row sum, term by term", "(x'*A+b')'", "x=3x1,A=3x3,b=3x1", "A'*x+b"),
     RuleCase(
       "transpose of a row difference of quotients", "(x'*A/(x'*x)-2*b'*x*x'/(x'*x)^2)'", "x=3x1,A=3x3,b=3x1",
-      "A'*x/(x'*x)-2*b'*x*x/(x'*x)^2"),
+      "A'*x/(x'*x)-2*(b'*x)*x/(x'*x)^2"),
     RuleCase("row times diag(v), transposed, entrywise", "(u'*diag(v))'", "u=3x1,v=3x1", "v.*u"),
     RuleCase("a transposed row sum of diag products", "(y'*diag(s)-(1-y)'*diag(t))'", "y=3x1,s=3x1,t=3x1", "s.*y-t.*(1-y)"),
     RuleCase("the transpose of a column sum stays", "(A*x+b)'", "x=3x1,A=3x3,b=3x1", "(A*x+b)'"),
@@ -79,6 +79,30 @@ struct RuleCase: CustomTestStringConvertible, Sendable {
     RuleCase("products of sums that cancel to a sum", "y*(1-s)*x+s*(1+y)*x", "y=1x1,s=1x1,x=3x1", "(y+s)*x"),
     RuleCase("a common tail with 1×1 factors", "s*x-y*x", "y=1x1,s=1x1,x=3x1", "(s-y)*x"),
     RuleCase("different tails stay", "s*x-y*z", "y=1x1,s=1x1,x=3x1,z=3x1", "s*x-y*z"),
+    // Numeric factors folded into one coefficient (docs/simplification.md).
+    RuleCase("numeric factors of a 1×1 chain join the coefficient", "-4*x'/(2*x'*x)^2", "x=3x1", "-x'/(x'*x)^2"),
+    RuleCase("a 1×1 chain with a negated factor", "(x'*(-A)*x)^2", "x=3x1,A=3x3", "(x'*A*x)^2"),
+    RuleCase("diag takes a 1×1 factor out", "diag(2*v)/2", "v=3x1", "diag(v)"),
+    RuleCase("diag takes a sign out", "diag(-v)", "v=3x1", "-diag(v)"),
+    RuleCase("sum takes a 1×1 factor out", "sum(s*A)", "s=1x1,A=2x3", "s*sum(A)"),
+    RuleCase("trace takes a divisor out", "tr(A/s)", "s=1x1,A=3x3", "tr(A)/s"),
+    RuleCase("vec takes a 1×1 factor out", "vec(3*A)", "A=2x3", "3*vec(A)"),
+    // Logistic-loss identities (docs/simplification.md).
+    RuleCase("diagonal matrices of one size join", "diag(a)-diag(b)", "a=3x1,b=3x1", "diag(a-b)"),
+    RuleCase("ones times a difference of diagonals", "ones(1,3)*(diag(a)-2*diag(b))*X", "a=3x1,b=3x1,X=3x2", "(a-2*b)'*X"),
+    RuleCase("one minus a sigmoid of a negation", "1-sigmoid(-t)", "t=3x1", "sigmoid(t)"),
+    RuleCase("one minus a transposed sigmoid of a negation", "1-sigmoid(-t)'", "t=3x1", "sigmoid(t)'"),
+    RuleCase("sigmoid of a negation is the complement", "sigmoid(u).*(1-sigmoid(u))./sigmoid(-u)", "u=3x1", "sigmoid(u)"),
+    RuleCase("entrywise product distributed where quotients cancel", "((1-y)./(1-s)-y./s).*s.*(1-s)", "s=3x1,y=3x1", "s-y"),
+    RuleCase("distributed, one quotient cancels", "(a./u+b).*u", "a=3x1,b=3x1,u=3x1", "a+b.*u"),
+    RuleCase("distributed over a difference of squares", "(a./(1-t)-b./(1+t)).*(1-t.^2)", "a=3x1,b=3x1,t=3x1", "a.*(1+t)-b.*(1-t)"),
+    RuleCase("a product of a sum that cancels nothing stays", "(a+b).*c", "a=3x1,b=3x1,c=3x1", "(a+b).*c"),
+    RuleCase("a quotient by a scaled vector", "p./(u/2)", "p=3x1,u=3x1", "2*p./u"),
+    RuleCase("a negated difference is turned round", "-(y-s)'*X", "s=3x1,y=3x1,X=3x2", "(s-y)'*X"),
+    RuleCase("a negated sum stays negated", "-(y+s)'*X", "s=3x1,y=3x1,X=3x2", "-(y+s)'*X"),
+    // A 1×1 product that scales a matrix is printed in parentheses (docs/printing.md).
+    RuleCase("a 1×1 product before a matrix", "2*x'*A*x*x", "x=3x1,A=3x3", "2*(x'*A*x)*x"),
+    RuleCase("a 1×1 product after 1×1 factors alone", "2*u'*v", "u=3x1,v=3x1", "2*u'*v"),
   ]
 
   @Test(arguments: cases)
