@@ -31,7 +31,7 @@ import Testing
   }
 
   /// `--dims z=3` is the column z 3×1, as `z=n` is n×1 with a size symbol: the Jacobian of
-  /// sum(1 − tanh(z).^2) is −2·(tanh z ⊙ (1 − tanh² z))ᵀ, compared with NumPy's closed form at the
+  /// sum(1 − tanh(z).^2) is −2 (tanh z ⊙ (1 − tanh² z))ᵀ, compared with NumPy's closed form at the
   /// values given; a trailing or leading separator (`3x`, `x3`, `nx`) is still not a shape.
   @Test func singleSizeIsAColumn() throws {
     let dir = try JacRunner.temporaryDirectory()
