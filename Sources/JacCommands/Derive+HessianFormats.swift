@@ -25,7 +25,7 @@ enum HessianSteps {
     /// The title as LaTeX text with inline math.
     var latexTitle: String {
       let x = MatrixExpression.variable(variable).latex
-      guard let row, let gradient else {
+      guard let row, gradient != nil else {
         return "Stage 1: the gradient of $f$ with respect to $\(x)$, $G = \\nabla_{\(x)} f$:"
       }
       let r = MatrixExpression.variable(row).latex
