@@ -87,9 +87,17 @@ struct ProgramChain {
     guard let reverse = report.entries.first(where: { $0.plan.order == .leftToRight }),
       let forward = report.entries.first(where: { $0.plan.order == .rightToLeft })
     else { return nil }
-    return "backpropagation is the left-to-right order (reverse mode): \(count(reverse.plan.multiplyAdds)) multiply-adds, "
-      + "\(ratio(reverse.plan.multiplyAdds)) one forward evaluation of F (\(count(forwardCost)) multiply-adds); "
-      + "forward mode (right-to-left) takes \(count(forward.plan.multiplyAdds)), \(ratio(forward.plan.multiplyAdds)) one evaluation"
+    let r = reverse.plan.multiplyAdds
+    let f = forward.plan.multiplyAdds
+    // A chain of scalings and permutations stays structured and costs no multiply-adds; say so
+    // rather than "0× one forward evaluation".
+    let reverseText =
+      r == 0
+      ? "no multiply-adds (its products stay structured), where one forward evaluation of F takes \(count(forwardCost))"
+      : "\(count(r)) multiply-adds, \(ratio(r)) one forward evaluation of F (\(count(forwardCost)) multiply-adds)"
+    let forwardText = f == 0 ? "none either" : "\(count(f)), \(ratio(f)) one evaluation"
+    return "backpropagation is the left-to-right order (reverse mode): \(reverseText); "
+      + "forward mode (right-to-left) takes \(forwardText)"
   }
 
   private func count(_ x: Double) -> String { x < 1e15 ? String(Int(x)) : String(format: "%.3g", x) }

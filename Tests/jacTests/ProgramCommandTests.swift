@@ -92,6 +92,16 @@ let threeLayerDimsFlag = "x=4x1,W1=5x4,W2=3x5,W3=2x3,y=2x1"
     #expect(bad.stderr.contains("line 1: dq is not the adjoint of a name of the program"), "\(bad.stderr)")
   }
 
+  /// A program whose local Jacobians only scale and permute costs no multiply-adds in either
+  /// order (the product stays structured): the sentence says so, never "0× one evaluation".
+  @Test func chainOfScalingsSaysNoMultiplyAdds() throws {
+    let r = try JacRunner.run(["chain", "y = W*x; z = 3*y", "--wrt", "x", "--dims", "W=3x2,x=2x1"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("backpropagation is the left-to-right order (reverse mode): no multiply-adds (its products stay structured), where one forward evaluation of F takes 9"), "\(r.stdout)")
+    #expect(r.stdout.contains("forward mode (right-to-left) takes none either"))
+    #expect(!r.stdout.contains("0×"))
+  }
+
   @Test func chainOfAProgramSaysWhichOrderIsBackpropagation() throws {
     let dir = try JacRunner.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
