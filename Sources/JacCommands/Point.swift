@@ -44,6 +44,9 @@ struct PointOptions: ParsableArguments {
       point[name] = m
     }
     let variables = Set(expressions.flatMap { $0.variables }).sorted()
+    for e in expressions {
+      if let sentence = e.caretTransposeSentence(given: Set(shapes.keys)) { throw CLIError(sentence) }
+    }
     for v in variables where shapes[v] == nil {
       throw CLIError("the variable \(v) has no shape: give it with --dims \(v)=RxC")
     }

@@ -43,6 +43,10 @@ enum SizeResolution {
     let values = try point.loadValues()
     let valued = Dictionary(values.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
     let missing = expression.variables.filter { parsed.shapes[$0] == nil && valued[$0] == nil }
+    // `x^T` for the transpose: said before T's size is inferred (as 1×1, with x then 1×1 too).
+    if let sentence = expression.caretTransposeSentence(given: Set(parsed.shapes.keys).union(valued.keys)) {
+      throw CLIError(sentence)
+    }
     // Malformed --dims without symbols are reported by the concrete parser, as before.
     if !parsed.hasSymbols && (missing.isEmpty || parsed.invalid) { return .concrete }
     // With sizes to infer, a --dims entry for no variable is most likely a misspelt one.

@@ -80,7 +80,7 @@ extension Expression {
     let lowered = name.lowercased()
     let allowed = lowered.count >= 4 ? 2 : 1
     var best: (name: String, distance: Int)?
-    for candidate in functionNames {
+    for candidate in functionNames + ["trace", "dot"] {
       let d = editDistance(lowered, candidate.lowercased())
       if d <= allowed, d < lowered.count, d < (best?.distance ?? Int.max) { best = (candidate, d) }
     }

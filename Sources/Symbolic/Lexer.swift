@@ -17,6 +17,8 @@ struct Lexer {
   private let characters: [Character]
   private let source: String
   private var index = 0
+  /// The kind of the token before the one being read (nil at the start).
+  private var previousKind: Token.Kind?
 
   init(_ source: String) {
     self.source = source
@@ -29,6 +31,7 @@ struct Lexer {
     var tokens: [Token] = []
     while true {
       let token = try lexer.next()
+      lexer.previousKind = token.kind
       tokens.append(token)
       if token.kind == .end { return tokens }
     }
@@ -72,6 +75,8 @@ struct Lexer {
     case "*", "·", "⋅", "@": return single(.star)
     case "/": return single(.slash)
     case "^": return single(.caret)
+    case "'" where startsQuotedText, "\"" where startsQuotedText:
+      return try quoted()
     case "'", "ᵀ": return single(.transpose)
     case "(": return single(.leftParen)
     case ")": return single(.rightParen)
@@ -97,6 +102,9 @@ struct Lexer {
       case "*": return single(.dotStar, length: 2)
       case "/": return single(.dotSlash, length: 2)
       case "^": return single(.dotCaret, length: 2)
+      case "'":
+        // MATLAB's `x.'`, the transpose without conjugation: for real matrices the transpose.
+        return single(.transpose, length: 2)
       case "T" where !(peek(2)?.isIdentifierBody ?? false):
         // NumPy's `x.T`.
         return single(.transpose, length: 2)
@@ -112,6 +120,11 @@ struct Lexer {
     }
     if c == "⁻" || c.superscriptDigit != nil { return try superscript() }
     if c.subscriptCharacter != nil { return try subscripts() }
+    if let value = c.vulgarFractionValue {
+      // `½x'x`: the fractions of one digit over one digit as numbers.
+      index += 1
+      return Token(kind: .number(String(c), value), offset: start, text: String(c))
+    }
     if c == "π" {
       throw error(
         "unexpected character 'π'", "π is no variable here (on paper it is 3.14159…): write the number, or a name such as pi",
@@ -127,6 +140,29 @@ struct Lexer {
       throw error("unexpected \(c)", "a transpose is written A' (with an ASCII apostrophe) or Aᵀ", at: start)
     }
     throw error("unexpected character '\(c)'", at: start)
+  }
+
+  /// Whether a quote here opens quoted text: right after `(` or `,`, where a transpose cannot
+  /// stand (MATLAB's `norm(X,'fro')`).
+  private var startsQuotedText: Bool {
+    switch previousKind {
+    case .leftParen?, .comma?: return true
+    default: return false
+    }
+  }
+
+  /// `'fro'` or `"fro"`: the characters up to the same quote.
+  private mutating func quoted() throws(ParseError) -> Token {
+    let start = index
+    let quote = characters[index]
+    index += 1
+    while let c = peek(), c != quote { index += 1 }
+    guard peek() == quote else {
+      throw error("the quoted text at position \(start + 1) is never closed", "close it with \(quote), as in norm(X,'fro')", at: start)
+    }
+    index += 1
+    let content = String(characters[(start + 1)..<(index - 1)])
+    return Token(kind: .quoted(content), offset: start, text: text(from: start))
   }
 
   private mutating func number() throws(ParseError) -> Token {
@@ -281,6 +317,18 @@ extension Character {
       "ω": "omega",
     ]
     return names[self]
+  }
+
+  /// `½` → 0.5, `⅓`, `⅔`, `¼`, `¾`; nil for other characters.
+  var vulgarFractionValue: Double? {
+    switch self {
+    case "½": return 1.0 / 2
+    case "⅓": return 1.0 / 3
+    case "⅔": return 2.0 / 3
+    case "¼": return 1.0 / 4
+    case "¾": return 3.0 / 4
+    default: return nil
+    }
   }
 
   /// Α…Ω (U+0391…U+03A9).

@@ -317,6 +317,8 @@ struct Parser {
       return inner
     case .leftBracket:
       return try parseBlockMatrix()
+    case .quoted(let text):
+      throw error("unexpected quoted text \(token.text)", "quotes only stand in norm(X,'fro')" + (text.isEmpty ? "" : ", not around '\(text)'"), at: token.offset)
     case .normBar:
       // ‖A‖ is norm(A): the bars open and close like parentheses (they do not nest).
       let open = advance()
@@ -399,8 +401,10 @@ struct Parser {
     let signature = Expression.functionsByName[name]
     switch current.kind {
     case .leftParen:
+      if name == "norm" { return try parseNorm(token) }
+      if signature == nil, let call = try parseAlias(name, token) { return call }
       guard let signature else {
-        let suggestion = Expression.closestFunctionName(to: name).map { "did you mean \($0)?" }
+        let suggestion = Parser.absentFunctionHints[name] ?? Expression.closestFunctionName(to: name).map { "did you mean \($0)?" }
         throw error(
           "unknown function '\(name)'",
           suggestion
@@ -491,6 +495,103 @@ struct Parser {
       }
       return call
     }
+  }
+
+  /// What to write for functions of MATLAB and NumPy that the language has under another form
+  /// (a nearby name such as `tan` for `mean` would mislead).
+  static let absentFunctionHints: [String: String] = [
+    "mean": "the mean of the n entries of A is written sum(A)/n, with n as a number",
+    "eye": "the n×n identity is written I(n)",
+    "inverse": "the inverse is written inv(A)",
+    "expm": "jac has no matrix exponential; exp(A) is entrywise",
+    "logm": "jac has no matrix logarithm; log(A) is entrywise",
+    "sqrtm": "jac has no matrix square root; sqrt(A) is entrywise",
+  ]
+
+  /// The arguments of a call, between its `(` (the current token) and `)`.
+  private mutating func parseArguments(of name: String) throws(ParseError) -> [Expression] {
+    let open = advance()
+    let (saved, savedNorm) = (insideBrackets, insideNorm)
+    (insideBrackets, insideNorm) = (false, false)
+    defer { (insideBrackets, insideNorm) = (saved, savedNorm) }
+    var arguments: [Expression] = []
+    if current.kind != .rightParen {
+      while true {
+        arguments.append(try parseSum())
+        guard current.kind == .comma else { break }
+        _ = advance()
+      }
+    }
+    try expectClosing(open, of: name)
+    return arguments
+  }
+
+  private func wrongArgumentCount(_ name: String, usage: String, expected: Int, given: Int, at token: Token) -> ParseError {
+    let count = expected == 1 ? "1 argument" : "\(expected) arguments"
+    return error(
+      "wrong number of arguments to \(name)", "\(usage) takes \(count), but \(given) \(given == 1 ? "was" : "were") given",
+      at: token.offset)
+  }
+
+  /// Names people paste from MATLAB and NumPy (docs/language.md): `trace(A)` is `tr(A)`,
+  /// `dot(x,y)` is `tr(x'*y)` (Σ xᵢⱼyᵢⱼ, `x'*y` for columns; the shapes must be equal). They are
+  /// functions only before `(`: elsewhere `dot` and `trace` stay variables, as in CS231n's
+  /// staged `dot = w0*x0 + w1*x1`.
+  private mutating func parseAlias(_ name: String, _ nameToken: Token) throws(ParseError) -> Expression? {
+    let (usage, arity): (String, Int)
+    switch name {
+    case "trace": (usage, arity) = ("trace(A)", 1)
+    case "dot": (usage, arity) = ("dot(x,y)", 2)
+    default: return nil
+    }
+    let arguments = try parseArguments(of: name)
+    guard arguments.count == arity else {
+      throw wrongArgumentCount(name, usage: usage, expected: arity, given: arguments.count, at: nameToken)
+    }
+    return name == "trace" ? .trace(arguments[0]) : .trace(.product(.transpose(arguments[0]), arguments[1]))
+  }
+
+  /// `norm(A)`, and MATLAB's `norm(A,'fro')` (`"fro"` too), the same Frobenius norm. `norm(x,2)`
+  /// and `norm(x,1)` are refused with the name to write: for a matrix MATLAB means the spectral
+  /// norm and the largest column sum, which are not the language's `norm` and `norm1`, and the
+  /// parser does not know the shapes.
+  private mutating func parseNorm(_ nameToken: Token) throws(ParseError) -> Expression {
+    let open = advance()
+    let (saved, savedNorm) = (insideBrackets, insideNorm)
+    (insideBrackets, insideNorm) = (false, false)
+    defer { (insideBrackets, insideNorm) = (saved, savedNorm) }
+    guard current.kind != .rightParen else {
+      throw wrongArgumentCount("norm", usage: "norm(A)", expected: 1, given: 0, at: nameToken)
+    }
+    let argument = try parseSum()
+    if current.kind == .comma {
+      _ = advance()
+      let kind = current
+      switch kind.kind {
+      case .quoted(let text) where text.lowercased() == "fro":
+        _ = advance()
+      case .number(_, 2):
+        throw error(
+          "norm(x,2) is written norm(x) here",
+          "norm(x) is the Euclidean norm of a vector and the Frobenius norm of a matrix; MATLAB's norm(X,2) of a matrix is its largest singular value, which jac does not have",
+          at: kind.offset)
+      case .number(_, 1):
+        throw error(
+          "norm(x,1) is written norm1(x) here",
+          "norm1(A) is the sum of the absolute entries of A; MATLAB's norm(X,1) of a matrix is its largest column sum, which jac does not have",
+          at: kind.offset)
+      default:
+        throw error(
+          "unsupported second argument \(kind.text.isEmpty ? "(none)" : kind.text) of norm",
+          "norm(A) and norm(A,'fro') are the Frobenius norm (Euclidean for a vector), norm1(A) the sum of the absolute entries",
+          at: kind.offset)
+      }
+      if current.kind == .comma {
+        throw error("wrong number of arguments to norm", "norm(A,'fro') takes at most 2 arguments", at: nameToken.offset)
+      }
+    }
+    try expectClosing(open, of: "norm")
+    return .norm(argument)
   }
 
   /// A size argument of `I`, `K`, `zeros`, `ones`: a positive integer literal.

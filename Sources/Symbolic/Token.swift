@@ -5,6 +5,8 @@ struct Token: Equatable, Sendable {
     case identifier(String)
     /// A numeric literal as written (`2`, `0.5`, `1e-3`); its value is checked to be finite.
     case number(String, Double)
+    /// Text in quotes right after `(` or `,`: only the `'fro'` of `norm(X,'fro')` means something.
+    case quoted(String)
     /// `+`.
     case plus
     /// `-` or `−` (U+2212).
