@@ -63,7 +63,8 @@ extension Check {
         results.append(
           try ClaimCheck(
             claim: claimed, layout: layout.layout, derivative: di, values: values, tolerance: tolerance,
-            claimExpression: c, seed: run.seed))
+            claimExpression: c, seed: run.seed
+          ).diagnosingReading(of: expression, claim: claimed, claimExpression: c, values: values, seed: run.seed))
         instantiated.append(di)
       }
       // The claim as an expression at the generic sizes, printed with the symbols.

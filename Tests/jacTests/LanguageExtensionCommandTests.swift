@@ -227,7 +227,7 @@ import Testing
       ["derive", "tr(XᵀAX)", "--wrt", "X", "--dims", "X=3x3,A=3x3"],
       "A is not a variable of the expression (its variables: AX, X); AX is one name: write A*X for the product"
     ),
-    (["derive", "x^T*x", "--wrt", "x", "--dims", "x=3"], "x^T needs a square matrix, but x is 3×1; for the transpose write x' or xᵀ"),
+    (["derive", "x^T*x", "--wrt", "x", "--dims", "x=3"], "in x^T, T is read as an exponent; for the transpose write x' or xᵀ"),
     (["derive", "A^T", "--wrt", "A", "--dims", "A=3x3,T=1x1"], "in A^T, T is read as an exponent; for the transpose write A' or Aᵀ"),
   ])
   func badInputExitsTwoInOneSentence(_ arguments: [String], _ message: String) throws {

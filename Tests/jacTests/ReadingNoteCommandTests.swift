@@ -38,6 +38,10 @@ import Testing
     #expect(
       (diagnoses.first?["text"] as? String)?.hasPrefix(
         "the claim is the derivative of (1/2)*norm(x)^2, the expression read from left to right") == true)
+    // With size symbols, at the instantiation the report shows.
+    let symbolic = try JacRunner.run(["check", "1/2*norm(x)^2", "--wrt", "x", "--dims", "x=n", "--claim", "x'"])
+    #expect(symbolic.status == 1 && symbolic.stderr == Self.note, "\(symbolic.stderr)")
+    #expect(symbolic.stdout.contains("\ndiagnosis: the claim is the derivative of (1/2)*norm(x)^2,"), "\(symbolic.stdout)")
     let right = try JacRunner.run([
       "check", "1/2*norm(x)^2", "--wrt", "x", "--dims", "x=3x1", "--layout", "shape", "--claim", "-x/norm(x)^4",
     ])
