@@ -2,8 +2,9 @@ import Jacobians
 import MatrixCore
 
 extension ClaimCheck {
-  /// The check with one more diagnosis, first, when the claim does not hold but is the derivative
-  /// of the expression read from left to right as MATLAB and NumPy read `*`, `/`, `.*`, `./`
+  /// The check with one diagnosis only, in place of the others, when the claim does not hold but
+  /// is the derivative of the expression read from left to right as MATLAB and NumPy read `*`,
+  /// `/`, `.*`, `./`
   /// (`ReadingNote`): "the claim is the derivative of (1/2)*norm(x)^2, …; as written the
   /// expression means 1/(2*norm(x)^2), since / binds more loosely than *".
   ///
@@ -47,15 +48,18 @@ extension ClaimCheck {
         isDerivative(value, magnitude: magnitude, at: second)
       else { return self }
     }
+    // The other reading explains the claim exactly, so the other diagnoses (a factor that varies
+    // from point to point, say) only describe the same difference less precisely: it stands alone.
     var copy = self
-    copy.diagnoses.insert(
+    copy.diagnoses = [
       Diagnosis(
         kind: "reading", where: note.written,
         [
           .words(
             "the claim is the derivative of \(otherText), the expression read from left to right as MATLAB and NumPy read it; "
               + "as written it means \(asWritten), since \(note.looser) binds more loosely than \(note.tighter)")
-        ]), at: 0)
+        ])
+    ]
     return copy
   }
 }

@@ -95,6 +95,14 @@ extension SizeSolver {
   func ambiguity(_ node: Expression, _ a: Expression, _ sa: (Term, Term), _ b: Expression, _ sb: (Term, Term))
     -> ShapeInferenceError
   {
+    if isScalar(sa) && isScalar(sb) {
+      // The product must be 1×1 (a/(b*c), b*c inside tr or norm): a scalar times a scalar or a
+      // row times a column.
+      return ShapeInferenceError(
+        "in \(node.plainText) the sizes are ambiguous: \(node.plainText) is 1×1, so either \(a.plainText) and "
+          + "\(b.plainText) are both 1×1, or \(a.plainText) is a 1×k row and \(b.plainText) a k×1 column; give their sizes "
+          + "with --dims, for example \(Self.suggestion(a))=1x1,\(Self.suggestion(b))=1x1")
+    }
     let (scalar, other) = isScalar(sb) ? (b, a) : (a, b)
     let otherShape = isScalar(sb) ? sa : sb
     return ShapeInferenceError(

@@ -143,6 +143,8 @@ struct ReadingCase: CustomTestStringConvertible, Sendable {
     #expect(!wrong.holds)
     let first = try #require(wrong.diagnoses.first)
     #expect(first.kind == "reading")
+    // It stands alone: "a factor that depends on the point" describes the same claim less well.
+    #expect(wrong.diagnoses.count == 1, "\(wrong.diagnoses.map(\.text))")
     #expect(first.where == "1/2*norm(x)^2")
     #expect(
       first.text

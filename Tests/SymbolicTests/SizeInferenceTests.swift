@@ -166,6 +166,9 @@ import Testing
 
   @Test(arguments: [
     ("c*x", [:], "in c*x the sizes are ambiguous: either c is 1×1 and scales x, or c is n×1 and x is 1×1"),
+    // a/(b*c): b*c is 1×1, a scalar times a scalar or a row times a column (the message named
+    // "b is 1×1" on both sides of its "either … or").
+    ("a/b*c", [:], "in b*c the sizes are ambiguous: b*c is 1×1, so either b and c are both 1×1, or b is a 1×k row and c a k×1 column; give their sizes with --dims, for example b=1x1,c=1x1"),
     ("A*x + y", ["A": (SizeTerm.symbol("m"), SizeTerm.symbol("m")), "y": (.symbol("n"), .number(1))],
      "in A*x+y, A*x is m×1 and y is n×1: m ≠ n"),
     ("x'*A*x", ["A": (.symbol("m"), .symbol("n"))], "in x'*A*x, x'*A is 1×n and x is m×1: n ≠ m"),
