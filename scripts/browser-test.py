@@ -155,6 +155,18 @@ def main():
         if "wrong" not in verdict["cls"] or "WRONG" not in verdict["text"]: fail(f"the wrong claim was not judged wrong: {verdict}")
         if not any("misses the term" in d for d in verdict["diagnoses"]): fail(f"no diagnosis of the missing term: {verdict}")
 
+        # How jac reads 1/2*norm(x)^2 (the contract's / binds more loosely than *): the page says so.
+        for field in ["expr", "wrt", "dims"]:
+            tab.evaluate(f"document.getElementById({json.dumps(field)}).value = ''")
+        tab.type_into("expr", "1/2*norm(x)^2")
+        tab.type_into("wrt", "x")
+        tab.type_into("dims", "x=3x1")
+        tab.evaluate("document.getElementById('go').click()")
+        tab.wait_for("document.getElementById('status').textContent.includes('binds more loosely')", "the note on how / is read")
+        note = tab.evaluate("document.getElementById('status').textContent")
+        if not note.startswith("Note: / binds more loosely than * here, so 1/2*norm(x)^2 is read as 1/(2*norm(x)^2)"):
+            fail(f"the page's note reads {note!r}")
+
         # The chain-cost table.
         tab.type_into("factors", "10x100 100x5 5x50")
         tab.evaluate("document.getElementById('chaingo').click()")

@@ -138,12 +138,26 @@ struct API: Sendable {
     }
   }
 
+  /// `text` as a header value: printable ASCII as it is, every other byte of its UTF-8 (and `%`
+  /// itself) percent-encoded, so that `decodeURIComponent` in the page gives back the sentence,
+  /// Unicode included (`Rᵀ` in a quoted expression), where the header once showed `?`.
+  static func headerText(_ text: String) -> String {
+    var out = ""
+    for byte in text.utf8 {
+      if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "%") {
+        out.unicodeScalars.append(Unicode.Scalar(byte))
+      } else {
+        out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return out
+  }
+
   private func respond<R: APIRequest>(_ type: R.Type, _ run: InProcessRun, format: String, request: Request) -> Response {
     var headers: HTTPFields = [:]
     headers[HTTPField.Name("X-Jac-Status")!] = "\(run.status)"
     if !run.warnings.isEmpty {
-      headers[HTTPField.Name("X-Jac-Warnings")!] = run.warnings.joined(separator: " | ")
-        .unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : "?" }.joined()
+      headers[HTTPField.Name("X-Jac-Warnings")!] = Self.headerText(run.warnings.joined(separator: " | "))
     }
     if R.self == SpyRequest.self {
       return .bytes(run.writtenFiles["spy.svg"] ?? [], type: "image/svg+xml", headers: headers)
@@ -170,5 +184,11 @@ struct API: Sendable {
     case "mathml": return .text(run.output, type: "application/xhtml+xml; charset=utf-8", headers: headers)
     default: return .text(run.output, type: "text/plain; charset=utf-8", headers: headers)
     }
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

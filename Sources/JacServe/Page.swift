@@ -110,8 +110,14 @@ enum Page {
     }
     function say(text, isError) { $("status").textContent = text; $("status").className = isError ? "error" : ""; }
 
+    // The notes of the last call (how jac read the expression: "/ binds more loosely than *
+    // here, so 1/2*norm(x)^2 is read as 1/(2*norm(x)^2)…"), from the X-Jac-Warnings header.
+    let notes = "";
     async function call(path, body) {
       const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const header = response.headers.get("X-Jac-Warnings");
+      try { notes = header ? decodeURIComponent(header) : ""; } catch (e) { notes = header; }
+      notes = notes.split(" | ").filter((n) => n).map((n) => n.replace(/^note: /, "")).join(" ");
       const text = await response.text();
       if (!response.ok) {
         let sentence = text;
@@ -139,7 +145,7 @@ enum Page {
       if ($("fd").checked) body.check = true;
       try {
         $("derivative").innerHTML = await call("/api/derive", body);
-        say("");
+        say(notes ? "Note: " + notes : "");
         try { $("spy").innerHTML = await call("/api/spy", point()); } catch (e) { $("spy").textContent = e.message; }
       } catch (e) { $("derivative").innerHTML = ""; $("spy").innerHTML = ""; say(e.message, true); }
     }
@@ -152,6 +158,7 @@ enum Page {
       if (hiding()) body.hideAnswer = true;
       try {
         const r = JSON.parse(await call("/api/check", body));
+        if (notes) say("Note: " + notes);
         const v = $("verdict");
         v.textContent = (r.holds ? "✓ " : "✗ ") + r.verdict; v.className = "verdict " + (r.holds ? "holds" : "wrong");
         for (const d of r.diagnoses || []) { const li = document.createElement("li"); li.textContent = d.text; $("diagnoses").appendChild(li); }
