@@ -85,28 +85,35 @@ extension Matrix {
   /// `Aᵀ` (a copy; products avoid it by passing BLAS transpose flags instead).
   public var transposed: Matrix {
     if storage.isEmpty { return Matrix(rows: cols, cols: rows, columnMajor: []) }  // no loop over 0×10⁹
-    var t = LargeBuffer.zeros(count: storage.count)
     let r = rows
     let c = cols
     WorkCount.recordMoves(storage.count)
-    storage.withUnsafeBufferPointer { src in
-      t.withUnsafeMutableBufferPointer { dst in
-        // Blocked to stay in cache for large matrices.
-        let b = 32
-        var j0 = 0
-        while j0 < c {
-          var i0 = 0
-          while i0 < r {
-            for j in j0..<min(j0 + b, c) {
-              for i in i0..<min(i0 + b, r) { dst[j + i * c] = src[i + j * r] }
-            }
-            i0 += b
-          }
-          j0 += b
-        }
-      }
+    let t = LargeBuffer.doubles(count: storage.count) { dst in
+      storage.withUnsafeBufferPointer { src in Self.transpose(src, rows: r, cols: c, into: dst) }
     }
     return Matrix(rows: c, cols: r, columnMajor: t)
+  }
+
+  /// Writes the transpose of the column-major `rows`×`cols` matrix `src` into `dst` (column-major
+  /// `cols`×`rows`, every entry set), in 32×32 blocks so that reads and writes stay in cache.
+  /// Counts nothing (callers count the moves, or not, as their kernel's convention says).
+  @usableFromInline
+  static func transpose(
+    _ src: UnsafeBufferPointer<Double>, rows r: Int, cols c: Int, into dst: UnsafeMutableBufferPointer<Double>
+  ) {
+    precondition(src.count >= r * c && dst.count >= r * c, "transpose: buffers smaller than \(r)×\(c)")
+    let b = 32
+    var j0 = 0
+    while j0 < c {
+      var i0 = 0
+      while i0 < r {
+        for j in j0..<min(j0 + b, c) {
+          for i in i0..<min(i0 + b, r) { dst[j + i * c] = src[i + j * r] }
+        }
+        i0 += b
+      }
+      j0 += b
+    }
   }
 
   /// `tr(A)`. Throws if `A` is not square.

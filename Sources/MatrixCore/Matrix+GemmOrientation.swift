@@ -53,6 +53,9 @@ public enum BLASThreads {
     #endif
   }()
 
+  /// Whether the linked BLAS says how many threads it uses (OpenBLAS does).
+  public static var isKnown: Bool { getter != nil }
+
   /// The current thread count (it can change at run time through `openblas_set_num_threads`).
   public static var current: Int { getter.map { Int($0()) } ?? 1 }
 }
@@ -78,20 +81,7 @@ extension Matrix {
       initialized = n * m
     }
     return LargeBuffer.doubles(count: m * n) { c in
-      t.withUnsafeBufferPointer { src in
-        // c[i + j·m] = t[j + i·n], in blocks of 32 columns of c so that reads and writes stay
-        // in cache.
-        let block = 32
-        var j0 = 0
-        while j0 < n {
-          let j1 = min(j0 + block, n)
-          for i in 0..<m {
-            let row = src.baseAddress! + i * n
-            for j in j0..<j1 { c[i + j * m] = row[j] }
-          }
-          j0 = j1
-        }
-      }
+      t.withUnsafeBufferPointer { Matrix.transpose($0, rows: n, cols: m, into: c) }
     }
   }
 }

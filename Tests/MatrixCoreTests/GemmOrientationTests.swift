@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import Testing
 
@@ -69,9 +70,27 @@ import TestSupport
     #expect(GemmOrientation.choose(m: m, n: n, k: k, threads: threads) == expected)
   }
 
-  /// The thread count is OpenBLAS's own (the package links OpenBLAS): at least 1.
-  @Test func blasThreadsAreReported() {
+  /// The thread count is OpenBLAS's own (the package links OpenBLAS): the lookup finds it (the
+  /// rule would otherwise never turn a product round), and it honours OPENBLAS_NUM_THREADS when
+  /// the environment sets it.
+  @Test func blasThreadsAreReported() throws {
+    #expect(BLASThreads.isKnown)
     #expect(BLASThreads.current >= 1)
+    if let text = ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"], let n = Int(text), n >= 1 {
+      #expect(BLASThreads.current == n)
+    }
+  }
+
+  /// The shared transpose kernel (used by `transposed` and by the transposed GEMM) against the
+  /// definition, over shapes that cross its 32×32 blocks.
+  @Test(arguments: [(1, 1), (1, 70), (70, 1), (31, 33), (32, 32), (65, 40)])
+  func transposeKernelMatchesTheDefinition(rows: Int, cols: Int) {
+    let a = Matrix.randomNormal(rows, cols, seed: UInt64(rows * 100 + cols))
+    let t = a.transposed
+    #expect(t.shape == Shape(cols, rows))
+    for i in 0..<rows {
+      for j in 0..<cols { #expect(t[j, i] == a[i, j], "(\(i), \(j)) of \(rows)×\(cols)") }
+    }
   }
 
   /// The work counted for a GEMM is m·k·n multiply-adds in either orientation (the transposed
