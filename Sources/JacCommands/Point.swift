@@ -201,8 +201,8 @@ func isInlineValue(_ text: String) -> Bool {
 /// (`ReadingNotes.say`).
 func parseExpression(_ text: String, role: String) throws -> MatrixExpression {
   do {
-    let expression = try MatrixExpression(text)
-    ReadingNotes.say(about: text)
+    let (expression, notes) = try Expression.parsedWithReadingNotes(text)
+    ReadingNotes.say(notes)
     return expression
   } catch {
     throw CLIError("cannot parse the \(role): \(error.rendered())")

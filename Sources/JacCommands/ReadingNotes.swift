@@ -10,8 +10,9 @@ enum ReadingNotes {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var said: Set<String> = []
 
-  static func say(about text: String) {
-    for note in Expression.readingNotes(in: text) {
+  /// Says `notes` (found by `Expression.parsedWithReadingNotes` with the parse itself).
+  static func say(_ notes: [ReadingNote]) {
+    for note in notes {
       let sentence = "note: " + note.sentence
       if let sink = CommandSink.current {
         _ = sink.warnOnce(sentence)

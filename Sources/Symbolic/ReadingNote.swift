@@ -98,6 +98,19 @@ extension Expression {
   /// there are none or `source` does not parse.
   public static func readingNotes(in source: String) -> [ReadingNote] {
     guard let chains = try? chainsOf(source) else { return [] }
+    return notes(of: chains, in: source)
+  }
+
+  /// The expression `source` parses to and its reading notes, from one parse (what a caller that
+  /// needs both uses, rather than `Expression(source)` and `readingNotes(in:)`).
+  /// - Throws: `ParseError`, as `Expression(source)`.
+  public static func parsedWithReadingNotes(_ source: String) throws(ParseError) -> (Expression, [ReadingNote]) {
+    var parser = try Parser(source)
+    let e = try parser.parseComplete()
+    return (e, notes(of: usableChains(parser.chains), in: source))
+  }
+
+  private static func notes(of chains: [OperatorChain], in source: String) -> [ReadingNote] {
     let characters = Array(source)
     return chains.compactMap { chain in
       let (contract, leftToRight) = (chain.contractGrouping, chain.leftToRightGrouping)
@@ -156,7 +169,12 @@ extension Expression {
     var parser = try Parser(source)
     let e = try parser.parseComplete()
     Expression.dismantle(consume e)
-    return parser.chains.filter { $0.operands.count >= 3 && $0.operators.count == $0.operands.count - 1 }
+    return usableChains(parser.chains)
+  }
+
+  /// The chains with at least two operators (where groupings can differ), each whole.
+  private static func usableChains(_ chains: [OperatorChain]) -> [OperatorChain] {
+    chains.filter { $0.operands.count >= 3 && $0.operators.count == $0.operands.count - 1 }
   }
 }
 

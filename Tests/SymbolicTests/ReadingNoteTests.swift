@@ -63,11 +63,16 @@ struct ReadingCase: CustomTestStringConvertible, Sendable {
     // written, the left-to-right text to the left-to-right fold, written by hand below.
     #expect(try Expression(note.contractReading) == Expression(note.written))
     #expect(try Expression(note.leftToRightReading) != Expression(note.written))
+    // The single parse the CLI uses gives the same expression and the same note.
+    let (parsed, once) = try Expression.parsedWithReadingNotes(c.source)
+    #expect(try parsed == Expression(c.source))
+    #expect(once.map(\.contractReading) == [c.contract] && once.map(\.leftToRightReading) == [c.leftToRight])
   }
 
   @Test(arguments: agreeing) func noNoteWhereTheReadingsAgree(_ source: String) throws {
     _ = try Expression(source)
     #expect(Expression.readingNotes(in: source).isEmpty)
+    #expect(try Expression.parsedWithReadingNotes(source).1.isEmpty)
     #expect(Expression.leftToRightText(of: source) == nil)
     #expect(Expression.contractText(of: source) == nil)
   }
