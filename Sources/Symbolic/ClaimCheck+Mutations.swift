@@ -168,6 +168,23 @@ struct SlipCatalogue {
     func withLocal(_ local: Expression) -> (Expression, JacobianMemo) -> Expression? {
       replacing { t, _, j in j.map { Term(negative: t.negative, expression: .product(local, $0)) } }
     }
+    /// A transposed factor of L: `mutated` in place of L, said as "the factor F (or both factors
+    /// of L) in the derivative of … is (are) transposed: the claim has `shown` in its place".
+    func transposedFactor(
+      _ lead: String, _ factor: Expression, _ verb: String, _ shown: Expression, _ mutated: Expression
+    ) -> DerivationSlip {
+      let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
+      let shownInPlace = display(shown)
+      return DerivationSlip(
+        site: site, node: node, transform: withLocal(mutated),
+        diagnosis: Diagnosis(
+          kind: "transposed-factor", where: node.plainText,
+          [
+            .words(lead), .math(shownFactor), .words(" in the derivative of "), .math(node),
+            .words(" \(verb) transposed: the claim has "), .math(shownInPlace), .words(" in its place"),
+          ]),
+        priority: 3)
+    }
     /// A wrong local derivative: `local` in place of L, said as "the derivative of … is taken as
     /// `written`, reason; it is right".
     func wrongDerivative(
@@ -322,19 +339,7 @@ struct SlipCatalogue {
         guard let fs = shape(factor), fs.isSquare, fs.rows > 1, !SlipCatalogue.isSymmetricByForm(factor) else { continue }
         let toggled = SlipCatalogue.toggledTranspose(factor)
         let mutated: Expression = isLeft ? .kronecker(toggled, q) : .kronecker(p, toggled)
-        let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
-        let shownToggled = display(toggled)
-        slips.append(
-          DerivationSlip(
-            site: site, node: node,
-            transform: withLocal(mutated),
-            diagnosis: Diagnosis(
-              kind: "transposed-factor", where: node.plainText,
-              [
-                .words("the factor "), .math(shownFactor), .words(" in the derivative of "), .math(node),
-                .words(" is transposed: the claim has "), .math(shownToggled), .words(" in its place"),
-              ]),
-            priority: 3))
+        slips.append(transposedFactor("the factor ", factor, "is", toggled, mutated))
       }
     }
     // Both factors of a Kronecker L transposed (L itself transposed: X⁻¹ ⊗ X⁻ᵀ for X⁻ᵀ ⊗ X⁻¹).
@@ -342,34 +347,12 @@ struct SlipCatalogue {
       [p, q].allSatisfy({ f in shape(f).map { $0.isSquare && $0.rows > 1 } == true && !SlipCatalogue.isSymmetricByForm(f) })
     {
       let mutated: Expression = .kronecker(SlipCatalogue.toggledTranspose(p), SlipCatalogue.toggledTranspose(q))
-      let shownL = display(l.usingAssumptions(derivative.assumptions))
-      let shownMutated = display(mutated)
-      slips.append(
-        DerivationSlip(
-          site: site, node: node, transform: withLocal(mutated),
-          diagnosis: Diagnosis(
-            kind: "transposed-factor", where: node.plainText,
-            [
-              .words("both factors of "), .math(shownL), .words(" in the derivative of "), .math(node),
-              .words(" are transposed: the claim has "), .math(shownMutated), .words(" in its place"),
-            ]),
-          priority: 3))
+      slips.append(transposedFactor("both factors of ", l, "are", mutated, mutated))
     }
     // One square factor of a product in L transposed (uᵀWᵀ for uᵀW, also inside a Kronecker
     // factor of L: I₁ ⊗ uᵀWᵀ).
     for (factor, toggled, mutated) in SlipCatalogue.productFactorTogglings(of: l, shape: shape) {
-      let shownFactor = display(factor.usingAssumptions(derivative.assumptions))
-      let shownToggled = display(toggled)
-      slips.append(
-        DerivationSlip(
-          site: site, node: node, transform: withLocal(mutated),
-          diagnosis: Diagnosis(
-            kind: "transposed-factor", where: node.plainText,
-            [
-              .words("the factor "), .math(shownFactor), .words(" in the derivative of "), .math(node),
-              .words(" is transposed: the claim has "), .math(shownToggled), .words(" in its place"),
-            ]),
-          priority: 3))
+      slips.append(transposedFactor("the factor ", factor, "is", toggled, mutated))
     }
     // L and ∂child multiplied in the wrong order.
     if let js = shape(jc), ls.isSquare, js.isSquare, ls.rows == js.rows, ls.rows > 1 {
